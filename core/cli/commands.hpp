@@ -1,0 +1,24 @@
+// The `trialscreen` subcommands. Each returns the process exit code:
+// 0 success, 1 a rule/lint failure the command reports, 2 bad usage or an
+// unreadable/invalid input (one line on stderr). See ../shared/contract.md.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace trialscreen::cli {
+
+using Args = std::vector<std::string>;  // the arguments after the subcommand
+
+int run_logic(const Args& args);
+int run_check(const Args& args);
+int run_lint(const Args& args);
+int run_batch(const Args& args);
+
+// Reads a whole file (or stdin for "-"); false with a message on failure.
+bool read_file(const std::string& path, std::string& contents, std::string& error);
+
+// Prints "trialscreen: MESSAGE" on stderr and returns 2 (bad usage / input).
+int usage_error(const std::string& message);
+
+}  // namespace trialscreen::cli

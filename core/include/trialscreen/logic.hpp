@@ -1,0 +1,113 @@
+// The JsonLogic engine: compile a rule once, evaluate it many times.
+//
+// Two error channels, as in CEL: a broken rule is a compile Diagnostic; a rule
+// that cannot be decided yet evaluates to an Outcome of kind Unknown that names
+// the variables it waits on. Nothing here throws: every failure is a value,
+// because the WebAssembly build has C++ exceptions switched off.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "trialscreen/diagnostic.hpp"
+
+namespace trialscreen::logic {
+
+// Limits that keep hostile rules from exhausting the stack or memory.
+struct Limits {
+  std::size_t max_depth = 256;       // nesting of operators/arrays/objects in a rule
+  std::size_t max_nodes = 200000;    // compiled nodes in one rule
+};
+
+struct CompileOptions {
+  Limits limits;
+  // Derived variables: `{"var": name}` evaluates to data[name] when that is
+  // answered (present and not null), otherwise to this expression. Lets a
+  // directly entered total win over a score computed from its items, with the
+  // items' bounds still deciding thresholds when the total is unanswered.
+  // Cycles are a compile error.
+  std::map<std::string, nlohmann::json> derived;
+};
+
+// What an unanswered variable may still turn out to be.
+struct Domain {
+  enum class Kind { Any, Boolean, Range, Choice };
+  Kind kind = Kind::Any;
+  double min = 0;                         // Range: inclusive bounds
+  double max = 0;
+  bool integer = false;                   // Range: integers only
+  std::vector<nlohmann::json> choices;    // Choice: the possible values
+};
+
+// How to read variables during evaluation.
+struct Bindings {
+  // Plain JsonLogic (false): a missing variable is null, as in every engine.
+  // Screening (true): a missing or null top-level variable is unknown.
+  bool missing_is_unknown = false;
+  // Domains of top-level variables that may be unknown; none means Kind::Any.
+  const std::map<std::string, Domain>* domains = nullptr;
+};
+
+struct Outcome {
+  enum class Kind { Value, Unknown, Error };
+  Kind kind = Kind::Value;
+
+  nlohmann::json value;                 // Kind::Value: the result
+
+  std::vector<std::string> waiting_on;  // Kind::Unknown: sorted, unique, as small
+                                        // as the bounds allow
+  std::optional<double> lower;          // Kind::Unknown: numeric bounds, when known
+  std::optional<double> upper;
+
+  std::string error_type;               // Kind::Error: the suites' type, e.g.
+                                        // "NaN", "Invalid Arguments", or a thrown string
+  std::string error_message;            // Kind::Error: English, one line
+  nlohmann::json thrown;                // Kind::Error from {"throw": ...}: the thrown value
+
+  bool is_value() const { return kind == Kind::Value; }
+  bool is_unknown() const { return kind == Kind::Unknown; }
+  bool is_error() const { return kind == Kind::Error; }
+};
+
+// JsonLogic truthiness of a plain value ([] "" 0 null false are falsy).
+bool truthy(const nlohmann::json& value);
+
+class Rule {
+ public:
+  // Compiles `rule`. On failure returns nullopt and appends one or more
+  // diagnostics with ids "rule.NNN" and pointers relative to the rule's root.
+  static std::optional<Rule> compile(const nlohmann::json& rule, Diagnostics& errors,
+                                     const CompileOptions& options = {});
+
+  Outcome evaluate(const nlohmann::json& data, const Bindings& bindings = {}) const;
+
+  // Top-level variable names the rule may read (including through derived
+  // variables), sorted and unique.
+  const std::vector<std::string>& variables() const;
+
+  Rule(Rule&&) noexcept;
+  Rule& operator=(Rule&&) noexcept;
+  ~Rule();
+
+ private:
+  struct Compiled;
+  explicit Rule(std::unique_ptr<Compiled> compiled);
+  std::unique_ptr<Compiled> compiled_;
+};
+
+// Parses JSON text without exceptions, refusing nesting deeper than max_depth.
+// On failure returns nullopt and appends a diagnostic ("json.001" syntax,
+// "json.002" too deep) whose message names the byte offset.
+std::optional<nlohmann::json> parse_json(const std::string& text, Diagnostics& errors,
+                                         std::size_t max_depth = 256);
+
+// Serialises without exceptions (invalid UTF-8 is replaced), compactly.
+std::string to_json_text(const nlohmann::json& value);
+
+}  // namespace trialscreen::logic

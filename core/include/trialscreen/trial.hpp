@@ -1,0 +1,53 @@
+// A trial definition, loaded and checked once, and the screening of one
+// person's answers against it (the result of ../shared/contract.md).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "trialscreen/diagnostic.hpp"
+
+namespace trialscreen {
+
+// Engine version reported in every result.
+const char* engine_version();
+
+struct ScreenOptions {
+  std::string as_of;                  // "YYYY-MM-DD"; the CLI defaults it to today
+  std::string audience = "physician"; // "patient" | "physician"
+  std::string lang = "en";            // one of the trial's languages
+};
+
+class Trial {
+ public:
+  // Loads and checks a definition. `text` is the file's bytes (so the result
+  // can carry their sha256). On failure returns nullopt and appends
+  // diagnostics with ids "trial.*" and JSON pointers into the file.
+  static std::optional<Trial> load(const std::string& text, Diagnostics& errors);
+
+  // Coverage and style problems of a definition that loads (lint warnings):
+  // a criterion without a source line, a question nothing uses, a text
+  // missing a language.
+  Diagnostics lint() const;
+
+  // Screens one person. `answers` is a JSON object keyed by question id.
+  // Never fails: bad answers are reported inside the result.
+  nlohmann::json screen(const nlohmann::json& answers, const ScreenOptions& options) const;
+
+  const nlohmann::json& definition() const;
+  const std::string& sha256() const;
+
+  Trial(Trial&&) noexcept;
+  Trial& operator=(Trial&&) noexcept;
+  ~Trial();
+
+ private:
+  struct Loaded;
+  explicit Trial(std::unique_ptr<Loaded> loaded);
+  std::unique_ptr<Loaded> loaded_;
+};
+
+}  // namespace trialscreen
