@@ -1,0 +1,55 @@
+// JSON-text façade over the core for callers in other languages (the
+// WebAssembly bindings, any FFI): JSON strings in, JSON strings out, failures
+// as values. Keeping this in the core leaves the bindings with nothing to do
+// but bind, and lets native tests cover exactly what JavaScript sees.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "trialscreen/logic.hpp"
+#include "trialscreen/trial.hpp"
+
+namespace trialscreen {
+
+// The error object every failing call returns:
+// {"error": {"code": "trial.rule.104", "path": "/criteria/5/rule",
+//            "message": "...", "errors": [{"code", "path", "message"}, ...]}}
+std::string error_json(const Diagnostics& errors);
+
+class TrialSession {
+ public:
+  explicit TrialSession(const std::string& trial_text);
+
+  bool ok() const { return trial_.has_value(); }
+  // error_json() of the load failure; "" when ok().
+  const std::string& load_error() const { return load_error_; }
+  // The definition as loaded (for the UI's texts); "null" when !ok().
+  std::string definition() const;
+  // Screens one person. options: {"asOf": "YYYY-MM-DD", "audience", "lang"}.
+  // Returns the contract's result, or an error object for unparsable input.
+  std::string screen(const std::string& answers_json, const std::string& options_json) const;
+  // Lint problems: [{"code", "path", "message"}, ...].
+  std::string lint() const;
+
+ private:
+  std::optional<Trial> trial_;
+  std::string load_error_;
+};
+
+class LogicSession {
+ public:
+  explicit LogicSession(const std::string& rule_text);
+
+  bool ok() const { return rule_.has_value(); }
+  const std::string& compile_error() const { return compile_error_; }
+  // Plain JsonLogic: {"result": VALUE} or
+  // {"error": {"type": "...", "message": "...", "code": "rule.NNN"?, "path": "..."?}}.
+  std::string apply(const std::string& data_json) const;
+
+ private:
+  std::optional<logic::Rule> rule_;
+  std::string compile_error_;
+};
+
+}  // namespace trialscreen

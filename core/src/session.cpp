@@ -1,0 +1,97 @@
+#include "trialscreen/session.hpp"
+
+namespace trialscreen {
+namespace {
+
+nlohmann::json diagnostic_object(const Diagnostic& d) {
+  return {{"code", d.id}, {"path", d.pointer}, {"message", d.message}};
+}
+
+nlohmann::json error_object(const Diagnostics& errors) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const Diagnostic& d : errors) list.push_back(diagnostic_object(d));
+  nlohmann::json error = errors.empty()
+                             ? nlohmann::json{{"code", "internal"}, {"path", ""}, {"message", "unknown error"}}
+                             : diagnostic_object(errors.front());
+  error["errors"] = std::move(list);
+  return {{"error", std::move(error)}};
+}
+
+}  // namespace
+
+std::string error_json(const Diagnostics& errors) { return logic::to_json_text(error_object(errors)); }
+
+TrialSession::TrialSession(const std::string& trial_text) {
+  Diagnostics errors;
+  trial_ = Trial::load(trial_text, errors);
+  if (!trial_) load_error_ = error_json(errors);
+}
+
+std::string TrialSession::definition() const {
+  return trial_ ? logic::to_json_text(trial_->definition()) : "null";
+}
+
+std::string TrialSession::screen(const std::string& answers_json, const std::string& options_json) const {
+  if (!trial_) return load_error_;
+  // Parse errors name the argument they came from: "answers.json.001".
+  const auto parse_argument = [](const std::string& text, const char* name, Diagnostics& errors) {
+    Diagnostics found;
+    std::optional<nlohmann::json> value = logic::parse_json(text, found);
+    for (Diagnostic& d : found) {
+      d.id = std::string(name) + "." + d.id;
+      errors.push_back(std::move(d));
+    }
+    return value;
+  };
+  Diagnostics errors;
+  std::optional<nlohmann::json> answers = parse_argument(answers_json, "answers", errors);
+  std::optional<nlohmann::json> options = parse_argument(options_json, "options", errors);
+  if (!answers || !options) return error_json(errors);
+  if (!answers->is_object() && !answers->is_null()) {
+    return error_json({{"answers.type", "", "answers must be a JSON object keyed by field id"}});
+  }
+  if (!options->is_object()) {
+    return error_json({{"options.type", "", "options must be a JSON object"}});
+  }
+  ScreenOptions screen_options;
+  const auto text_option = [&](const char* key, std::string& target) {
+    auto it = options->find(key);
+    if (it != options->end() && it->is_string()) target = it->get<std::string>();
+  };
+  text_option("asOf", screen_options.as_of);
+  text_option("audience", screen_options.audience);
+  text_option("lang", screen_options.lang);
+  const nlohmann::json no_answers = nlohmann::json::object();
+  return logic::to_json_text(trial_->screen(answers->is_null() ? no_answers : *answers, screen_options));
+}
+
+std::string TrialSession::lint() const {
+  nlohmann::json list = nlohmann::json::array();
+  if (trial_) {
+    for (const Diagnostic& d : trial_->lint()) list.push_back(diagnostic_object(d));
+  }
+  return logic::to_json_text(list);
+}
+
+LogicSession::LogicSession(const std::string& rule_text) {
+  Diagnostics errors;
+  std::optional<nlohmann::json> rule = logic::parse_json(rule_text, errors);
+  if (rule) rule_ = logic::Rule::compile(*rule, errors);
+  if (!rule_) compile_error_ = error_json(errors);
+}
+
+std::string LogicSession::apply(const std::string& data_json) const {
+  if (!rule_) return compile_error_;
+  Diagnostics errors;
+  std::optional<nlohmann::json> data = logic::parse_json(data_json, errors);
+  if (!data) return error_json(errors);
+  logic::Outcome outcome = rule_->evaluate(*data);
+  if (outcome.is_error()) {
+    nlohmann::json error = {{"type", outcome.error_type}, {"message", outcome.error_message}};
+    if (!outcome.thrown.is_null()) error["thrown"] = outcome.thrown;
+    return logic::to_json_text({{"error", std::move(error)}});
+  }
+  return logic::to_json_text({{"result", outcome.value}});
+}
+
+}  // namespace trialscreen

@@ -1,0 +1,91 @@
+// The demo server: static files only, under the strict Content-Security-Policy
+// a partner host would use, on the loopback interface. No request body is ever
+// read and nothing is logged but the address: answers never reach a server.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+// URL prefix -> folder. The widget (web/) and the module (wasm dist) are
+// siblings, as they are when a partner deploys them.
+export function defaultMounts(distDir = join(repo, 'build/wasm-release/dist')) {
+  return [
+    ['/web/', join(repo, 'web')],
+    ['/wasm/', distDir],
+    ['/bh002/', join(repo, 'examples/bh002')],
+    ['/', join(repo, 'examples/site/public')],
+  ];
+}
+
+function resolvePath(mounts, pathname) {
+  for (const [prefix, dir] of mounts) {
+    if (!pathname.startsWith(prefix)) continue;
+    const relative = normalize(decodeURIComponent(pathname.slice(prefix.length)));
+    const file = resolve(dir, relative === '.' || relative === '' ? 'index.html' : relative);
+    if (file !== dir && !file.startsWith(dir + sep)) return null;  // no escaping the mount
+    return file;
+  }
+  return null;
+}
+
+export function createDemoServer({ mounts = defaultMounts() } = {}) {
+  return createServer(async (request, response) => {
+    const headers = {
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': 'no-cache',
+    };
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { ...headers, Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    let file;
+    try {
+      file = resolvePath(mounts, new URL(request.url, 'http://localhost').pathname);
+      if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = file ? await readFile(file) : null;
+      if (!body) throw new Error('not found');
+      const type = MIME_TYPES[extname(file)] ?? 'application/octet-stream';
+      response.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': body.length });
+      response.end(request.method === 'HEAD' ? undefined : body);
+    } catch {
+      response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    }
+  });
+}
+
+// Run directly: serve until stopped.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const port = Number(process.env.PORT ?? 8080);
+  const host = process.env.HOST ?? '127.0.0.1';
+  createDemoServer().listen(port, host, () => {
+    console.log(`trialscreen demo: http://${host}:${port}/`);
+  });
+}

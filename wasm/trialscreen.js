@@ -1,0 +1,156 @@
+// trialscreen: the friendly JavaScript API over the WebAssembly core.
+// Runs in browsers and in Node 20. JSON strings cross the boundary; failures
+// come back as values and are turned into Error subclasses here.
+import createTrialscreenCore from './trialscreen-core.mjs';
+
+/** A trial definition that cannot be loaded: `code` is a stable id, `path` a JSON pointer. */
+export class TrialError extends Error {
+  constructor(error) {
+    super(`[${error.code}] (${error.path}) ${error.message}`);
+    this.name = 'TrialError';
+    this.code = error.code;
+    this.path = error.path;
+    this.errors = error.errors ?? [error];
+  }
+}
+
+/** A JsonLogic rule that cannot compile or that fails on evaluation. */
+export class LogicError extends Error {
+  constructor(error) {
+    super(error.message ?? error.type);
+    this.name = 'LogicError';
+    this.type = error.type ?? error.code;  // the suites' error type, e.g. "NaN"
+    this.code = error.code ?? error.type;
+    this.path = error.path ?? '';
+    if ('thrown' in error) this.thrown = error.thrown;
+  }
+}
+
+/** Input the core could not read (e.g. answers that are not a JSON object). */
+export class InputError extends Error {
+  constructor(error) {
+    super(`[${error.code}] (${error.path}) ${error.message}`);
+    this.name = 'InputError';
+    this.code = error.code;
+    this.path = error.path;
+  }
+}
+
+const isNode = typeof process !== 'undefined' && process.versions != null && process.versions.node != null;
+
+// The compiled module is code, not state: it is instantiated once per page (or
+// Node process) and shared by every screener, each of which owns one handle.
+let corePromise = null;
+
+async function instantiateCore() {
+  const wasmUrl = new URL('./trialscreen-core.wasm', import.meta.url);
+  if (isNode) {
+    // Node 20's global fetch cannot load file: URLs, so hand the bytes over.
+    const { readFile } = await import('node:fs/promises');
+    return createTrialscreenCore({ wasmBinary: await readFile(wasmUrl) });
+  }
+  return createTrialscreenCore({ locateFile: (file) => new URL(file, import.meta.url).href });
+}
+
+function core() {
+  corePromise ??= instantiateCore().catch((error) => {
+    corePromise = null;  // allow a retry after, say, a network failure
+    throw error;
+  });
+  return corePromise;
+}
+
+const toText = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** The screening date for "today" in the local calendar, as YYYY-MM-DD. */
+export function localToday(now = new Date()) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+class Screener {
+  #session;
+  #definition = null;
+
+  constructor(session) {
+    this.#session = session;
+  }
+
+  /** The loaded trial definition (texts, questions, criteria), parsed once. */
+  get definition() {
+    this.#definition ??= JSON.parse(this.#live().definition());
+    return this.#definition;
+  }
+
+  /** Screens one person; returns the contract's result object. */
+  evaluate(answers = {}, { asOf = localToday(), audience = 'physician', lang = 'en' } = {}) {
+    const reply = JSON.parse(this.#live().screen(toText(answers ?? {}), JSON.stringify({ asOf, audience, lang })));
+    if (reply.error) throw new InputError(reply.error);
+    return reply;
+  }
+
+  /** Coverage problems of the definition: [{code, path, message}]. */
+  lint() {
+    return JSON.parse(this.#live().lint());
+  }
+
+  dispose() {
+    this.#session?.delete();
+    this.#session = null;
+  }
+
+  #live() {
+    if (!this.#session) throw new Error('this screener was disposed');
+    return this.#session;
+  }
+}
+
+/** Loads a trial definition (JSON text or object). Throws TrialError. */
+export async function loadScreener(trial) {
+  const module = await core();
+  const session = new module.TrialSession(toText(trial));
+  if (!session.ok()) {
+    const { error } = JSON.parse(session.loadError());
+    session.delete();
+    throw new TrialError(error);
+  }
+  return new Screener(session);
+}
+
+class CompiledLogic {
+  #session;
+
+  constructor(session) {
+    this.#session = session;
+  }
+
+  /** Plain JsonLogic evaluation of a JS value; returns a JS value, throws LogicError. */
+  apply(data = null) {
+    if (!this.#session) throw new Error('this rule was disposed');
+    const reply = JSON.parse(this.#session.apply(JSON.stringify(data ?? null)));
+    if (reply.error) throw new LogicError(reply.error);
+    return reply.result;
+  }
+
+  dispose() {
+    this.#session?.delete();
+    this.#session = null;
+  }
+}
+
+/** Compiles a JsonLogic rule (JSON text or value) once. Throws LogicError. */
+export async function compileLogic(rule) {
+  const module = await core();
+  const session = new module.LogicSession(toText(rule));
+  if (!session.ok()) {
+    const { error } = JSON.parse(session.compileError());
+    session.delete();
+    throw new LogicError(error);
+  }
+  return new CompiledLogic(session);
+}
+
+/** The core's version string. */
+export async function engineVersion() {
+  return (await core()).engineVersion();
+}
