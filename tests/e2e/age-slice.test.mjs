@@ -1,0 +1,37 @@
+// The slice end to end: a person types an age on the physician page and the
+// widget shows I01's status live, under the demo's strict CSP.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { guardedPage, launchBrowser, startServer } from './support.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('typing an age updates I01 live, with no CSP violation or foreign request', async () => {
+  const guarded = await guardedPage(browser, server.origin);
+  const { page } = guarded;
+  const response = await page.goto(`${server.origin}/physician.html`);
+  assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
+
+  const age = page.getByRole('textbox', { name: /age/i });
+  const i01 = page.getByRole('listitem').filter({ hasText: /^I01/ });
+  await age.fill('45');
+  await i01.filter({ hasText: 'Meets' }).waitFor();
+  await age.fill('17');
+  await i01.filter({ hasText: 'Does not meet' }).waitFor();
+  await age.fill('');
+  await i01.filter({ hasText: 'Not known yet' }).waitFor();
+
+  const wasm = guarded.requests.filter((url) => url.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, 'the module is fetched once');
+  guarded.assertClean(assert);
+  await guarded.context.close();
+});
