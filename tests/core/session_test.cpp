@@ -1,0 +1,90 @@
+// The JSON-text façade that JavaScript sees, natively: the I01 slice (age 18
+// to 90 inclusive, unanswered = unknown) and the failure values it returns.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "trialscreen/session.hpp"
+
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+const std::string& bh002_text() {
+  static const std::string text = read_text(std::string(TRIALSCREEN_SOURCE_DIR) + "/examples/bh002/trial.json");
+  return text;
+}
+
+nlohmann::json criterion(const std::string& result_text, const std::string& id) {
+  const nlohmann::json result = nlohmann::json::parse(result_text);
+  for (const auto& c : result.at("criteria")) {
+    if (c.at("id") == id) return c;
+  }
+  return nullptr;
+}
+
+const char* const kOptions = R"({"asOf": "2026-11-25", "audience": "physician", "lang": "en"})";
+
+TEST(SessionSlice, AgeWithinEighteenToNinetyInclusivePasses) {
+  const trialscreen::TrialSession session(bh002_text());
+  ASSERT_TRUE(session.ok()) << session.load_error();
+  for (const char* age : {"18", "45", "90"}) {
+    EXPECT_EQ(criterion(session.screen(std::string("{\"age\": ") + age + "}", kOptions), "I01")["status"], "pass")
+        << "age " << age;
+  }
+  for (const char* age : {"17", "91"}) {
+    EXPECT_EQ(criterion(session.screen(std::string("{\"age\": ") + age + "}", kOptions), "I01")["status"], "fail")
+        << "age " << age;
+  }
+}
+
+TEST(SessionSlice, UnansweredAgeIsUnknownNeverFail) {
+  const trialscreen::TrialSession session(bh002_text());
+  ASSERT_TRUE(session.ok()) << session.load_error();
+  for (const char* answers : {"{}", R"({"age": null})"}) {
+    const nlohmann::json i01 = criterion(session.screen(answers, kOptions), "I01");
+    EXPECT_EQ(i01["status"], "unknown") << answers;
+    EXPECT_EQ(i01["waitingOn"], nlohmann::json::array({"age"})) << answers;
+  }
+}
+
+TEST(SessionErrors, UnparsableAnswersComeBackAsAnErrorValue) {
+  const trialscreen::TrialSession session(bh002_text());
+  ASSERT_TRUE(session.ok());
+  const nlohmann::json reply = nlohmann::json::parse(session.screen("{\"age\": ", kOptions));
+  ASSERT_TRUE(reply.contains("error"));
+  EXPECT_EQ(reply["error"]["code"].get<std::string>().rfind("answers.", 0), 0u) << reply.dump();
+}
+
+TEST(SessionErrors, BrokenTrialReportsCodeAndPointer) {
+  const trialscreen::TrialSession session("{\"format\": 1}");
+  ASSERT_FALSE(session.ok());
+  const nlohmann::json reply = nlohmann::json::parse(session.load_error());
+  ASSERT_TRUE(reply.contains("error"));
+  EXPECT_FALSE(reply["error"]["code"].get<std::string>().empty());
+  EXPECT_TRUE(reply["error"]["path"].is_string());
+  EXPECT_GE(reply["error"]["errors"].size(), 1u);
+}
+
+TEST(SessionLogic, AppliesPlainJsonLogicAndReportsErrorsAsValues) {
+  const trialscreen::LogicSession rule(R"({"+": [{"var": "a"}, 2]})");
+  ASSERT_TRUE(rule.ok()) << rule.compile_error();
+  EXPECT_EQ(nlohmann::json::parse(rule.apply(R"({"a": 40})")), nlohmann::json({{"result", 42}}));
+
+  const trialscreen::LogicSession broken(R"({"=>": [1, 2]})");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_TRUE(nlohmann::json::parse(broken.compile_error()).contains("error"));
+
+  const trialscreen::LogicSession thrower(R"({"throw": "Not an admin"})");
+  ASSERT_TRUE(thrower.ok());
+  EXPECT_EQ(nlohmann::json::parse(thrower.apply("null"))["error"]["type"], "Not an admin");
+}
+
+}  // namespace

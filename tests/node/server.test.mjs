@@ -1,0 +1,51 @@
+// The demo server sends the strict CSP and correct MIME types, serves only
+// its mounts, and accepts nothing but GET and HEAD.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CONTENT_SECURITY_POLICY, createDemoServer } from '../../examples/site/server.mjs';
+
+let server;
+let origin;
+before(async () => {
+  server = createDemoServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+});
+after(() => new Promise((resolve) => server.close(resolve)));
+
+test('every response carries the strict Content-Security-Policy', async () => {
+  for (const path of ['/', '/physician.html', '/missing']) {
+    const response = await fetch(origin + path);
+    assert.equal(response.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY, path);
+  }
+  assert.match(CONTENT_SECURITY_POLICY, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+  assert.doesNotMatch(CONTENT_SECURITY_POLICY, /'unsafe-eval'|'unsafe-inline'/);
+});
+
+test('files are served with their MIME types, WebAssembly as application/wasm', async () => {
+  const cases = {
+    '/': 'text/html',
+    '/web/define.js': 'text/javascript',
+    '/web/trial-screener.css': 'text/css',
+    '/bh002/trial.json': 'application/json',
+    '/wasm/trialscreen-core.wasm': 'application/wasm',
+    '/wasm/trialscreen.js': 'text/javascript',
+  };
+  for (const [path, type] of Object.entries(cases)) {
+    const response = await fetch(origin + path);
+    assert.equal(response.status, 200, path);
+    assert.equal(response.headers.get('content-type').split(';')[0], type, path);
+  }
+});
+
+test('paths cannot escape the mounted folders', async () => {
+  for (const path of ['/web/..%2f..%2fCMakeLists.txt', '/bh002/%2e%2e/%2e%2e/README.md', '/..%2f..%2fetc/passwd']) {
+    const response = await fetch(origin + path);
+    assert.equal(response.status, 404, path);
+  }
+});
+
+test('only GET and HEAD are accepted, so no answer can be posted', async () => {
+  const response = await fetch(origin + '/', { method: 'POST', body: '{"age": 45}' });
+  assert.equal(response.status, 405);
+});
