@@ -15,6 +15,9 @@ namespace trialscreen {
 // Engine version reported in every result.
 const char* engine_version();
 
+// True for "YYYY-MM-DD" naming a real calendar day (2026-02-30 is not).
+bool is_calendar_date(const std::string& text);
+
 struct ScreenOptions {
   std::string as_of;                  // "YYYY-MM-DD"; the CLI defaults it to today
   std::string audience = "physician"; // "patient" | "physician"
@@ -44,8 +47,10 @@ class Trial {
   Trial& operator=(Trial&&) noexcept;
   ~Trial();
 
- private:
+  // The compiled definition; opaque outside the core (core/src/trial/model.hpp).
   struct Loaded;
+
+ private:
   explicit Trial(std::unique_ptr<Loaded> loaded);
   std::unique_ptr<Loaded> loaded_;
 };

@@ -1,0 +1,139 @@
+#include "answers.hpp"
+
+#include <cmath>
+#include <cstdint>
+
+namespace trialscreen {
+namespace trial {
+namespace {
+
+using nlohmann::json;
+
+// A problem with one answer: the result's answerErrors code and message.
+struct Problem {
+  const char* code = nullptr;
+  std::string message;
+};
+
+std::string number_text(double value) {
+  return logic::to_json_text(json(value));
+}
+
+std::string accepted_units(const Question& q) {
+  std::string list;
+  for (const auto& unit : q.units) list += (list.empty() ? "" : ", ") + unit.first;
+  return list;
+}
+
+// A number, or {"value": n, "unit": "UCUM"} with an accepted unit, in the
+// canonical unit.
+std::optional<double> canonical_number(const Question& q, const json& answer, Problem& problem) {
+  double value = 0;
+  if (answer.is_number()) {
+    value = answer.get<double>();
+  } else if (answer.is_object() && answer.size() == 2 && answer.contains("value") && answer["value"].is_number() &&
+             answer.contains("unit") && answer["unit"].is_string()) {
+    const std::string& unit = answer["unit"].get_ref<const std::string&>();
+    auto conversion = q.units.find(unit);
+    if (conversion == q.units.end()) {
+      problem = {"unit", "\"" + unit + "\" is not an accepted unit" +
+                             (q.units.empty() ? std::string(" (give a plain number)")
+                                              : " (accepted: " + accepted_units(q) + ")")};
+      return std::nullopt;
+    }
+    value = answer["value"].get<double>();
+    const UnitConversion& c = conversion->second;
+    if (c.amount != 1) value = round_significant(c.divide ? value / c.amount : value * c.amount);
+  } else {
+    problem = {"type", q.units.empty() ? "expected a number"
+                                       : "expected a number in " + q.unit + " or {\"value\": n, \"unit\": \"...\"}"};
+    return std::nullopt;
+  }
+  if (q.type == AnswerType::Integer && value != std::floor(value)) {
+    problem = {"type", "expected a whole number"};
+    return std::nullopt;
+  }
+  if ((q.min && value < *q.min) || (q.max && value > *q.max)) {
+    problem = {"implausible", number_text(value) + (q.unit.empty() ? "" : " " + q.unit) + " is outside the plausible range " +
+                                  (q.min ? number_text(*q.min) : "") + " to " + (q.max ? number_text(*q.max) : "")};
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<json> canonical_date(const Question& q, const json& answer, const std::string& as_of, Problem& problem) {
+  if (!answer.is_string()) {
+    problem = {"type", q.type == AnswerType::DateOrNone ? "expected \"YYYY-MM-DD\" or \"none\"" : "expected \"YYYY-MM-DD\""};
+    return std::nullopt;
+  }
+  const std::string& text = answer.get_ref<const std::string&>();
+  if (q.type == AnswerType::DateOrNone && text == "none") return answer;
+  if (!is_calendar_date(text)) {
+    problem = {"date", "\"" + text + "\" is not a calendar date (YYYY-MM-DD)"};
+    return std::nullopt;
+  }
+  if (q.past && !as_of.empty() && text > as_of) {
+    problem = {"future", text + " is after the screening date " + as_of};
+    return std::nullopt;
+  }
+  return answer;
+}
+
+std::optional<json> canonical_answer(const Question& q, const json& answer, const std::string& as_of, Problem& problem) {
+  switch (q.type) {
+    case AnswerType::Boolean:
+      if (answer.is_boolean()) return answer;
+      problem = {"type", "expected true or false"};
+      return std::nullopt;
+    case AnswerType::Choice:
+      if (answer.is_string()) {
+        for (const std::string& option : q.options) {
+          if (option == answer.get_ref<const std::string&>()) return answer;
+        }
+      }
+      {
+        std::string list;
+        for (const std::string& option : q.options) list += (list.empty() ? "" : ", ") + option;
+        problem = {"type", "expected one of " + list};
+      }
+      return std::nullopt;
+    case AnswerType::Date:
+    case AnswerType::DateOrNone:
+      return canonical_date(q, answer, as_of, problem);
+    case AnswerType::Integer:
+    case AnswerType::Number:
+    case AnswerType::Quantity: {
+      std::optional<double> value = canonical_number(q, answer, problem);
+      if (!value) return std::nullopt;
+      if (q.type == AnswerType::Integer && std::fabs(*value) < 9e15) return json(static_cast<std::int64_t>(*value));
+      return json(*value);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void normalise_answers(const Trial::Loaded& trial, const json& answers, const std::string& as_of, json& data,
+                       json& errors) {
+  if (!answers.is_object()) return;
+  for (auto it = answers.begin(); it != answers.end(); ++it) {
+    auto found = trial.question_index.find(it.key());
+    if (found == trial.question_index.end()) {
+      errors.push_back({{"field", it.key()}, {"code", "unknown-field"}, {"message", "no question has this id"}});
+      continue;
+    }
+    if (it->is_null()) continue;  // unanswered
+    const Question& q = trial.questions[found->second];
+    Problem problem;
+    std::optional<json> value = canonical_answer(q, *it, as_of, problem);
+    if (value) {
+      data[q.id] = std::move(*value);
+    } else {
+      errors.push_back({{"field", q.id}, {"code", problem.code}, {"message", problem.message}});
+    }
+  }
+}
+
+}  // namespace trial
+}  // namespace trialscreen

@@ -1,0 +1,21 @@
+// Turning a person's raw answers into the canonical values rules read.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model.hpp"
+
+namespace trialscreen {
+namespace trial {
+
+// Writes every valid answer, converted to its canonical unit, into `data`
+// (keyed by question id) and appends one {"field", "code", "message"} to
+// `errors` per bad answer, which stays out of `data` (unanswered). `as_of` is
+// a valid date or "" (then `future` cannot be checked).
+void normalise_answers(const Trial::Loaded& trial, const nlohmann::json& answers, const std::string& as_of,
+                       nlohmann::json& data, nlohmann::json& errors);
+
+}  // namespace trial
+}  // namespace trialscreen

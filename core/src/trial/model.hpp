@@ -1,0 +1,122 @@
+// The compiled form of a trial definition that Trial::load builds once and
+// Trial::screen / Trial::lint read. Internal to the core.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "trialscreen/logic.hpp"
+#include "trialscreen/trial.hpp"
+
+namespace trialscreen {
+namespace trial {
+
+enum class AnswerType { Boolean, Integer, Number, Quantity, Choice, Date, DateOrNone };
+
+// How an accepted unit converts into the canonical one.
+struct UnitConversion {
+  double amount = 1;     // factor, or divisor when `divide`
+  bool divide = false;
+};
+
+struct Question {
+  std::string id;
+  std::string pointer;                       // "/questions/3"
+  AnswerType type = AnswerType::Boolean;
+  bool site_only = false;                    // who = "site"
+  std::string unit;                          // canonical unit ("" when none)
+  std::map<std::string, UnitConversion> units;  // accepted units (canonical included)
+  std::optional<double> min, max;            // plausible range, canonical unit
+  std::vector<std::string> options;          // choice values
+  bool past = false;
+  std::optional<logic::Rule> ask_if;
+};
+
+struct Derived {
+  std::string id;
+  std::optional<logic::Rule> value;      // {"var": id}: the answer if given, else the rule
+  std::optional<logic::Rule> computed;   // the rule alone, to compare with an answer
+  bool warn_if_answer_differs = true;
+  bool is_question = false;              // a question with the same id exists
+  std::vector<std::string> read_by;      // criteria whose rules read it
+};
+
+struct Criterion {
+  std::string id;
+  bool inclusion = true;
+  std::optional<logic::Rule> rule;
+  std::optional<logic::Rule> applies_if;
+  std::optional<logic::Rule> clears_on;
+  const nlohmann::json* label = nullptr;      // audience texts inside the definition
+  const nlohmann::json* fail_text = nullptr;
+};
+
+struct Warning {
+  std::string code;
+  std::vector<std::string> criteria;
+  std::optional<logic::Rule> when;
+  const nlohmann::json* message = nullptr;
+};
+
+// A place in the definition that holds a text, for lint's language check.
+struct TextSite {
+  std::string pointer;
+  const nlohmann::json* text = nullptr;   // a text (language -> string), never an audience text
+};
+
+// Limits for hostile definitions (documented in docs/trial-format.md).
+struct DefinitionLimits {
+  static constexpr std::size_t max_bytes = 4 * 1024 * 1024;
+  static constexpr std::size_t max_depth = 128;
+  static constexpr std::size_t max_languages = 16;
+  static constexpr std::size_t max_sections = 200;
+  static constexpr std::size_t max_questions = 2000;
+  static constexpr std::size_t max_derived = 200;
+  static constexpr std::size_t max_criteria = 1000;
+  static constexpr std::size_t max_warnings = 200;
+  static constexpr std::size_t max_options = 200;
+  static constexpr std::size_t max_units = 20;
+  static constexpr std::size_t max_id_length = 64;
+  static constexpr std::size_t max_rule_nodes = 20000;   // per rule
+};
+
+}  // namespace trial
+
+// Everything Trial holds; lives on the heap so that the raw pointers into
+// `definition` stay valid when a Trial moves.
+struct Trial::Loaded {
+  nlohmann::json definition;
+  std::string sha256;
+  std::string id, version;
+  std::vector<std::string> languages;
+  std::vector<std::string> section_ids;
+  std::vector<trial::Question> questions;                  // asking order
+  std::unordered_map<std::string, std::size_t> question_index;
+  std::map<std::string, logic::Domain> domains;
+  std::vector<trial::Derived> derived;
+  std::vector<trial::Criterion> criteria;
+  std::vector<trial::Warning> warnings;
+  std::vector<trial::TextSite> texts;
+  std::vector<std::string> names_read;     // every variable any rule reads, sorted, unique
+};
+
+namespace trial {
+
+// Rounds to 12 significant digits so that decimal unit conversions land on
+// the decimal the person meant (221 / 88.4 -> 2.5 exactly).
+double round_significant(double value);
+
+// Picks the words of an audience text for an audience and language, falling
+// back to the first language present. "" when there is none.
+const std::string& pick_text(const nlohmann::json* audience_text, const std::string& audience,
+                             const std::string& lang, const std::vector<std::string>& languages);
+
+}  // namespace trial
+}  // namespace trialscreen
