@@ -1,0 +1,246 @@
+// Trial::screen against the small test trial: statuses, unit conversions at
+// the thresholds, answer errors, deferred vs unknown, `next`, windows, derived
+// values and warnings, as ../shared/contract.md promises them.
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "trial_test_support.hpp"
+
+namespace {
+
+using nlohmann::json;
+using trialscreen::ScreenOptions;
+using trialscreen::Trial;
+using namespace trialscreen::testing;
+
+class TrialScreen : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    trialscreen::Diagnostics errors;
+    trial_ = load_json(small_trial(), errors);
+    ASSERT_TRUE(trial_.has_value()) << describe(errors);
+  }
+
+  json screen(const json& answers, const std::string& audience = "physician", const std::string& lang = "en",
+              const std::string& as_of = "2026-11-25") const {
+    ScreenOptions options;
+    options.as_of = as_of;
+    options.audience = audience;
+    options.lang = lang;
+    return trial_->screen(answers, options);
+  }
+
+  std::string status(const json& answers, const std::string& id) const {
+    return criterion_of(screen(answers), id).at("status").get<std::string>();
+  }
+
+  // Answers that pass every criterion of the small trial.
+  static json eligible_answers() {
+    return {{"age", 45},         {"sex", "male"},           {"live_vaccine_date", "none"},
+            {"hemoglobin", 120}, {"wbc", 5},                {"creatinine", 1},
+            {"item_rash", true}, {"item_arthritis", true}};
+  }
+
+  std::optional<Trial> trial_;
+};
+
+TEST_F(TrialScreen, ResultCarriesVerdictTrialAndEngine) {
+  const json result = screen(eligible_answers());
+  EXPECT_EQ(result["verdict"], "eligible") << result.dump(1);
+  EXPECT_EQ(result["next"], json::array());
+  EXPECT_EQ(result["answerErrors"], json::array());
+  EXPECT_EQ(result["trial"]["id"], "TEST-0001");
+  EXPECT_EQ(result["trial"]["version"], "2026-11-25.1");
+  EXPECT_EQ(result["trial"]["sha256"], trial_->sha256());
+  EXPECT_EQ(result["engine"]["version"], trialscreen::engine_version());
+  ASSERT_EQ(result["criteria"].size(), 7u);
+  EXPECT_EQ(result["criteria"][0]["id"], "I01");
+  EXPECT_EQ(result["criteria"][0]["kind"], "inclusion");
+  EXPECT_EQ(result["criteria"][4]["kind"], "exclusion");
+  for (const json& c : result["criteria"]) EXPECT_FALSE(c.contains("waitingOn")) << c.dump();
+}
+
+TEST_F(TrialScreen, AgeBoundariesAreInclusiveAndUnansweredIsUnknown) {
+  for (int age : {18, 90}) EXPECT_EQ(status({{"age", age}}, "I01"), "pass") << age;
+  for (int age : {17, 91}) EXPECT_EQ(status({{"age", age}}, "I01"), "fail") << age;
+  for (const json& answers : {json::object(), json{{"age", nullptr}}}) {
+    const json i01 = criterion_of(screen(answers), "I01");
+    EXPECT_EQ(i01["status"], "unknown");
+    EXPECT_EQ(i01["waitingOn"], json::array({"age"}));
+  }
+}
+
+TEST_F(TrialScreen, ConvertedQuantitiesAreExactAtTheirThresholds) {
+  // 221 umol/L / 88.4 is 2.5 mg/dL: not above 2.5.
+  EXPECT_EQ(status({{"creatinine", {{"value", 221}, {"unit", "umol/L"}}}}, "E01"), "pass");
+  EXPECT_EQ(status({{"creatinine", {{"value", 222}, {"unit", "umol/L"}}}}, "E01"), "fail");
+  EXPECT_EQ(status({{"creatinine", 2.5}}, "E01"), "pass");
+  EXPECT_EQ(status({{"creatinine", {{"value", 2.5}, {"unit", "mg/dL"}}}}, "E01"), "pass");
+  // 8.5 g/dL x 10 is 85 g/L.
+  EXPECT_EQ(status({{"hemoglobin", {{"value", 8.5}, {"unit", "g/dL"}}}}, "I02"), "pass");
+  EXPECT_EQ(status({{"hemoglobin", {{"value", 8.4}, {"unit", "g/dL"}}}}, "I02"), "fail");
+  // 2500 /uL x 0.001 is 2.5 10*9/L.
+  EXPECT_EQ(status({{"wbc", {{"value", 2500}, {"unit", "/uL"}}}}, "I03"), "pass");
+  EXPECT_EQ(status({{"wbc", {{"value", 2499}, {"unit", "/uL"}}}}, "I03"), "fail");
+  EXPECT_EQ(status({{"wbc", {{"value", 2.5}, {"unit", "10*3/uL"}}}}, "I03"), "pass");
+}
+
+TEST_F(TrialScreen, BadAnswersAreReportedAndTreatedAsUnanswered) {
+  const json answers = {{"age", "forty"},
+                        {"hemoglobin", {{"value", 8}, {"unit", "mmol/L"}}},
+                        {"wbc", 900},
+                        {"creatinine", 1},
+                        {"live_vaccine_date", "2026-02-30"},
+                        {"shoe_size", 42},
+                        {"sex", "other"}};
+  const json result = screen(answers);
+  const json expected_codes = {{"age", "type"},       {"hemoglobin", "unit"},  {"wbc", "implausible"},
+                               {"live_vaccine_date", "date"}, {"shoe_size", "unknown-field"}, {"sex", "type"}};
+  ASSERT_EQ(result["answerErrors"].size(), expected_codes.size()) << result["answerErrors"].dump(1);
+  for (const json& e : result["answerErrors"]) {
+    const std::string field = e["field"];
+    EXPECT_EQ(e["code"], expected_codes.value(field, "")) << e.dump();
+    EXPECT_FALSE(e["message"].get<std::string>().empty());
+  }
+  EXPECT_EQ(criterion_of(result, "I01")["status"], "unknown");
+  EXPECT_EQ(criterion_of(result, "I02")["status"], "unknown");
+  EXPECT_EQ(criterion_of(result, "I03")["status"], "unknown");
+  EXPECT_EQ(criterion_of(result, "E03")["status"], "unknown");
+  // Every other answer still counts.
+  EXPECT_EQ(criterion_of(result, "E01")["status"], "pass");
+}
+
+TEST_F(TrialScreen, WholeNumbersAndFutureDatesAreChecked) {
+  json result = screen({{"age", 45.5}});
+  ASSERT_EQ(result["answerErrors"].size(), 1u);
+  EXPECT_EQ(result["answerErrors"][0]["code"], "type");
+  EXPECT_EQ(status({{"age", 45.0}}, "I01"), "pass");
+
+  result = screen({{"live_vaccine_date", "2026-11-26"}});
+  ASSERT_EQ(result["answerErrors"].size(), 1u);
+  EXPECT_EQ(result["answerErrors"][0]["code"], "future");
+  EXPECT_EQ(criterion_of(result, "E03")["status"], "unknown");
+  EXPECT_EQ(screen({{"live_vaccine_date", "2026-11-25"}})["answerErrors"], json::array());
+}
+
+TEST_F(TrialScreen, PatientAudienceDefersSiteOnlyCriteria) {
+  json answers = eligible_answers();
+  for (const char* lab : {"hemoglobin", "wbc", "creatinine", "item_rash", "item_arthritis"}) answers.erase(lab);
+
+  const json patient = screen(answers, "patient");
+  for (const char* id : {"I02", "I03", "I04", "E01"}) {
+    EXPECT_EQ(criterion_of(patient, id)["status"], "deferred") << id;
+  }
+  EXPECT_EQ(criterion_of(patient, "I02")["waitingOn"], json::array({"hemoglobin"}));
+  EXPECT_EQ(patient["verdict"], "eligible") << "deferred criteria never make the result incomplete";
+  EXPECT_EQ(patient["next"], json::array());
+
+  const json physician = screen(answers, "physician");
+  for (const char* id : {"I02", "I03", "I04", "E01"}) {
+    EXPECT_EQ(criterion_of(physician, id)["status"], "unknown") << id;
+  }
+  EXPECT_EQ(physician["verdict"], "incomplete");
+  EXPECT_EQ(physician["next"], json::array({"hemoglobin", "wbc", "creatinine", "activity_score", "item_rash",
+                                            "item_arthritis"}));
+}
+
+TEST_F(TrialScreen, UnknownWaitingOnPatientQuestionsIsNotDeferred) {
+  const json patient = screen(json::object(), "patient");
+  EXPECT_EQ(criterion_of(patient, "I01")["status"], "unknown");
+  EXPECT_EQ(patient["verdict"], "incomplete");
+  // Only patient questions, in asking order; pregnant waits for sex = female.
+  EXPECT_EQ(patient["next"], json::array({"age", "sex", "live_vaccine_date"}));
+}
+
+TEST_F(TrialScreen, NextFollowsAskIfAndEmptiesOnceDecided) {
+  json answers = eligible_answers();
+  answers["sex"] = "female";
+  json result = screen(answers);
+  EXPECT_EQ(criterion_of(result, "E02")["status"], "unknown");
+  EXPECT_EQ(result["next"], json::array({"pregnant"}));
+
+  answers["pregnant"] = true;
+  result = screen(answers);
+  EXPECT_EQ(result["verdict"], "not_eligible");
+  EXPECT_EQ(result["next"], json::array());
+
+  answers["pregnant"] = false;
+  answers.erase("age");
+  result = screen(answers);
+  EXPECT_EQ(result["verdict"], "incomplete");
+  EXPECT_EQ(result["next"], json::array({"age"}));
+
+  // A failing criterion decides the verdict: nothing more to ask.
+  result = screen({{"age", 12}});
+  EXPECT_EQ(result["verdict"], "not_eligible");
+  EXPECT_EQ(result["next"], json::array());
+}
+
+TEST_F(TrialScreen, AppliesIfFalseIsNotApplicableAndUnknownPassesOnlyWhenTheRulePasses) {
+  EXPECT_EQ(status({{"sex", "male"}, {"pregnant", true}}, "E02"), "not_applicable");
+  EXPECT_EQ(status({{"pregnant", false}}, "E02"), "pass");
+  const json unknown = criterion_of(screen({{"pregnant", true}}), "E02");
+  EXPECT_EQ(unknown["status"], "unknown");
+  EXPECT_EQ(unknown["waitingOn"], json::array({"sex"}));
+  EXPECT_EQ(criterion_of(screen(json::object()), "E02")["waitingOn"], json::array({"sex", "pregnant"}));
+}
+
+TEST_F(TrialScreen, WindowCriterionReportsWhenItClears) {
+  // 28 days after 2026-11-01 is 2026-11-29: still inside the window on 2026-11-25.
+  json e03 = criterion_of(screen({{"live_vaccine_date", "2026-11-01"}}), "E03");
+  EXPECT_EQ(e03["status"], "fail");
+  EXPECT_EQ(e03["clearsOn"], "2026-11-29");
+  // The boundary passes: 2026-10-28 + 28 days = the screening date.
+  e03 = criterion_of(screen({{"live_vaccine_date", "2026-10-28"}}), "E03");
+  EXPECT_EQ(e03["status"], "pass");
+  EXPECT_FALSE(e03.contains("clearsOn"));
+  EXPECT_FALSE(criterion_of(screen(json::object()), "E03").contains("clearsOn"));
+  EXPECT_EQ(status({{"live_vaccine_date", "none"}}, "E03"), "pass");
+}
+
+TEST_F(TrialScreen, DerivedScoreUsesBoundsAndTheAnswerWins) {
+  // Arthritis alone gives 6 whatever rash turns out to be: decided >= 6.
+  json result = screen({{"item_arthritis", true}});
+  EXPECT_EQ(criterion_of(result, "I04")["status"], "pass");
+  EXPECT_TRUE(result["derived"]["activity_score"].is_null());
+
+  result = screen({{"item_arthritis", true}, {"item_rash", true}});
+  EXPECT_EQ(result["derived"]["activity_score"], 10);
+
+  result = screen({{"item_arthritis", false}, {"item_rash", true}, {"activity_score", 7}});
+  EXPECT_EQ(criterion_of(result, "I04")["status"], "pass") << "the entered total wins";
+  EXPECT_EQ(result["derived"]["activity_score"], 7);
+  ASSERT_EQ(result["warnings"].size(), 1u) << result["warnings"].dump(1);
+  EXPECT_EQ(result["warnings"][0]["code"], "derived-disagrees");
+  EXPECT_EQ(result["warnings"][0]["criteria"], json::array({"I04"}));
+
+  result = screen({{"item_arthritis", true}, {"item_rash", true}, {"activity_score", 10}});
+  EXPECT_EQ(result["warnings"], json::array());
+}
+
+TEST_F(TrialScreen, DefinitionWarningsFireWhenDecidedTrue) {
+  json result = screen({{"age", 16}, {"sex", "female"}, {"pregnant", true}});
+  ASSERT_EQ(result["warnings"].size(), 1u);
+  EXPECT_EQ(result["warnings"][0]["code"], "minor-pregnant");
+  EXPECT_EQ(result["warnings"][0]["criteria"], json::array({"I01", "E02"}));
+  EXPECT_EQ(result["warnings"][0]["message"], "A pregnant minor: check the age");
+  EXPECT_EQ(screen({{"sex", "female"}, {"pregnant", true}})["warnings"], json::array()) << "age unknown: undecided";
+}
+
+TEST_F(TrialScreen, ReasonsFollowLanguageAudienceAndStatus) {
+  EXPECT_EQ(criterion_of(screen({{"hemoglobin", 120}}, "patient", "zh-Hans"), "I02")["reason"], "血红蛋白足够");
+  EXPECT_EQ(criterion_of(screen({{"hemoglobin", 120}}, "physician", "en"), "I02")["reason"], "Hb >= 85 g/L");
+  EXPECT_EQ(criterion_of(screen({{"creatinine", 3}}), "E01")["reason"], "Kidney function too low");
+  EXPECT_EQ(criterion_of(screen({{"creatinine", 1}}), "E01")["reason"], "Creatinine > 2.5 mg/dL");
+}
+
+TEST_F(TrialScreen, InvalidScreeningDateIsAnAnswerError) {
+  const json result = screen({{"age", 45}}, "physician", "en", "2026-13-01");
+  ASSERT_EQ(result["answerErrors"].size(), 1u);
+  EXPECT_EQ(result["answerErrors"][0]["field"], "as_of");
+  EXPECT_EQ(criterion_of(result, "I01")["status"], "pass");
+}
+
+}  // namespace
