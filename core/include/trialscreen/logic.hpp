@@ -23,6 +23,9 @@ namespace trialscreen::logic {
 struct Limits {
   std::size_t max_depth = 256;       // nesting of operators/arrays/objects in a rule
   std::size_t max_nodes = 200000;    // compiled nodes in one rule
+  // Assignments tried when shrinking an unknown's waiting set (see
+  // docs/logic.md); 0 switches that off.
+  std::size_t max_enumeration = 256;
 };
 
 struct CompileOptions {
@@ -69,11 +72,18 @@ struct Outcome {
                                         // "NaN", "Invalid Arguments", or a thrown string
   std::string error_message;            // Kind::Error: English, one line
   nlohmann::json thrown;                // Kind::Error from {"throw": ...}: the thrown value
+  std::string error_id;                 // Kind::Error: "rule.2NN" (docs/logic.md)
+  std::string error_pointer;            // Kind::Error: JSON pointer of the failing operation
 
   bool is_value() const { return kind == Kind::Value; }
   bool is_unknown() const { return kind == Kind::Unknown; }
   bool is_error() const { return kind == Kind::Error; }
 };
+
+// The error type a compile diagnostic stands for, as the suites and the CLI
+// name it: "Unknown Operator", "Invalid Arguments", "Limit Exceeded",
+// "Invalid JSON".
+std::string error_type(const Diagnostic& diagnostic);
 
 // JsonLogic truthiness of a plain value ([] "" 0 null false are falsy).
 bool truthy(const nlohmann::json& value);
@@ -95,8 +105,10 @@ class Rule {
   Rule& operator=(Rule&&) noexcept;
   ~Rule();
 
- private:
+  // The compiled node table; defined inside the engine only.
   struct Compiled;
+
+ private:
   explicit Rule(std::unique_ptr<Compiled> compiled);
   std::unique_ptr<Compiled> compiled_;
 };

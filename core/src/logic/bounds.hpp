@@ -1,0 +1,121 @@
+// What the evaluator passes between nodes (Val), and the reasoning about
+// unknowns: the variables an unknown waits on and what it may still turn out
+// to be (Bounds). Internal to the logic engine.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "compiled.hpp"
+#include "trialscreen/logic.hpp"
+
+namespace trialscreen::logic {
+
+using json = nlohmann::json;
+
+inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
+// Finite sets of possibilities larger than this become intervals.
+inline constexpr std::size_t kMaxChoices = 64;
+
+// What an unknown may still be. Both parts may hold at once; neither means
+// "anything".
+struct Bounds {
+  bool finite = false;          // the value is one of `choices`
+  std::vector<json> choices;
+  bool numeric = false;         // the value is a number in [lo, hi]
+  double lo = -kInfinity;
+  double hi = kInfinity;
+};
+
+struct Detail {
+  // Unknown: variable numbers (see Evaluator::variable_name), sorted, unique.
+  std::vector<std::uint32_t> waiting;
+  Bounds bounds;
+  // Error
+  std::string error_type;
+  std::string error_message;
+  std::string error_id;
+  std::string error_pointer;
+  json thrown;
+};
+
+// A node's result: a plain value (borrowed when it lives in the data or the
+// rule), an unknown or an error (details allocated only for those two).
+struct Val {
+  enum class Kind : std::uint8_t { Value, Unknown, Error };
+  Kind kind = Kind::Value;
+  const json* ref = nullptr;
+  json own;
+  std::unique_ptr<Detail> detail;
+
+  static Val borrow(const json& value) {
+    Val v;
+    v.ref = &value;
+    return v;
+  }
+  static Val owned(json value) {
+    Val v;
+    v.own = std::move(value);
+    return v;
+  }
+  static Val unknown(std::vector<std::uint32_t> waiting) {
+    Val v;
+    v.kind = Kind::Unknown;
+    v.detail = std::make_unique<Detail>();
+    v.detail->waiting = std::move(waiting);
+    return v;
+  }
+
+  bool is_value() const { return kind == Kind::Value; }
+  bool is_unknown() const { return kind == Kind::Unknown; }
+  bool is_error() const { return kind == Kind::Error; }
+  const json& get() const { return ref != nullptr ? *ref : own; }
+  json take() && { return ref != nullptr ? *ref : std::move(own); }
+};
+
+enum class Truth { Truthy, Falsy, Undecided };
+
+struct Interval {
+  double lo;
+  double hi;
+};
+
+// Sorted-set union of variable numbers.
+void unite(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from);
+void add(std::vector<std::uint32_t>& into, std::uint32_t id);
+
+Bounds boolean_bounds();
+Bounds finite_bounds(std::vector<json> choices);
+Bounds bounds_of_domain(const Domain& domain);
+// The values to try for an unanswered variable when enumerating; empty when
+// the domain is not small and finite.
+std::vector<json> enumerate_domain(const Domain& domain);
+void add_choice(std::vector<json>& choices, const json& value);
+
+Truth truth_of(const Val& v);
+
+// The numeric range of a value (after Number() coercion), if it has one.
+std::optional<Interval> interval_of(const Val& v);
+// Whether the value is surely a JSON number (so comparisons with it are numeric).
+bool surely_number(const Val& v);
+std::optional<Interval> numeric_hull(const Bounds& bounds);
+// + - * max min over intervals; nullopt for other operators.
+std::optional<Interval> interval_arithmetic(Op op, const std::vector<Interval>& ranges);
+
+// Fills `choices` with each argument's possible values when all are finite and
+// their combinations number at most kMaxChoices.
+bool finite_choices(const std::vector<const Val*>& args, std::vector<std::vector<const json*>>& choices);
+void for_each_combination(const std::vector<std::vector<const json*>>& choices,
+                          const std::function<void(const std::vector<const json*>&)>& visit);
+
+// The result of `if` or `and`/`or` that may be any of `branches`.
+Val join(std::vector<Val>& branches, std::vector<std::uint32_t> waiting);
+
+}  // namespace trialscreen::logic

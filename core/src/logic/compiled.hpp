@@ -1,0 +1,74 @@
+// The compiled form of a rule: a flat node table (no recursive ownership, so
+// destroying even a large rule never recurses), operators resolved to an enum,
+// variable paths split and top-level variables numbered at compile time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "trialscreen/logic.hpp"
+
+namespace trialscreen::logic {
+
+enum class Op : std::uint8_t {
+  Literal,   // a plain value: literals[node.literal]
+  Array,     // an array whose elements are expressions
+  Var, Val, Exists, Missing, MissingSome,
+  If, And, Or, Not, NotNot, Coalesce,
+  Eq, Ne, StrictEq, StrictNe, Lt, Le, Gt, Ge,
+  Add, Sub, Mul, Div, Mod, Max, Min,
+  Cat, Substr, In, Merge,
+  Map, Filter, Reduce, All, Some, None,
+  Throw, Try, DateAdd,
+};
+
+inline constexpr std::uint32_t kNone = 0xffffffffu;
+
+struct Node {
+  Op op = Op::Literal;
+  // The arguments were one expression, evaluated at run time and spread when
+  // it yields an array ({"+": {"var": "xs"}}). Its node is the only child.
+  bool dynamic_args = false;
+  std::uint32_t first_child = 0;  // into Compiled::children
+  std::uint32_t child_count = 0;
+  std::uint32_t literal = kNone;  // Literal: into Compiled::literals
+  std::uint32_t pointer = 0;      // into Compiled::pointers, for error messages
+
+  // Var/Val with a literal path.
+  std::uint32_t path = kNone;     // into Compiled::paths
+  std::uint32_t climb = 0;        // Val: scopes to climb ({"val": [[2], "x"]})
+  bool has_default = false;       // Var: the last child is the default
+  bool path_child = false;        // Var/Val: the first child computes the path
+  // Var read from the top-level data with a literal path: the variable's
+  // number (into Compiled::variables) and, for a derived variable, the node of
+  // its expression.
+  std::uint32_t variable = kNone;
+  std::uint32_t derived = kNone;
+};
+
+struct Rule::Compiled {
+  std::vector<Node> nodes;
+  std::vector<std::uint32_t> children;
+  std::vector<nlohmann::json> literals;
+  std::vector<std::vector<std::string>> paths;
+  std::vector<std::string> pointers;
+  // Every top-level variable the rule may read (sorted; Rule::variables()).
+  std::vector<std::string> variable_names;
+  // Variable numbers used by nodes, in first-seen order: numbered_variables[i]
+  // is the name of variable i. Derived variables are numbered too.
+  std::vector<std::string> numbered_variables;
+  std::vector<std::uint32_t> derived_of_variable;  // per variable: its expression node or kNone
+  // Per variable: the non-derived variables its value may depend on (itself if
+  // not derived), sorted.
+  std::vector<std::vector<std::uint32_t>> inputs_of_variable;
+  std::uint32_t root = 0;
+  bool uses_scope_metadata = false;  // some val climbs scopes, so iterators record {"index": i}
+  Limits limits;
+
+  const std::uint32_t* child_begin(const Node& node) const { return children.data() + node.first_child; }
+};
+
+}  // namespace trialscreen::logic

@@ -1,0 +1,1143 @@
+// Rule::evaluate: walks the compiled node table over one data document.
+//
+// Every node yields a Val: a plain value (usually borrowed from the data or the
+// rule, so evaluation copies little), an error, or an unknown that carries the
+// variables it waits on and what it may still turn out to be (Bounds).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <utility>
+
+#include "bounds.hpp"
+#include "compiled.hpp"
+#include "dates.hpp"
+#include "values.hpp"
+
+namespace trialscreen::logic {
+namespace {
+
+using json = nlohmann::json;
+using values::to_number;
+
+const json kNull = nullptr;
+const json kTrue = true;
+const json kFalse = false;
+
+struct Context {
+  const Rule::Compiled& rule;
+  const Bindings& bindings;
+  std::vector<const json*> scopes;          // [0] is the data; iterators push metadata and item
+  std::vector<const json*> overrides;       // per variable, while enumerating assignments
+  std::vector<std::string> dynamic_names;   // unknown variables named by computed paths
+  std::size_t depth = 0;
+  bool enumerating = false;
+};
+
+class Evaluator {
+ public:
+  explicit Evaluator(Context& context) : ctx_(context) {}
+
+  Val eval(std::uint32_t index) {
+    if (ctx_.depth >= ctx_.rule.limits.max_depth + 8) {
+      return error(index, "Limit Exceeded", "evaluation nests deeper than the depth limit");
+    }
+    ++ctx_.depth;
+    Val result = dispatch(index);
+    --ctx_.depth;
+    return result;
+  }
+
+  // Shrinks an unknown's waiting set to the variables that can still change
+  // `index`'s result, by evaluating it under every assignment of the waiting
+  // variables that have finite domains (within Limits::max_enumeration).
+  void minimize(std::uint32_t index, Val& result);
+
+  std::string variable_name(std::uint32_t id) const {
+    const auto& numbered = ctx_.rule.numbered_variables;
+    return id < numbered.size() ? numbered[id] : ctx_.dynamic_names[id - numbered.size()];
+  }
+
+ private:
+  const Node& node(std::uint32_t index) const { return ctx_.rule.nodes[index]; }
+  std::uint32_t child(const Node& n, std::size_t i) const { return ctx_.rule.child_begin(n)[i]; }
+
+  Val dispatch(std::uint32_t index) {
+    const Node& n = node(index);
+    switch (n.op) {
+      case Op::Literal:
+        return Val::borrow(ctx_.rule.literals[n.literal]);
+      case Op::Array:
+        return eval_array(index);
+      case Op::Var:
+        return eval_var(index);
+      case Op::Val:
+        return eval_val(index);
+      case Op::If:
+        return eval_if(index);
+      case Op::And:
+      case Op::Or:
+        return eval_and_or(index);
+      case Op::Coalesce:
+        return eval_coalesce(index);
+      case Op::Eq:
+      case Op::Ne:
+      case Op::StrictEq:
+      case Op::StrictNe:
+      case Op::Lt:
+      case Op::Le:
+      case Op::Gt:
+      case Op::Ge:
+        return eval_comparison(index);
+      case Op::Map:
+      case Op::Filter:
+      case Op::Reduce:
+      case Op::All:
+      case Op::Some:
+      case Op::None:
+        return eval_iterator(index);
+      case Op::Try:
+        return eval_try(index);
+      default:
+        return eval_strict(index);
+    }
+  }
+
+  // ---- errors and unknowns ----
+
+  Val error(std::uint32_t index, const std::string& type, const std::string& message) {
+    Val v;
+    v.kind = Val::Kind::Error;
+    v.detail = std::make_unique<Detail>();
+    v.detail->error_type = type;
+    v.detail->error_message = message;
+    v.detail->error_pointer = ctx_.rule.pointers[node(index).pointer];
+    if (type == "NaN") {
+      v.detail->error_id = "rule.201";
+    } else if (type == "Invalid Arguments") {
+      v.detail->error_id = "rule.202";
+    } else if (type == "Invalid Date") {
+      v.detail->error_id = "rule.204";
+    } else if (type == "Limit Exceeded") {
+      v.detail->error_id = "rule.205";
+    } else {
+      v.detail->error_id = "rule.203";
+    }
+    return v;
+  }
+
+  Val nan_error(std::uint32_t index) { return error(index, "NaN", "the operands are not numbers"); }
+
+  // An unanswered top-level variable, bounded by its domain when the whole
+  // variable (not a path inside it) is read.
+  Val unknown_variable(std::uint32_t id, bool whole) {
+    Val v = Val::unknown({id});
+    if (whole && ctx_.bindings.domains != nullptr) {
+      const auto found = ctx_.bindings.domains->find(variable_name(id));
+      if (found != ctx_.bindings.domains->end()) v.detail->bounds = bounds_of_domain(found->second);
+    }
+    return v;
+  }
+
+  std::uint32_t variable_id(const std::string& name) {
+    const auto& numbered = ctx_.rule.numbered_variables;
+    for (std::size_t i = 0; i < numbered.size(); ++i) {
+      if (numbered[i] == name) return static_cast<std::uint32_t>(i);
+    }
+    for (std::size_t i = 0; i < ctx_.dynamic_names.size(); ++i) {
+      if (ctx_.dynamic_names[i] == name) return static_cast<std::uint32_t>(numbered.size() + i);
+    }
+    ctx_.dynamic_names.push_back(name);
+    return static_cast<std::uint32_t>(numbered.size() + ctx_.dynamic_names.size() - 1);
+  }
+
+  // ---- arguments ----
+
+  // The arguments of a strict operator, evaluated. A dynamic argument list
+  // that yields an array is spread. Returns false (and sets `failed`) when an
+  // argument list could not be produced.
+  struct Arguments {
+    Val source;              // keeps a spread array alive
+    std::vector<Val> items;
+  };
+
+  Arguments arguments(std::uint32_t index) {
+    const Node& n = node(index);
+    Arguments args;
+    if (n.dynamic_args) {
+      args.source = eval(child(n, 0));
+      if (args.source.kind != Val::Kind::Value) return args;
+      const json& list = args.source.get();
+      if (list.is_array()) {
+        args.items.reserve(list.size());
+        for (const json& element : list) args.items.push_back(Val::borrow(element));
+      } else {
+        args.items.push_back(Val::borrow(list));
+      }
+      return args;
+    }
+    args.items.reserve(n.child_count);
+    for (std::size_t i = 0; i < n.child_count; ++i) args.items.push_back(eval(child(n, i)));
+    return args;
+  }
+
+  // ---- plain values of composite literals ----
+
+  Val eval_array(std::uint32_t index) {
+    const Node& n = node(index);
+    json out = json::array();
+    std::vector<Val> unknowns;
+    for (std::size_t i = 0; i < n.child_count; ++i) {
+      Val element = eval(child(n, i));
+      if (element.is_error()) return element;
+      if (element.is_unknown()) {
+        unknowns.push_back(std::move(element));
+        continue;
+      }
+      out.push_back(std::move(element).take());
+    }
+    if (!unknowns.empty()) return merge_unknowns(unknowns);
+    return Val::owned(std::move(out));
+  }
+
+  // An unknown waiting on everything the given unknowns wait on, no bounds.
+  static Val merge_unknowns(const std::vector<Val>& unknowns) {
+    Val v = Val::unknown({});
+    for (const Val& u : unknowns) {
+      if (u.is_unknown()) unite(v.detail->waiting, u.detail->waiting);
+    }
+    return v;
+  }
+
+  // ---- variables ----
+
+  static const json* step(const json* value, const std::string& key) {
+    if (value == nullptr) return nullptr;
+    if (value->is_object()) {
+      const auto found = value->find(key);
+      return found == value->end() ? nullptr : &*found;
+    }
+    if (value->is_array()) {
+      if (key.empty() || key.size() > 18) return nullptr;
+      std::size_t position = 0;
+      for (char c : key) {
+        if (c < '0' || c > '9') return nullptr;
+        position = position * 10 + static_cast<std::size_t>(c - '0');
+      }
+      return position < value->size() ? &(*value)[position] : nullptr;
+    }
+    return nullptr;
+  }
+
+  const json* scope_at(std::uint32_t climb) const {
+    const std::size_t top = ctx_.scopes.size() - 1;
+    return climb > top ? ctx_.scopes[0] : ctx_.scopes[top - climb];
+  }
+
+  bool at_top_level() const { return ctx_.scopes.size() == 1; }
+
+  // Reads a top-level variable: an enumeration override, the data, the
+  // derived expression, or (screening) an unknown. Null result pointer means
+  // "missing" for the caller's own handling.
+  struct TopLevel {
+    const json* value = nullptr;
+    std::optional<Val> computed;  // derived value, unknown or error
+  };
+
+  TopLevel read_top_level(std::uint32_t variable, std::uint32_t derived, const std::string& name, bool whole,
+                          bool has_default) {
+    TopLevel out;
+    if (variable != kNone && variable < ctx_.overrides.size() && ctx_.overrides[variable] != nullptr) {
+      out.value = ctx_.overrides[variable];
+      return out;
+    }
+    const json* found = step(ctx_.scopes[0], name);
+    if (found != nullptr && !found->is_null()) {
+      out.value = found;
+      return out;
+    }
+    if (derived != kNone && whole) {
+      Val v = eval(derived);
+      if (v.is_unknown()) add(v.detail->waiting, variable);
+      out.computed = std::move(v);
+      return out;
+    }
+    if (ctx_.bindings.missing_is_unknown && !has_default && ctx_.scopes[0]->is_object()) {
+      out.computed = unknown_variable(variable != kNone ? variable : variable_id(name), whole);
+      return out;
+    }
+    out.value = found;
+    return out;
+  }
+
+  Val eval_var(std::uint32_t index) {
+    const Node& n = node(index);
+    std::size_t next_child = 0;
+    Val computed_path;
+    std::vector<std::string> dynamic_segments;
+    const std::vector<std::string>* segments = nullptr;
+    if (n.path_child) {
+      computed_path = eval(child(n, next_child++));
+      if (!computed_path.is_value()) return computed_path;
+      const json* path = &computed_path.get();
+      if (path->is_array()) path = path->empty() ? &kNull : &(*path)[0];
+      if (!path->is_null()) dynamic_segments = split_path(values::to_text(*path));
+      segments = &dynamic_segments;
+    } else {
+      segments = &ctx_.rule.paths[n.path];
+    }
+    const std::uint32_t fallback = n.has_default ? child(n, next_child) : kNone;
+    const json* value = ctx_.scopes.back();
+    std::size_t first = 0;
+    if (!segments->empty() && at_top_level()) {
+      TopLevel top = read_top_level(n.path_child ? kNone : n.variable, n.path_child ? kNone : n.derived,
+                                    (*segments)[0], segments->size() == 1, n.has_default);
+      if (top.computed) return std::move(*top.computed);
+      value = top.value;
+      first = 1;
+      if (value == nullptr) return fallback == kNone ? Val::borrow(kNull) : eval(fallback);
+    }
+    for (std::size_t i = first; i < segments->size(); ++i) {
+      if (value == nullptr || value->is_null()) break;
+      value = step(value, (*segments)[i]);
+    }
+    if (value == nullptr) return fallback == kNone ? Val::borrow(kNull) : eval(fallback);
+    return borrow_or_copy(value, computed_path);
+  }
+
+  // A value found inside a computed Val must be copied: the Val dies here.
+  static Val borrow_or_copy(const json* value, const Val& holder) {
+    if (holder.kind == Val::Kind::Value && holder.ref == nullptr) return Val::owned(*value);
+    return Val::borrow(*value);
+  }
+
+  static std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> segments;
+    if (path.empty()) return segments;
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t dot = path.find('.', start);
+      segments.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+      if (dot == std::string::npos) return segments;
+      start = dot + 1;
+    }
+  }
+
+  Val eval_val(std::uint32_t index) {
+    const Node& n = node(index);
+    std::uint32_t climb = n.climb;
+    std::vector<std::string> dynamic_segments;
+    const std::vector<std::string>* segments = &dynamic_segments;
+    Val computed;
+    if (n.path_child) {
+      computed = eval(child(n, 0));
+      if (!computed.is_value()) return computed;
+      const json& args = computed.get();
+      if (!args.is_array()) {
+        if (!args.is_null()) dynamic_segments.push_back(values::to_text(args));
+      } else {
+        std::size_t i = 0;
+        if (!args.empty() && args[0].is_array() && args[0].size() == 1 && args[0][0].is_number()) {
+          climb = static_cast<std::uint32_t>(std::fabs(args[0][0].get<double>()));
+          i = 1;
+        }
+        for (; i < args.size(); ++i) dynamic_segments.push_back(key_of(args[i]));
+      }
+    } else {
+      segments = &ctx_.rule.paths[n.path];
+    }
+    const json* value = scope_at(climb);
+    std::size_t first = 0;
+    if (!segments->empty() && climb == 0 && at_top_level()) {
+      TopLevel top = read_top_level(n.path_child ? kNone : n.variable, n.path_child ? kNone : n.derived,
+                                    (*segments)[0], segments->size() == 1, false);
+      if (top.computed) return std::move(*top.computed);
+      value = top.value;
+      first = 1;
+    }
+    for (std::size_t i = first; i < segments->size() && value != nullptr; ++i) value = step(value, (*segments)[i]);
+    if (value == nullptr) return Val::borrow(kNull);
+    return borrow_or_copy(value, computed);
+  }
+
+  static std::string key_of(const json& key) {
+    if (key.is_number_float()) {
+      const double number = key.get<double>();
+      if (number == std::floor(number) && std::fabs(number) < 1e15) {
+        return std::to_string(static_cast<std::int64_t>(number));
+      }
+    }
+    return values::to_text(key);
+  }
+
+  // ---- lazy operators ----
+
+  Val eval_if(std::uint32_t index);
+  Val eval_and_or(std::uint32_t index);
+  Val eval_coalesce(std::uint32_t index);
+  Val eval_comparison(std::uint32_t index);
+  Val eval_iterator(std::uint32_t index);
+  Val eval_try(std::uint32_t index);
+
+  // ---- strict operators ----
+
+  Val eval_strict(std::uint32_t index);
+  Val apply(std::uint32_t index, const std::vector<const json*>& args);
+  Val arithmetic(std::uint32_t index, Op op, const std::vector<const json*>& args);
+  Val missing(std::uint32_t index, Op op, const std::vector<const json*>& args);
+  Val lift(std::uint32_t index, std::vector<Val>& args);
+  Val substr(std::uint32_t index, const std::vector<const json*>& args);
+  Val compare(std::uint32_t index, Op op, const Val& left, const Val& right);
+  Val compare_plain(std::uint32_t index, Op op, const json& left, const json& right);
+
+  Context& ctx_;
+};
+
+// ---------------------------------------------------------------- lazy
+
+Val Evaluator::eval_if(std::uint32_t index) {
+  const Node& n = node(index);
+  const std::size_t count = n.child_count;
+  std::vector<Val> branches;  // every result still possible
+  std::vector<std::uint32_t> waiting;
+  std::size_t i = 0;
+  while (true) {
+    if (i + 1 < count) {
+      Val condition = eval(child(n, i));
+      if (condition.is_error()) {
+        if (branches.empty() && waiting.empty()) return condition;
+        branches.push_back(Val::unknown({}));  // reached only on some answers
+        break;
+      }
+      const Truth truth = truth_of(condition);
+      if (truth == Truth::Truthy) {
+        branches.push_back(eval(child(n, i + 1)));
+        break;
+      }
+      if (truth == Truth::Undecided) {
+        unite(waiting, condition.detail->waiting);
+        branches.push_back(eval(child(n, i + 1)));
+      } else if (condition.is_unknown()) {
+        // Decided falsy by its bounds: no branch taken, but nothing to wait on.
+      }
+      i += 2;
+    } else {
+      branches.push_back(i < count ? eval(child(n, i)) : Val::borrow(kNull));
+      break;
+    }
+  }
+  if (waiting.empty() && branches.size() == 1) return std::move(branches.front());
+  return join(branches, waiting);
+}
+
+Val Evaluator::eval_and_or(std::uint32_t index) {
+  const Node& n = node(index);
+  const bool is_and = n.op == Op::And;
+  if (n.child_count == 0) return Val::borrow(kFalse);
+  std::vector<std::uint32_t> pending;
+  bool any_pending = false;
+  for (std::size_t i = 0; i < n.child_count; ++i) {
+    Val operand = eval(child(n, i));
+    const bool last = i + 1 == n.child_count;
+    if (operand.is_error()) {
+      if (!any_pending) return operand;
+      return Val::unknown(std::move(pending));  // the error is reached only on some answers
+    }
+    const Truth truth = truth_of(operand);
+    const Truth decisive = is_and ? Truth::Falsy : Truth::Truthy;
+    if (truth == decisive) return operand;  // Kleene: false AND unknown = false
+    if (truth == Truth::Undecided) {
+      any_pending = true;
+      unite(pending, operand.detail->waiting);
+      if (last) {
+        Val v = Val::unknown(std::move(pending));
+        // Alone, the operand is the result; after other undecided operands
+        // the result may also be one of theirs, so no bounds.
+        if (n.child_count == 1) v.detail->bounds = operand.detail->bounds;
+        return v;
+      }
+      continue;
+    }
+    if (last) {
+      if (!any_pending) return operand;
+      if (operand.is_unknown()) unite(pending, operand.detail->waiting);
+      return Val::unknown(std::move(pending));
+    }
+  }
+  return Val::borrow(kNull);  // not reached
+}
+
+Val Evaluator::eval_coalesce(std::uint32_t index) {
+  const Node& n = node(index);
+  if (n.dynamic_args) {
+    Arguments args = arguments(index);
+    if (!args.source.is_value()) return std::move(args.source);
+    for (Val& item : args.items) {
+      if (!item.get().is_null()) return borrow_or_copy(&item.get(), args.source);
+    }
+    return Val::borrow(kNull);
+  }
+  for (std::size_t i = 0; i < n.child_count; ++i) {
+    Val operand = eval(child(n, i));
+    // An unknown will be a non-null answer: it is the result.
+    if (!operand.is_value() || !operand.get().is_null()) return operand;
+  }
+  return Val::borrow(kNull);
+}
+
+Val Evaluator::eval_comparison(std::uint32_t index) {
+  const Node& n = node(index);
+  const Op op = n.op;
+  Val previous = eval(child(n, 0));
+  if (previous.is_error()) return previous;
+  std::vector<std::uint32_t> pending;
+  bool any_pending = false;
+  for (std::size_t i = 1; i < n.child_count; ++i) {
+    Val current = eval(child(n, i));
+    if (current.is_error()) {
+      if (!any_pending) return current;
+      return Val::unknown(std::move(pending));
+    }
+    Val pair = compare(index, op, previous, current);
+    if (pair.is_error()) {
+      if (!any_pending) return pair;
+      return Val::unknown(std::move(pending));
+    }
+    if (pair.is_value()) {
+      if (!pair.get().get<bool>()) return Val::borrow(kFalse);  // chains stop at the first false
+    } else {
+      any_pending = true;
+      unite(pending, pair.detail->waiting);
+    }
+    if (i + 1 < n.child_count) previous = std::move(current);
+  }
+  if (!any_pending) return Val::borrow(kTrue);
+  Val result = Val::unknown(std::move(pending));
+  result.detail->bounds = boolean_bounds();
+  minimize(index, result);
+  return result;
+}
+
+Val Evaluator::eval_iterator(std::uint32_t index) {
+  const Node& n = node(index);
+  Val source = eval(child(n, 0));
+  if (!source.is_value()) return source;
+  const json& list = source.get();
+  const std::uint32_t body = child(n, 1);
+  if (!list.is_array()) {
+    switch (n.op) {
+      case Op::Map:
+      case Op::Filter:
+        return Val::owned(json::array());
+      case Op::Reduce:
+        return n.child_count > 2 ? eval(child(n, 2)) : Val::borrow(kNull);
+      default:
+        return error(index, "Invalid Arguments", "expected an array to iterate over");
+    }
+  }
+  json metadata = json::object();
+  const bool record_index = ctx_.rule.uses_scope_metadata;
+  const auto enter = [&](std::size_t position, const json* item) {
+    if (record_index) metadata["index"] = position;
+    ctx_.scopes.push_back(record_index ? &metadata : &kNull);
+    ctx_.scopes.push_back(item);
+  };
+  const auto leave = [&] { ctx_.scopes.resize(ctx_.scopes.size() - 2); };
+
+  if (n.op == Op::Reduce) {
+    std::size_t start = 0;
+    Val accumulator;
+    if (n.child_count > 2) {
+      accumulator = eval(child(n, 2));
+      if (!accumulator.is_value()) return accumulator;
+    } else if (!list.empty()) {
+      accumulator = Val::borrow(list[0]);
+      start = 1;
+    } else {
+      return Val::borrow(kNull);
+    }
+    json frame = json::object();
+    frame["accumulator"] = std::move(accumulator).take();
+    for (std::size_t i = start; i < list.size(); ++i) {
+      frame["current"] = list[i];
+      enter(i, &frame);
+      Val step_result = eval(body);
+      leave();
+      if (!step_result.is_value()) return step_result;
+      json next = std::move(step_result).take();
+      frame["accumulator"] = std::move(next);
+    }
+    return Val::owned(std::move(frame["accumulator"]));
+  }
+
+  json mapped = json::array();
+  std::vector<Val> unknowns;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    enter(i, &list[i]);
+    Val result = eval(body);
+    leave();
+    if (result.is_error()) return result;
+    if (result.is_unknown()) {
+      unknowns.push_back(std::move(result));
+      continue;
+    }
+    const bool keep = truthy(result.get());
+    switch (n.op) {
+      case Op::Map:
+        mapped.push_back(std::move(result).take());
+        break;
+      case Op::Filter:
+        if (keep) mapped.push_back(list[i]);
+        break;
+      case Op::All:
+        if (!keep) return Val::borrow(kFalse);
+        break;
+      case Op::Some:
+        if (keep) return Val::borrow(kTrue);
+        break;
+      default:  // None
+        if (keep) return Val::borrow(kFalse);
+        break;
+    }
+  }
+  if (!unknowns.empty()) return merge_unknowns(unknowns);
+  switch (n.op) {
+    case Op::Map:
+    case Op::Filter:
+      return Val::owned(std::move(mapped));
+    case Op::All:
+      return Val::borrow(list.empty() ? kFalse : kTrue);
+    case Op::Some:
+      return Val::borrow(kFalse);
+    default:
+      return Val::borrow(kTrue);
+  }
+}
+
+Val Evaluator::eval_try(std::uint32_t index) {
+  const Node& n = node(index);
+  if (n.dynamic_args) {
+    Arguments args = arguments(index);
+    if (!args.source.is_value()) return std::move(args.source);
+    if (args.items.empty()) return Val::borrow(kNull);
+    return borrow_or_copy(&args.items.front().get(), args.source);
+  }
+  if (n.child_count == 0) return Val::borrow(kNull);
+  Val attempt = eval(child(n, 0));
+  json caught;
+  for (std::size_t i = 1; i < n.child_count && attempt.is_error(); ++i) {
+    // A handler reads the error as its data: {"type": ...}.
+    caught = json::object({{"type", attempt.detail->error_type}});
+    ctx_.scopes.push_back(&kNull);
+    ctx_.scopes.push_back(&caught);
+    attempt = eval(child(n, i));
+    ctx_.scopes.resize(ctx_.scopes.size() - 2);
+    // A value borrowed from the caught object must outlive it.
+    const auto type = caught.find("type");
+    if (attempt.is_value() && (attempt.ref == &caught || (type != caught.end() && attempt.ref == &*type))) {
+      attempt = Val::owned(*attempt.ref);
+    }
+  }
+  return attempt;
+}
+
+Val Evaluator::compare_plain(std::uint32_t index, Op op, const json& left, const json& right) {
+  if (op == Op::StrictEq || op == Op::StrictNe) {
+    return Val::borrow(values::strict_equal(left, right) == (op == Op::StrictEq) ? kTrue : kFalse);
+  }
+  const auto order = values::loose_compare(left, right);
+  if (!order) return nan_error(index);
+  bool result = false;
+  switch (op) {
+    case Op::Eq: result = *order == 0; break;
+    case Op::Ne: result = *order != 0; break;
+    case Op::Lt: result = *order < 0; break;
+    case Op::Le: result = *order <= 0; break;
+    case Op::Gt: result = *order > 0; break;
+    default: result = *order >= 0; break;
+  }
+  return Val::borrow(result ? kTrue : kFalse);
+}
+
+// One comparison where a side may be unknown: decided when every possible
+// pair of values agrees, or when the numeric ranges decide it.
+Val Evaluator::compare(std::uint32_t index, Op op, const Val& left, const Val& right) {
+  if (left.is_value() && right.is_value()) return compare_plain(index, op, left.get(), right.get());
+  std::vector<std::uint32_t> waiting;
+  if (left.is_unknown()) unite(waiting, left.detail->waiting);
+  if (right.is_unknown()) unite(waiting, right.detail->waiting);
+  std::vector<std::vector<const json*>> choices;
+  if (finite_choices({&left, &right}, choices)) {
+    bool any_true = false;
+    bool any_false = false;
+    bool any_error = false;
+    for_each_combination(choices, [&](const std::vector<const json*>& pair) {
+      const Val r = compare_plain(index, op, *pair[0], *pair[1]);
+      if (!r.is_value()) {
+        any_error = true;
+      } else {
+        (r.get().get<bool>() ? any_true : any_false) = true;
+      }
+    });
+    if (!any_error && !(any_true && any_false)) return Val::borrow(any_true ? kTrue : kFalse);
+  } else if (surely_number(left) || surely_number(right)) {
+    const auto a = interval_of(left);
+    const auto b = interval_of(right);
+    const bool strict = op == Op::StrictEq || op == Op::StrictNe;
+    if (a && b && (!strict || (surely_number(left) && surely_number(right)))) {
+      const bool disjoint = a->hi < b->lo || b->hi < a->lo;
+      std::optional<bool> decided;
+      switch (op) {
+        case Op::Lt:
+          if (a->hi < b->lo) decided = true;
+          if (a->lo >= b->hi) decided = false;
+          break;
+        case Op::Le:
+          if (a->hi <= b->lo) decided = true;
+          if (a->lo > b->hi) decided = false;
+          break;
+        case Op::Gt:
+          if (a->lo > b->hi) decided = true;
+          if (a->hi <= b->lo) decided = false;
+          break;
+        case Op::Ge:
+          if (a->lo >= b->hi) decided = true;
+          if (a->hi < b->lo) decided = false;
+          break;
+        case Op::Eq:
+        case Op::StrictEq:
+          if (disjoint) decided = false;
+          break;
+        default:  // Ne, StrictNe
+          if (disjoint) decided = true;
+          break;
+      }
+      if (decided) return Val::borrow(*decided ? kTrue : kFalse);
+    }
+  }
+  Val v = Val::unknown(std::move(waiting));
+  v.detail->bounds = boolean_bounds();
+  return v;
+}
+
+// ---------------------------------------------------------------- strict
+
+Val Evaluator::substr(std::uint32_t, const std::vector<const json*>& args) {
+  const std::string text = args.empty() ? std::string() : values::to_text(*args[0]);
+  // Positions count characters (UTF-8 code points), not bytes.
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  const auto count = static_cast<long long>(starts.size());
+  const auto integer_argument = [&](std::size_t i, long long fallback) {
+    if (args.size() <= i) return fallback;
+    const auto number = to_number(*args[i]);
+    if (!number || std::isnan(*number)) return 0LL;
+    return static_cast<long long>(std::max(-1e15, std::min(1e15, std::trunc(*number))));
+  };
+  long long begin = integer_argument(1, 0);
+  begin = begin < 0 ? std::max(count + begin, 0LL) : std::min(begin, count);
+  long long end = count;
+  if (args.size() > 2) {
+    const long long length = integer_argument(2, count);
+    end = length < 0 ? std::max(count + length, begin) : std::min(begin + length, count);
+  }
+  const auto byte = [&](long long position) { return position >= count ? text.size() : starts[position]; };
+  return Val::owned(json(text.substr(byte(begin), byte(end) - byte(begin))));
+}
+
+
+Val Evaluator::eval_strict(std::uint32_t index) {
+  Arguments args = arguments(index);
+  if (node(index).dynamic_args && !args.source.is_value()) return std::move(args.source);
+  bool any_unknown = false;
+  for (Val& item : args.items) {
+    if (item.is_error()) return std::move(item);
+    any_unknown = any_unknown || item.is_unknown();
+  }
+  if (any_unknown) return lift(index, args.items);
+  std::vector<const json*> plain;
+  plain.reserve(args.items.size());
+  for (const Val& item : args.items) plain.push_back(&item.get());
+  Val result = apply(index, plain);
+  // A result borrowed from a spread argument list must outlive it.
+  if (result.is_value() && result.ref != nullptr && args.source.is_value() && args.source.ref == nullptr) {
+    result = Val::owned(*result.ref);
+  }
+  if (result.is_value() && result.ref != nullptr) {
+    for (const Val& item : args.items) {
+      if (item.ref == nullptr && &item.get() == result.ref) return Val::owned(*result.ref);
+    }
+  }
+  return result;
+}
+
+// Strict operators over unknown arguments: exact over finite possibilities,
+// interval arithmetic for numbers, else an unknown waiting on the union.
+Val Evaluator::lift(std::uint32_t index, std::vector<Val>& args) {
+  const Op op = node(index).op;
+  std::vector<std::uint32_t> waiting;
+  for (const Val& a : args) {
+    if (a.is_unknown()) unite(waiting, a.detail->waiting);
+  }
+  // date_add and throw of an unknown: unknown, nothing more to say.
+  std::vector<std::vector<const json*>> choices;
+  std::vector<const Val*> arg_pointers;
+  for (const Val& a : args) arg_pointers.push_back(&a);
+  if (finite_choices(arg_pointers, choices)) {
+    std::vector<json> results;
+    bool may_fail = false;
+    for_each_combination(choices, [&](const std::vector<const json*>& combination) {
+      if (may_fail) return;
+      Val r = apply(index, combination);
+      if (!r.is_value()) {
+        may_fail = true;
+        return;
+      }
+      add_choice(results, r.get());
+    });
+    if (!may_fail) {
+      if (results.size() == 1) return Val::owned(std::move(results.front()));
+      Val v = Val::unknown(std::move(waiting));
+      v.detail->bounds = finite_bounds(std::move(results));
+      return v;
+    }
+    return Val::unknown(std::move(waiting));
+  }
+  Val v = Val::unknown(std::move(waiting));
+  if (op == Op::Not || op == Op::NotNot) {
+    const Truth truth = args.empty() ? Truth::Falsy : truth_of(args.front());
+    if (truth != Truth::Undecided) return Val::borrow((truth == Truth::Truthy) == (op == Op::NotNot) ? kTrue : kFalse);
+    v.detail->bounds = boolean_bounds();
+    return v;
+  }
+  std::vector<Interval> ranges;
+  for (const Val& a : args) {
+    const auto range = interval_of(a);
+    if (!range) return v;
+    ranges.push_back(*range);
+  }
+  if (const auto range = interval_arithmetic(op, ranges)) {
+    v.detail->bounds.numeric = true;
+    v.detail->bounds.lo = range->lo;
+    v.detail->bounds.hi = range->hi;
+  }
+  return v;
+}
+
+Val Evaluator::apply(std::uint32_t index, const std::vector<const json*>& args) {
+  const Op op = node(index).op;
+  switch (op) {
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Mod:
+    case Op::Max:
+    case Op::Min:
+      return arithmetic(index, op, args);
+    case Op::Not:
+    case Op::NotNot: {
+      const bool value = !args.empty() && truthy(*args.front());
+      return Val::borrow(value == (op == Op::NotNot) ? kTrue : kFalse);
+    }
+    case Op::Cat: {
+      std::string text;
+      for (const json* a : args) text += values::to_text(*a);
+      return Val::owned(json(std::move(text)));
+    }
+    case Op::Substr:
+      return substr(index, args);
+    case Op::In: {
+      if (args.size() < 2) return Val::borrow(kFalse);
+      const json& needle = *args[0];
+      const json& haystack = *args[1];
+      if (haystack.is_string()) {
+        if (!needle.is_string() && !needle.is_number()) return Val::borrow(kFalse);
+        const bool found = haystack.get_ref<const std::string&>().find(values::to_text(needle)) != std::string::npos;
+        return Val::borrow(found ? kTrue : kFalse);
+      }
+      if (haystack.is_array()) {
+        for (const json& element : haystack) {
+          if (values::strict_equal(element, needle)) return Val::borrow(kTrue);
+        }
+      }
+      return Val::borrow(kFalse);
+    }
+    case Op::Merge: {
+      json out = json::array();
+      for (const json* a : args) {
+        if (a->is_array()) {
+          for (const json& element : *a) out.push_back(element);
+        } else {
+          out.push_back(*a);
+        }
+      }
+      return Val::owned(std::move(out));
+    }
+    case Op::Missing:
+    case Op::MissingSome:
+      return missing(index, op, args);
+    case Op::Exists: {
+      const json* value = ctx_.scopes.back();
+      std::vector<const json*> keys = args;
+      if (keys.size() == 1 && keys[0]->is_array()) {
+        keys.clear();
+        for (const json& k : *args[0]) keys.push_back(&k);
+      }
+      for (const json* key : keys) {
+        if (value == nullptr) break;
+        value = step(value, key_of(*key));
+      }
+      return Val::borrow(value != nullptr && !keys.empty() ? kTrue : kFalse);
+    }
+    case Op::Throw: {
+      Val v = error(index, "", "");
+      const json thrown = args.empty() ? json(nullptr) : *args.front();
+      std::string type;
+      if (thrown.is_string()) {
+        type = thrown.get<std::string>();
+      } else if (thrown.is_object() && thrown.contains("type") && thrown["type"].is_string()) {
+        type = thrown["type"].get<std::string>();
+      } else {
+        type = to_json_text(thrown);
+      }
+      v.detail->error_type = type;
+      v.detail->error_message = "thrown: " + to_json_text(thrown);
+      v.detail->thrown = thrown;
+      v.detail->error_id = "rule.203";
+      return v;
+    }
+    case Op::DateAdd: {
+      if (args.size() != 3) return error(index, "Invalid Arguments", "date_add takes a date, a number and a unit");
+      const auto date = args[0]->is_string() ? dates::parse(args[0]->get<std::string>()) : std::nullopt;
+      if (!date) return error(index, "Invalid Date", "\"" + values::to_text(*args[0]) + "\" is not a date (YYYY-MM-DD)");
+      const auto amount = args[1]->is_number() ? to_number(*args[1]) : std::nullopt;
+      if (!amount || *amount != std::floor(*amount)) {
+        return error(index, "Invalid Arguments", "date_add needs a whole number of units");
+      }
+      const auto unit = args[2]->is_string() ? dates::parse_unit(args[2]->get<std::string>()) : std::nullopt;
+      if (!unit) return error(index, "Invalid Arguments", "date_add's unit is \"day\", \"month\" or \"year\"");
+      const auto result = dates::add(*date, static_cast<long long>(*amount), *unit);
+      if (!result) return error(index, "Invalid Date", "the date leaves years 0001-9999");
+      return Val::owned(json(dates::format(*result)));
+    }
+    default:
+      return error(index, "Invalid Arguments", "unsupported operator");
+  }
+}
+
+Val Evaluator::arithmetic(std::uint32_t index, Op op, const std::vector<const json*>& args) {
+  std::vector<double> numbers;
+  numbers.reserve(args.size());
+  for (const json* a : args) {
+    const auto number = to_number(*a);
+    if (!number) return nan_error(index);
+    numbers.push_back(*number);
+  }
+  double result = 0;
+  switch (op) {
+    case Op::Add:
+      for (double x : numbers) result += x;
+      break;
+    case Op::Mul:
+      result = 1;
+      for (double x : numbers) result *= x;
+      break;
+    case Op::Sub:
+      if (numbers.empty()) return error(index, "Invalid Arguments", "\"-\" needs at least one argument");
+      result = numbers.size() == 1 ? -numbers[0] : numbers[0];
+      for (std::size_t i = 1; i < numbers.size(); ++i) result -= numbers[i];
+      break;
+    case Op::Div:
+      if (numbers.empty()) return error(index, "Invalid Arguments", "\"/\" needs at least one argument");
+      result = numbers.size() == 1 ? 1 / numbers[0] : numbers[0];
+      for (std::size_t i = 1; i < numbers.size(); ++i) result /= numbers[i];
+      break;
+    case Op::Mod:
+      if (numbers.size() < 2) return error(index, "Invalid Arguments", "\"%\" needs at least two arguments");
+      result = numbers[0];
+      for (std::size_t i = 1; i < numbers.size(); ++i) {
+        if (numbers[i] == 0) return nan_error(index);
+        result = std::fmod(result, numbers[i]);
+      }
+      break;
+    case Op::Max:
+    case Op::Min:
+      if (numbers.empty()) return Val::borrow(kNull);
+      result = numbers[0];
+      for (double x : numbers) result = op == Op::Max ? std::max(result, x) : std::min(result, x);
+      break;
+    default:
+      break;
+  }
+  auto number = values::number_json(result);
+  if (!number) return nan_error(index);
+  return Val::owned(std::move(*number));
+}
+
+Val Evaluator::missing(std::uint32_t index, Op op, const std::vector<const json*>& args) {
+  std::vector<const json*> keys;
+  std::size_t needed = 0;
+  if (op == Op::MissingSome) {
+    if (args.size() != 2 || !args[1]->is_array()) {
+      return error(index, "Invalid Arguments", "missing_some takes a count and an array of keys");
+    }
+    const auto count = to_number(*args[0]);
+    needed = count && *count > 0 ? static_cast<std::size_t>(*count) : 0;
+    for (const json& key : *args[1]) keys.push_back(&key);
+  } else if (!args.empty() && args[0]->is_array()) {
+    for (const json& key : *args[0]) keys.push_back(&key);
+  } else {
+    keys = args;
+  }
+  json absent = json::array();
+  for (const json* key : keys) {
+    const json* value = ctx_.scopes.back();
+    for (const std::string& segment : split_path(values::to_text(*key))) {
+      value = step(value, segment);
+      if (value == nullptr) break;
+    }
+    if (value == nullptr || value->is_null() || (value->is_string() && value->get_ref<const std::string&>().empty())) {
+      absent.push_back(*key);
+    }
+  }
+  if (op == Op::MissingSome && keys.size() - absent.size() >= needed) return Val::owned(json::array());
+  return Val::owned(std::move(absent));
+}
+
+// ---------------------------------------------------------------- minimize
+
+void Evaluator::minimize(std::uint32_t index, Val& result) {
+  if (!result.is_unknown() || ctx_.enumerating || ctx_.bindings.domains == nullptr) return;
+  auto& waiting = result.detail->waiting;
+  const auto& rule = ctx_.rule;
+  // Enumerate the waiting variables that are answers with a finite domain.
+  std::vector<std::uint32_t> enumerated;
+  std::vector<std::vector<json>> domains;
+  bool others = false;  // waiting variables that cannot be enumerated
+  std::size_t combinations = 1;
+  for (std::uint32_t id : waiting) {
+    const bool derived = id < rule.derived_of_variable.size() && rule.derived_of_variable[id] != kNone;
+    if (derived) continue;  // kept or dropped with its inputs, below
+    std::vector<json> possible;
+    const auto found = id < rule.numbered_variables.size() ? ctx_.bindings.domains->find(rule.numbered_variables[id])
+                                                           : ctx_.bindings.domains->end();
+    if (found != ctx_.bindings.domains->end()) possible = enumerate_domain(found->second);
+    if (possible.empty() || combinations * possible.size() > rule.limits.max_enumeration) {
+      others = true;
+      continue;
+    }
+    combinations *= possible.size();
+    enumerated.push_back(id);
+    domains.push_back(std::move(possible));
+  }
+  if (enumerated.empty() || (enumerated.size() == 1 && !others && waiting.size() == 1)) return;
+
+  // Outcome of every assignment, in mixed radix (first variable fastest).
+  struct Seen {
+    bool known = false;
+    json value;
+  };
+  std::vector<Seen> outcomes(combinations);
+  ctx_.enumerating = true;
+  ctx_.overrides.assign(rule.numbered_variables.size(), nullptr);
+  std::vector<std::size_t> digit(enumerated.size(), 0);
+  for (std::size_t combination = 0; combination < combinations; ++combination) {
+    std::size_t rest = combination;
+    for (std::size_t k = 0; k < enumerated.size(); ++k) {
+      digit[k] = rest % domains[k].size();
+      rest /= domains[k].size();
+      ctx_.overrides[enumerated[k]] = &domains[k][digit[k]];
+    }
+    Val outcome = eval(index);
+    if (outcome.is_value()) outcomes[combination] = {true, std::move(outcome).take()};
+  }
+  ctx_.overrides.clear();
+  ctx_.enumerating = false;
+
+  const auto differ = [&](std::size_t a, std::size_t b) {
+    return !outcomes[a].known || !outcomes[b].known || outcomes[a].value != outcomes[b].value;
+  };
+  std::vector<std::uint32_t> relevant;
+  std::size_t stride = 1;
+  for (std::size_t k = 0; k < enumerated.size(); ++k) {
+    const std::size_t size = domains[k].size();
+    bool matters = false;
+    for (std::size_t combination = 0; combination < combinations && !matters; ++combination) {
+      if ((combination / stride) % size != 0) continue;
+      for (std::size_t value = 1; value < size && !matters; ++value) matters = differ(combination, combination + value * stride);
+    }
+    if (matters) relevant.push_back(enumerated[k]);
+    stride *= size;
+  }
+  std::vector<std::uint32_t> kept;
+  for (std::uint32_t id : waiting) {
+    const bool derived = id < rule.derived_of_variable.size() && rule.derived_of_variable[id] != kNone;
+    const bool was_enumerated = std::find(enumerated.begin(), enumerated.end(), id) != enumerated.end();
+    if (was_enumerated) {
+      if (std::find(relevant.begin(), relevant.end(), id) != relevant.end()) kept.push_back(id);
+    } else if (derived) {
+      // A derived value is worth answering when one of its inputs matters.
+      for (std::uint32_t input : rule.inputs_of_variable[id]) {
+        const bool input_enumerated = std::find(enumerated.begin(), enumerated.end(), input) != enumerated.end();
+        const bool input_waiting = std::find(waiting.begin(), waiting.end(), input) != waiting.end();
+        const bool input_relevant = std::find(relevant.begin(), relevant.end(), input) != relevant.end();
+        if (input_relevant || (input_waiting && !input_enumerated)) {
+          kept.push_back(id);
+          break;
+        }
+      }
+    } else {
+      kept.push_back(id);
+    }
+  }
+  if (kept.empty() && !others && outcomes.front().known) {
+    // Every assignment gives the same value: the bounds were too coarse to see it.
+    bool same = true;
+    for (std::size_t c = 1; c < combinations && same; ++c) same = !differ(0, c);
+    if (same) {
+      result = Val::owned(std::move(outcomes.front().value));
+      return;
+    }
+  }
+  if (!kept.empty()) waiting = std::move(kept);
+}
+
+}  // namespace
+
+Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
+  Context context{*compiled_, bindings, {&data}, {}, {}, 0, false};
+  Evaluator evaluator(context);
+  Val result = evaluator.eval(compiled_->root);
+  evaluator.minimize(compiled_->root, result);
+  Outcome outcome;
+  switch (result.kind) {
+    case Val::Kind::Value:
+      outcome.kind = Outcome::Kind::Value;
+      outcome.value = std::move(result).take();
+      break;
+    case Val::Kind::Unknown: {
+      outcome.kind = Outcome::Kind::Unknown;
+      for (std::uint32_t id : result.detail->waiting) outcome.waiting_on.push_back(evaluator.variable_name(id));
+      std::sort(outcome.waiting_on.begin(), outcome.waiting_on.end());
+      outcome.waiting_on.erase(std::unique(outcome.waiting_on.begin(), outcome.waiting_on.end()), outcome.waiting_on.end());
+      if (const auto range = numeric_hull(result.detail->bounds)) {
+        if (std::isfinite(range->lo)) outcome.lower = range->lo;
+        if (std::isfinite(range->hi)) outcome.upper = range->hi;
+      }
+      break;
+    }
+    case Val::Kind::Error:
+      outcome.kind = Outcome::Kind::Error;
+      outcome.error_type = result.detail->error_type;
+      outcome.error_message = result.detail->error_message;
+      outcome.error_id = result.detail->error_id;
+      outcome.error_pointer = result.detail->error_pointer;
+      outcome.thrown = result.detail->thrown;
+      break;
+  }
+  return outcome;
+}
+
+}  // namespace trialscreen::logic
