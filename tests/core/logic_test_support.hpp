@@ -1,0 +1,52 @@
+// Helpers shared by the logic engine's tests.
+#pragma once
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "trialscreen/logic.hpp"
+
+namespace logic_test {
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// Compiles and evaluates; a compile failure becomes an Error outcome carrying
+// the diagnostic's error type and id, as the CLI reports it.
+inline trialscreen::logic::Outcome run(const nlohmann::json& rule, const nlohmann::json& data,
+                                       const trialscreen::logic::Bindings& bindings = {},
+                                       const trialscreen::logic::CompileOptions& options = {}) {
+  trialscreen::Diagnostics errors;
+  const auto compiled = trialscreen::logic::Rule::compile(rule, errors, options);
+  if (!compiled) {
+    trialscreen::logic::Outcome outcome;
+    outcome.kind = trialscreen::logic::Outcome::Kind::Error;
+    outcome.error_type = trialscreen::logic::error_type(errors.front());
+    outcome.error_id = errors.front().id;
+    outcome.error_pointer = errors.front().pointer;
+    outcome.error_message = errors.front().message;
+    return outcome;
+  }
+  return compiled->evaluate(data, bindings);
+}
+
+inline std::string describe(const trialscreen::logic::Outcome& outcome) {
+  using Kind = trialscreen::logic::Outcome::Kind;
+  switch (outcome.kind) {
+    case Kind::Value:
+      return trialscreen::logic::to_json_text(outcome.value);
+    case Kind::Unknown:
+      return "unknown waiting on " + trialscreen::logic::to_json_text(outcome.waiting_on);
+    default:
+      return "error " + outcome.error_type + " [" + outcome.error_id + "] " + outcome.error_message;
+  }
+}
+
+}  // namespace logic_test
