@@ -125,7 +125,7 @@ class Evaluator {
     return v;
   }
 
-  Val nan_error(std::uint32_t index) { return error(index, "NaN", "the operands are not numbers"); }
+  Val nan_error(std::uint32_t index, const std::string& message) { return error(index, "NaN", message); }
 
   // An unanswered top-level variable, bounded by its domain when the whole
   // variable (not a path inside it) is read.
@@ -261,7 +261,8 @@ class Evaluator {
       out.computed = std::move(v);
       return out;
     }
-    if (ctx_.bindings.missing_is_unknown && !has_default && ctx_.scopes[0]->is_object()) {
+    const json& data = *ctx_.scopes[0];
+    if (ctx_.bindings.missing_is_unknown && !has_default && (data.is_object() || data.is_null())) {
       out.computed = unknown_variable(variable != kNone ? variable : variable_id(name), whole);
       return out;
     }
@@ -296,9 +297,8 @@ class Evaluator {
       first = 1;
       if (value == nullptr) return fallback == kNone ? Val::borrow(kNull) : eval(fallback);
     }
-    for (std::size_t i = first; i < segments->size(); ++i) {
-      if (value == nullptr || value->is_null()) break;
-      value = step(value, (*segments)[i]);
+    for (std::size_t i = first; i < segments->size() && value != nullptr; ++i) {
+      value = value->is_null() ? nullptr : step(value, (*segments)[i]);  // null has no members: the default
     }
     if (value == nullptr) return fallback == kNone ? Val::borrow(kNull) : eval(fallback);
     return borrow_or_copy(value, computed_path);
@@ -645,7 +645,7 @@ Val Evaluator::compare_plain(std::uint32_t index, Op op, const json& left, const
     return Val::borrow(values::strict_equal(left, right) == (op == Op::StrictEq) ? kTrue : kFalse);
   }
   const auto order = values::loose_compare(left, right);
-  if (!order) return nan_error(index);
+  if (!order) return nan_error(index, "cannot compare " + values::brief(left) + " with " + values::brief(right));
   bool result = false;
   switch (op) {
     case Op::Eq: result = *order == 0; break;
@@ -903,7 +903,7 @@ Val Evaluator::apply(std::uint32_t index, const std::vector<const json*>& args) 
         type = to_json_text(thrown);
       }
       v.detail->error_type = type;
-      v.detail->error_message = "thrown: " + to_json_text(thrown);
+      v.detail->error_message = "thrown: " + values::brief(thrown);
       v.detail->thrown = thrown;
       v.detail->error_id = "rule.203";
       return v;
@@ -932,7 +932,7 @@ Val Evaluator::arithmetic(std::uint32_t index, Op op, const std::vector<const js
   numbers.reserve(args.size());
   for (const json* a : args) {
     const auto number = to_number(*a);
-    if (!number) return nan_error(index);
+    if (!number) return nan_error(index, values::brief(*a) + " is not a number");
     numbers.push_back(*number);
   }
   double result = 0;
@@ -958,7 +958,7 @@ Val Evaluator::arithmetic(std::uint32_t index, Op op, const std::vector<const js
       if (numbers.size() < 2) return error(index, "Invalid Arguments", "\"%\" needs at least two arguments");
       result = numbers[0];
       for (std::size_t i = 1; i < numbers.size(); ++i) {
-        if (numbers[i] == 0) return nan_error(index);
+        if (numbers[i] == 0) return nan_error(index, "remainder of a division by zero");
         result = std::fmod(result, numbers[i]);
       }
       break;
@@ -972,7 +972,7 @@ Val Evaluator::arithmetic(std::uint32_t index, Op op, const std::vector<const js
       break;
   }
   auto number = values::number_json(result);
-  if (!number) return nan_error(index);
+  if (!number) return nan_error(index, "the result is not a finite number");
   return Val::owned(std::move(*number));
 }
 

@@ -34,7 +34,8 @@ class BoundedDomBuilder {
   bool end_array() { return close(); }
 
   bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& error) {
-    return fail_syntax(position, error.what());
+    // nlohmann counts the characters read; the offending one is the last.
+    return fail_syntax(position > 0 ? position - 1 : 0, error.what());
   }
 
   // Set when the input nests too deeply; the byte offset is approximate.

@@ -160,6 +160,12 @@ std::optional<int> loose_compare(const json& left, const json& right) {
   return *a < *b ? -1 : (*a > *b ? 1 : 0);
 }
 
+std::string brief(const json& value) {
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return text;
+}
+
 bool strict_equal(const json& left, const json& right) {
   if (left.is_number() && right.is_number()) return left == right;
   if (left.type() != right.type()) return false;

@@ -30,6 +30,9 @@ std::string number_text(double number);
 // a side is not a number (the suites' "NaN" error).
 std::optional<int> loose_compare(const json& left, const json& right);
 
+// Compact JSON for a message, cut to about 60 characters.
+std::string brief(const json& value);
+
 // === : same type and same value (numbers compare numerically).
 bool strict_equal(const json& left, const json& right);
 

@@ -1,0 +1,242 @@
+// The engine's own promises beyond the suites: JSON text in and out, compile
+// errors with ids and pointers, limits against hostile rules, compile once /
+// evaluate many, number printing, date_add and ISO date comparison.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "logic_test_support.hpp"
+
+namespace {
+
+using nlohmann::json;
+using trialscreen::Diagnostics;
+using trialscreen::logic::Rule;
+
+Diagnostics compile_errors(const json& rule, const trialscreen::logic::CompileOptions& options = {}) {
+  Diagnostics errors;
+  EXPECT_FALSE(Rule::compile(rule, errors, options)) << rule.dump();
+  return errors;
+}
+
+// ---- JSON text ----
+
+TEST(LogicJsonText, ParseReportsSyntaxErrorsWithTheirByteOffset) {
+  Diagnostics errors;
+  EXPECT_FALSE(trialscreen::logic::parse_json(R"({"a": [1, 2,]})", errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].id, "json.001");
+  EXPECT_NE(errors[0].message.find("byte 12"), std::string::npos) << errors[0].message;
+}
+
+TEST(LogicJsonText, ParseRefusesNestingBeyondTheLimit) {
+  Diagnostics errors;
+  EXPECT_TRUE(trialscreen::logic::parse_json(std::string(3, '[') + std::string(3, ']'), errors, 3));
+  EXPECT_FALSE(trialscreen::logic::parse_json(std::string(4, '[') + std::string(4, ']'), errors, 3));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].id, "json.002");
+  EXPECT_NE(errors[0].message.find("byte 3"), std::string::npos) << errors[0].message;
+}
+
+TEST(LogicJsonText, ThirtyThousandDeepRuleTextIsAnErrorNotACrash) {
+  std::string text;
+  for (int i = 0; i < 30000; ++i) text += R"({"!":[)";
+  text += "true";
+  for (int i = 0; i < 30000; ++i) text += "]}";
+  Diagnostics errors;
+  EXPECT_FALSE(trialscreen::logic::parse_json(text, errors));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].id, "json.002");
+}
+
+TEST(LogicJsonText, DumpIsCompactAndReplacesInvalidUtf8) {
+  EXPECT_EQ(trialscreen::logic::to_json_text({{"a", {1, "x"}}}), R"({"a":[1,"x"]})");
+  EXPECT_EQ(trialscreen::logic::to_json_text(std::string("a\xff")), "\"a\xEF\xBF\xBD\"");
+}
+
+// ---- numbers ----
+
+TEST(LogicNumbers, IntegralResultsPrintWithoutAFraction) {
+  EXPECT_EQ(trialscreen::logic::to_json_text(logic_test::run({{"+", {1.0, 2.0}}}, nullptr).value), "3");
+  EXPECT_EQ(trialscreen::logic::to_json_text(logic_test::run({{"*", {-1, 0}}}, nullptr).value), "0");
+  EXPECT_EQ(trialscreen::logic::to_json_text(logic_test::run({{"/", {1, 4}}}, nullptr).value), "0.25");
+  EXPECT_EQ(trialscreen::logic::to_json_text(logic_test::run({{"+", {0.1, 0.2}}}, nullptr).value),
+            "0.30000000000000004");
+  EXPECT_EQ(logic_test::run({{"cat", {1.5, 2.0, "|", 1e21}}}, nullptr).value, "1.52|1e+21");
+}
+
+TEST(LogicNumbers, NonFiniteResultsAreNaNErrors) {
+  EXPECT_EQ(logic_test::run({{"/", {1, 0}}}, nullptr).error_type, "NaN");
+  EXPECT_EQ(logic_test::run({{"*", {1e308, 10}}}, nullptr).error_type, "NaN");
+  EXPECT_EQ(logic_test::run({{"+", {"Infinity"}}}, nullptr).error_type, "NaN");
+}
+
+// ---- compile errors ----
+
+TEST(LogicCompile, UnknownOperatorHasIdAndPointer) {
+  const auto errors = compile_errors({{"and", {true, {{"=>", {1, 2}}}}}});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].id, "rule.104");
+  EXPECT_EQ(errors[0].pointer, "/and/1");
+  EXPECT_EQ(trialscreen::logic::error_type(errors[0]), "Unknown Operator");
+}
+
+TEST(LogicCompile, ArgumentShapeErrorsHaveIdsAndPointers) {
+  struct Case {
+    json rule;
+    std::string id;
+    std::string pointer;
+  };
+  const std::vector<Case> cases = {
+      {{{"if", {true, {{"<", {1}}}}}}, "rule.106", "/if/1/<"},
+      {{{"%", 1}}, "rule.106", "/%"},
+      {{{"or", {{{"and", 5}}}}}, "rule.105", "/or/0/and"},
+      {{{"map", {nullptr, {{"var", ""}}}}}, "rule.107", "/map/0"},
+      {{{"a", 1}, {"b", 2}}, "rule.101", ""},
+      {{{"var", json::object()}}, "rule.108", "/var"},
+      {{{"val", {"a", {1, 2}}}}, "rule.108", "/val/1"},
+      {{{"date_add", {"2026-02-30", 1, "day"}}}, "rule.111", "/date_add/0"},
+      {{{"date_add", {"2026-02-03", 1, "week"}}}, "rule.111", "/date_add/2"},
+  };
+  for (const Case& c : cases) {
+    const auto errors = compile_errors(c.rule);
+    ASSERT_EQ(errors.size(), 1u) << c.rule.dump();
+    EXPECT_EQ(errors[0].id, c.id) << c.rule.dump();
+    EXPECT_EQ(errors[0].pointer, c.pointer) << c.rule.dump();
+    EXPECT_EQ(trialscreen::logic::error_type(errors[0]), "Invalid Arguments") << c.rule.dump();
+  }
+}
+
+TEST(LogicCompile, PointersEscapeOperatorNames) {
+  const auto errors = compile_errors({{"and", {{{"a/b", 1}}}}});
+  EXPECT_EQ(errors[0].pointer, "/and/0");
+  const auto nested = compile_errors({{"!", {{{"<", {1}}}}}});
+  EXPECT_EQ(nested[0].pointer, "/!/0/<");
+}
+
+// ---- limits ----
+
+// {"!": [{"!": [... true ...]}]}, built by moving (an initializer list would
+// copy the whole nest at every level).
+json nested_not(std::size_t depth) {
+  json rule = true;
+  for (std::size_t i = 0; i < depth; ++i) {
+    json args = json::array();
+    args.push_back(std::move(rule));
+    rule = json::object();
+    rule["!"] = std::move(args);
+  }
+  return rule;
+}
+
+TEST(LogicLimits, ThirtyThousandDeepRuleValueIsAnErrorNotACrash) {
+  const json rule = nested_not(30000);  // built programmatically, never parsed
+  const auto errors = compile_errors(rule);
+  EXPECT_EQ(errors[0].id, "rule.102");
+  EXPECT_EQ(trialscreen::logic::error_type(errors[0]), "Limit Exceeded");
+  // Deep plain data and deep preserved literals are measured too.
+  json deep_array = json::array();
+  for (int i = 0; i < 30000; ++i) {
+    json outer = json::array();
+    outer.push_back(std::move(deep_array));
+    deep_array = std::move(outer);
+  }
+  EXPECT_EQ(compile_errors(deep_array)[0].id, "rule.102");
+  json preserved = json::object();
+  preserved["preserve"] = std::move(deep_array);
+  EXPECT_EQ(compile_errors(preserved)[0].id, "rule.102");
+}
+
+TEST(LogicLimits, DepthAndNodeLimitsAreConfigurable) {
+  trialscreen::logic::CompileOptions options;
+  options.limits.max_depth = 10;
+  Diagnostics errors;
+  EXPECT_TRUE(Rule::compile(nested_not(5), errors, options));    // 10 levels: 5 objects, 5 arrays
+  EXPECT_FALSE(Rule::compile(nested_not(6), errors, options));
+  options = {};
+  options.limits.max_nodes = 10;
+  json wide = json::array();
+  for (int i = 0; i < 20; ++i) wide.push_back({{"var", "x"}});
+  EXPECT_EQ(compile_errors({{"and", wide}}, options)[0].id, "rule.103");
+}
+
+TEST(LogicLimits, DerivedChainsCountTowardsTheDepthLimit) {
+  trialscreen::logic::CompileOptions options;
+  options.limits.max_depth = 40;
+  for (int i = 0; i < 30; ++i) {
+    options.derived["d" + std::to_string(i)] = {{"+", {{{"var", "d" + std::to_string(i + 1)}}, 1}}};
+  }
+  EXPECT_EQ(compile_errors({{"var", "d0"}}, options)[0].id, "rule.102");
+}
+
+// ---- compile once, evaluate many ----
+
+TEST(LogicRule, CompiledOnceEvaluatesManyDataDocuments) {
+  Diagnostics errors;
+  auto rule = Rule::compile({{"if", {{{">=", {{{"var", "age"}}, 18}}}, "adult", "minor"}}}, errors);
+  ASSERT_TRUE(rule);
+  EXPECT_EQ(rule->evaluate({{"age", 30}}).value, "adult");
+  EXPECT_EQ(rule->evaluate({{"age", 3}}).value, "minor");
+  EXPECT_EQ(rule->evaluate({{"age", "18"}}).value, "adult");
+  Rule moved = std::move(*rule);
+  EXPECT_EQ(moved.evaluate({{"age", 18}}).value, "adult");
+}
+
+TEST(LogicRule, VariablesAreTheTopLevelNamesSortedWithoutIteratorReads) {
+  Diagnostics errors;
+  const auto rule = Rule::compile(
+      {{"and",
+        {{{"var", "b.inner"}}, {{"val", "a"}}, {{"var", "b"}}, {{"map", {{{"var", "list"}}, {{"var", "field"}}}}}}}},
+      errors);
+  ASSERT_TRUE(rule);
+  EXPECT_EQ(rule->variables(), (std::vector<std::string>{"a", "b", "list"}));
+}
+
+TEST(LogicRule, RuntimeErrorsCarryIdTypeAndPointer) {
+  const auto nan = logic_test::run({{"and", {true, {{"/", {1, 0}}}}}}, nullptr);
+  ASSERT_TRUE(nan.is_error());
+  EXPECT_EQ(nan.error_type, "NaN");
+  EXPECT_EQ(nan.error_id, "rule.201");
+  EXPECT_EQ(nan.error_pointer, "/and/1");
+  const auto thrown = logic_test::run({{"throw", {{"preserve", {{"type", "Custom"}, {"code", 7}}}}}}, nullptr);
+  EXPECT_EQ(thrown.error_type, "Custom");
+  EXPECT_EQ(thrown.error_id, "rule.203");
+  EXPECT_EQ(thrown.thrown, (json{{"type", "Custom"}, {"code", 7}}));
+  const auto iterate = logic_test::run({{"all", {{{"var", "x"}}, true}}}, json::object());
+  EXPECT_EQ(iterate.error_id, "rule.202");
+}
+
+// ---- dates ----
+
+TEST(LogicDates, DateAddDoesCalendarArithmeticWithMonthEndClamping) {
+  const auto add = [](const std::string& date, int amount, const std::string& unit) {
+    return logic_test::run({{"date_add", {date, amount, unit}}}, nullptr).value;
+  };
+  EXPECT_EQ(add("2026-08-31", 3, "month"), "2026-11-30");
+  EXPECT_EQ(add("2026-03-31", -1, "month"), "2026-02-28");
+  EXPECT_EQ(add("2024-02-29", 1, "year"), "2025-02-28");
+  EXPECT_EQ(add("2024-02-29", 4, "year"), "2028-02-29");
+  EXPECT_EQ(add("2026-12-25", 7, "day"), "2027-01-01");
+  EXPECT_EQ(add("2026-03-01", -1, "day"), "2026-02-28");
+  EXPECT_EQ(add("2026-01-15", -13, "month"), "2024-12-15");
+}
+
+TEST(LogicDates, InvalidDatesAreErrors) {
+  const auto bad = logic_test::run({{"date_add", {{{"var", "d"}}, 1, "day"}}}, {{"d", "2026-02-30"}});
+  ASSERT_TRUE(bad.is_error());
+  EXPECT_EQ(bad.error_type, "Invalid Date");
+  EXPECT_EQ(bad.error_id, "rule.204");
+  EXPECT_EQ(logic_test::run({{"date_add", {{{"var", "d"}}, 1, "day"}}}, {{"d", "26-02-03"}}).error_type,
+            "Invalid Date");
+  EXPECT_EQ(logic_test::run({{"date_add", {"9999-12-31", 1, "day"}}}, nullptr).error_type, "Invalid Date");
+}
+
+TEST(LogicDates, IsoDatesCompareInCalendarOrder) {
+  const json window = {{"<=", {{{"date_add", {{{"var", "vaccine"}}, 28, "day"}}}, {{"var", "as_of"}}}}};
+  EXPECT_EQ(logic_test::run(window, {{"vaccine", "2026-10-28"}, {"as_of", "2026-11-25"}}).value, true);
+  EXPECT_EQ(logic_test::run(window, {{"vaccine", "2026-10-29"}, {"as_of", "2026-11-25"}}).value, false);
+  EXPECT_EQ(logic_test::run({{"<", {"2026-09-30", "2026-10-01"}}}, nullptr).value, true);
+}
+
+}  // namespace
