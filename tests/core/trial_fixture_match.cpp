@@ -90,9 +90,11 @@ std::vector<std::string> match_expected(const json& expected, const json& actual
     out.push_back("/criteria: expect.criteria must be an object keyed by criterion id");
     return out;
   }
+  // A named copy: `found` must not point into a temporary that dies after the loop.
+  const json result_criteria = actual.value("criteria", json::array());
   for (auto c = criteria->begin(); c != criteria->end(); ++c) {
     const json* found = nullptr;
-    for (const json& entry : actual.value("criteria", json::array())) {
+    for (const json& entry : result_criteria) {
       if (entry.value("id", "") == c.key()) found = &entry;
     }
     if (found == nullptr) {
