@@ -1,0 +1,216 @@
+#include "records.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+
+namespace trialscreen::batch {
+namespace {
+
+constexpr std::size_t kChunk = 1 << 16;
+
+bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool equals_ignoring_case(const std::string& text, const char* word) {
+  const std::size_t n = std::strlen(word);
+  if (text.size() != n) return false;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (lower(text[i]) != word[i]) return false;
+  }
+  return true;
+}
+
+// A plain decimal number ("-1", "8.5", ".5", "1e3"); no hex, inf or nan,
+// which strtod would also take.
+std::optional<double> decimal(const std::string& text) {
+  std::size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  bool digits = false;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, digits = true;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, digits = true;
+  }
+  if (!digits) return std::nullopt;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+    bool exponent = false;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i, exponent = true;
+    if (!exponent) return std::nullopt;
+  }
+  if (i != text.size()) return std::nullopt;
+  const double value = std::strtod(text.c_str(), nullptr);
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+// Whole numbers stay integers in JSON (an `integer` question wants one).
+nlohmann::json number_json(double value) {
+  if (value == std::floor(value) && std::fabs(value) < 9e15) return static_cast<std::int64_t>(value);
+  return value;
+}
+
+}  // namespace
+
+LineReader::LineReader(ReadBytes read, std::size_t max_line)
+    : read_(std::move(read)), max_line_(max_line), buffer_(kChunk) {}
+
+bool LineReader::refill() {
+  if (at_end_) return false;
+  if (begin_ > 0) {  // keep the unread tail at the front
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buffer_.size()) buffer_.resize(buffer_.size() * 2);
+  const std::size_t got = read_(buffer_.data() + end_, buffer_.size() - end_);
+  if (got == 0) {
+    at_end_ = true;
+    return false;
+  }
+  end_ += got;
+  return true;
+}
+
+bool LineReader::next(std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  while (true) {
+    const char* start = buffer_.data() + begin_;
+    const void* newline = std::memchr(start, '\n', end_ - begin_);
+    const std::size_t available = newline != nullptr ? static_cast<const char*>(newline) - start : end_ - begin_;
+    // Keep at most max_line_ bytes; skip the rest of an overlong line.
+    const std::size_t room = line.size() < max_line_ ? max_line_ - line.size() : 0;
+    if (available > room) too_long = true;
+    line.append(start, available < room ? available : room);
+    if (newline != nullptr) {
+      begin_ += available + 1;
+      break;
+    }
+    begin_ = end_;
+    if (!refill()) {
+      if (line.empty() && !too_long) return false;
+      break;
+    }
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  ++line_number_;
+  return true;
+}
+
+CsvRead read_csv_record(LineReader& lines, std::vector<std::string>& cells) {
+  cells.clear();
+  std::string line;
+  bool too_long = false;
+  if (!lines.next(line, too_long)) return CsvRead::End;
+  std::size_t total = line.size();
+  std::string cell;
+  bool quoted = false;      // inside a quoted cell
+  bool was_quoted = false;  // this cell started with a quote
+  std::size_t i = 0;
+  while (true) {
+    if (too_long || total > kMaxRecordBytes) return CsvRead::TooLong;
+    if (i == line.size()) {
+      if (!quoted) break;
+      // A line break inside quotes belongs to the cell: read on.
+      if (!lines.next(line, too_long)) return CsvRead::UnterminatedQuote;
+      total += line.size() + 1;
+      cell += '\n';
+      i = 0;
+      continue;
+    }
+    const char c = line[i++];
+    if (quoted) {
+      if (c != '"') {
+        cell += c;
+      } else if (i < line.size() && line[i] == '"') {
+        cell += '"';
+        ++i;
+      } else {
+        quoted = false;
+      }
+    } else if (c == ',') {
+      cells.push_back(std::move(cell));
+      cell.clear();
+      was_quoted = false;
+    } else if (c == '"' && cell.empty() && !was_quoted) {
+      quoted = true;
+      was_quoted = true;
+    } else {
+      cell += c;
+    }
+  }
+  cells.push_back(std::move(cell));
+  return CsvRead::Record;
+}
+
+void append_csv_cell(std::string& out, const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::string trim(const std::string& text) {
+  std::size_t begin = 0, end = text.size();
+  while (begin < end && is_space(text[begin])) ++begin;
+  while (end > begin && is_space(text[end - 1])) --end;
+  return text.substr(begin, end - begin);
+}
+
+std::optional<Column> parse_column(const std::string& cell) {
+  const std::string text = trim(cell);
+  Column column;
+  const std::size_t open = text.find('[');
+  if (open == std::string::npos) {
+    column.field = text;
+  } else {
+    if (text.back() != ']') return std::nullopt;
+    column.field = trim(text.substr(0, open));
+    column.unit = trim(text.substr(open + 1, text.size() - open - 2));
+    if (column.unit.empty()) return std::nullopt;
+  }
+  if (column.field.empty()) return std::nullopt;
+  return column;
+}
+
+CellKind cell_kind(const std::string& question_type) {
+  if (question_type == "boolean") return CellKind::Boolean;
+  if (question_type == "integer" || question_type == "number" || question_type == "quantity") return CellKind::Number;
+  return CellKind::Text;
+}
+
+nlohmann::json cell_answer(const std::string& cell, CellKind kind, const std::string& header_unit) {
+  const std::string text = trim(cell);
+  switch (kind) {
+    case CellKind::Boolean:
+      if (equals_ignoring_case(text, "true") || equals_ignoring_case(text, "yes") || text == "1") return true;
+      if (equals_ignoring_case(text, "false") || equals_ignoring_case(text, "no") || text == "0") return false;
+      return text;
+    case CellKind::Number: {
+      const std::size_t space = text.find_first_of(" \t");
+      const std::string amount = space == std::string::npos ? text : text.substr(0, space);
+      const std::string unit = space == std::string::npos ? header_unit : trim(text.substr(space));
+      const std::optional<double> value = decimal(amount);
+      if (!value) return text;
+      if (unit.empty()) return number_json(*value);
+      return {{"value", number_json(*value)}, {"unit", unit}};
+    }
+    case CellKind::Text:
+      return text;
+  }
+  return text;
+}
+
+}  // namespace trialscreen::batch

@@ -1,0 +1,85 @@
+// Reading referral lists record by record in constant memory: lines, RFC 4180
+// CSV records, `field[unit]` header cells and CSV cells as answers. Internal
+// to the core; the batch command (core/cli/batch_command.cpp) drives them
+// through screen_stream (stream.hpp).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace trialscreen::batch {
+
+// The longest record kept; a longer one becomes an error row, so one broken
+// line can never make the run hold the whole input.
+inline constexpr std::size_t kMaxRecordBytes = 1 << 20;
+
+// Fills `buffer` with up to `capacity` bytes; 0 at the end of the input.
+using ReadBytes = std::function<std::size_t(char* buffer, std::size_t capacity)>;
+
+class LineReader {
+ public:
+  explicit LineReader(ReadBytes read, std::size_t max_line = kMaxRecordBytes);
+
+  // The next line without its "\n" or "\r\n"; false at the end of the input.
+  // A line longer than the limit comes back cut at the limit with
+  // `too_long` set, and the rest of it is skipped.
+  bool next(std::string& line, bool& too_long);
+
+  // Lines read so far (the current line's number, 1-based).
+  std::size_t line_number() const { return line_number_; }
+
+ private:
+  bool refill();
+
+  ReadBytes read_;
+  std::size_t max_line_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0, end_ = 0;
+  bool at_end_ = false;
+  std::size_t line_number_ = 0;
+};
+
+enum class CsvRead { Record, End, UnterminatedQuote, TooLong };
+
+// Reads one RFC 4180 record into `cells` (quoted cells may hold commas, ""
+// and line breaks, which makes a record span lines). Lenient where the RFC is
+// silent: a quote inside an unquoted cell and text after a closing quote are
+// kept as they are.
+CsvRead read_csv_record(LineReader& lines, std::vector<std::string>& cells);
+
+// Appends `text` to `out` as one CSV cell, quoted only when it must be.
+void append_csv_cell(std::string& out, const std::string& text);
+
+// A header cell: "hemoglobin[g/dL]" -> {"hemoglobin", "g/dL"}; "age" -> {"age", ""}.
+// Surrounding spaces are ignored. nullopt for an empty field or an unclosed "[".
+struct Column {
+  std::string field;
+  std::string unit;
+};
+std::optional<Column> parse_column(const std::string& cell);
+
+// How a CSV cell is read, by the type of the question it answers.
+enum class CellKind { Boolean, Number, Text };
+
+// Reads a boolean/integer/number/quantity/choice/date/date-or-none question type.
+CellKind cell_kind(const std::string& question_type);
+
+// A non-empty CSV cell as the JSON answer the core expects:
+//   Boolean  true/false/yes/no/1/0 (any case) -> true/false
+//   Number   "8.5" -> 8.5 (with a header unit: {"value": 8.5, "unit": UNIT});
+//            "8.5 g/dL" -> {"value": 8.5, "unit": "g/dL"} (the cell's unit wins)
+//   Text     the text
+// Anything else stays a string, so the core reports it as a `type` answer
+// error and the record's other answers still count. Surrounding spaces are
+// ignored; an empty cell is unanswered and never reaches this.
+nlohmann::json cell_answer(const std::string& cell, CellKind kind, const std::string& header_unit);
+
+// Strips spaces and tabs at both ends.
+std::string trim(const std::string& text);
+
+}  // namespace trialscreen::batch

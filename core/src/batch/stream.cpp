@@ -1,0 +1,346 @@
+#include "stream.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "trialscreen/logic.hpp"
+
+namespace trialscreen::batch {
+namespace {
+
+using nlohmann::json;
+
+// JSON Lines records nest little; a deeper one is refused like bad JSON.
+constexpr std::size_t kMaxRecordDepth = 32;
+
+// The input's first bytes, kept to find its format, then handed on first.
+class Peeked {
+ public:
+  explicit Peeked(const ReadBytes& read) : read_(read) {}
+
+  // The first byte that is not white space (after a UTF-8 byte order mark,
+  // which is dropped); 0 for an input with none.
+  char first_meaningful() {
+    bool ended = false;
+    while (prefix_.size() < 3 && !ended) ended = !read_more();
+    if (prefix_.compare(0, 3, "\xEF\xBB\xBF") == 0) offset_ = 3;
+    std::size_t at = offset_;
+    while (true) {
+      for (; at < prefix_.size(); ++at) {
+        const char c = prefix_[at];
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return c;
+      }
+      if (ended) return 0;
+      // Only white space so far: drop it, so even a huge blank prefix costs no memory.
+      prefix_.clear();
+      offset_ = at = 0;
+      if (!read_more()) return 0;
+    }
+  }
+
+  ReadBytes reader() {
+    return [this](char* buffer, std::size_t capacity) -> std::size_t {
+      if (offset_ < prefix_.size()) {
+        const std::size_t n = std::min(capacity, prefix_.size() - offset_);
+        std::memcpy(buffer, prefix_.data() + offset_, n);
+        offset_ += n;
+        return n;
+      }
+      return read_(buffer, capacity);
+    };
+  }
+
+ private:
+  bool read_more() {
+    char chunk[4096];
+    const std::size_t got = read_(chunk, sizeof chunk);
+    prefix_.append(chunk, got);
+    return got != 0;
+  }
+
+  const ReadBytes& read_;
+  std::string prefix_;
+  std::size_t offset_ = 0;
+};
+
+// What the CSV reader needs to know about one question.
+struct QuestionInfo {
+  CellKind kind = CellKind::Text;
+  std::string type;
+  std::string unit;                 // canonical unit, "" when none
+  std::vector<std::string> units;   // accepted units (quantity)
+};
+
+std::map<std::string, QuestionInfo> question_infos(const Trial& trial) {
+  std::map<std::string, QuestionInfo> infos;
+  const json& questions = trial.definition()["questions"];
+  for (const json& q : questions) {
+    QuestionInfo info;
+    info.type = q["type"].get<std::string>();
+    info.kind = cell_kind(info.type);
+    if (q.contains("unit")) info.unit = q["unit"].get<std::string>();
+    if (q.contains("units")) {
+      for (auto it = q["units"].begin(); it != q["units"].end(); ++it) info.units.push_back(it.key());
+    }
+    infos.emplace(q["id"].get<std::string>(), std::move(info));
+  }
+  return infos;
+}
+
+// One CSV input column: the question it answers, or the pass-through id.
+struct InputColumn {
+  std::string field;
+  std::string unit;
+  CellKind kind = CellKind::Text;
+  bool is_id = false;
+};
+
+std::string id_text(const json& id) { return id.is_string() ? id.get<std::string>() : logic::to_json_text(id); }
+
+class Run {
+ public:
+  Run(const Trial& trial, const StreamOptions& options, const WriteBytes& write, const Progress& progress,
+      Summary& summary)
+      : trial_(trial),
+        options_(options),
+        write_(write),
+        progress_(progress),
+        summary_(summary),
+        questions_(question_infos(trial)),
+        id_is_question_(questions_.count("id") > 0) {
+    for (const json& c : trial.definition()["criteria"]) criterion_ids_.push_back(c["id"].get<std::string>());
+  }
+
+  void json_lines(LineReader& lines) {
+    write_output_header();
+    std::string line;
+    bool too_long = false;
+    while (lines.next(line, too_long)) {
+      if (!too_long && line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines are no records
+      const std::size_t record = ++summary_.records;
+      if (too_long) {
+        error_row(record, nullptr, "record.too-long", line_prefix(lines) + "longer than 1 MiB");
+        continue;
+      }
+      Diagnostics problems;
+      std::optional<json> answers = logic::parse_json(line, problems, kMaxRecordDepth);
+      if (!answers) {
+        error_row(record, nullptr, "record.json",
+                  line_prefix(lines) + (problems.empty() ? "not valid JSON" : problems.front().message));
+        continue;
+      }
+      if (!answers->is_object()) {
+        error_row(record, nullptr, "record.type", line_prefix(lines) + "expected a JSON object keyed by field id");
+        continue;
+      }
+      json id;
+      if (!id_is_question_) {
+        auto found = answers->find("id");
+        if (found != answers->end()) {
+          id = std::move(*found);
+          answers->erase(found);
+        }
+      }
+      result_row(record, id, *answers);
+    }
+  }
+
+  bool csv(LineReader& lines, std::string& fatal) {
+    std::vector<std::string> cells;
+    CsvRead read = read_csv_record(lines, cells);
+    while (read == CsvRead::Record && cells.size() == 1 && trim(cells[0]).empty()) read = read_csv_record(lines, cells);
+    if (read == CsvRead::End) {
+      write_output_header();
+      return true;
+    }
+    if (read != CsvRead::Record) {
+      fatal = "the CSV header row cannot be read (an unclosed quote or a line over 1 MiB)";
+      return false;
+    }
+    std::vector<InputColumn> columns;
+    if (!header(cells, columns, fatal)) return false;
+    write_output_header();
+
+    json answers = json::object();
+    while ((read = read_csv_record(lines, cells)) != CsvRead::End) {
+      if (read == CsvRead::Record && cells.size() == 1 && trim(cells[0]).empty()) continue;  // blank line
+      const std::size_t record = ++summary_.records;
+      if (read == CsvRead::TooLong) {
+        error_row(record, nullptr, "record.too-long", line_prefix(lines) + "longer than 1 MiB");
+        continue;
+      }
+      if (read == CsvRead::UnterminatedQuote) {
+        error_row(record, nullptr, "record.quote", line_prefix(lines) + "a quoted cell is never closed");
+        continue;
+      }
+      json id;
+      answers.clear();
+      for (std::size_t i = 0; i < cells.size() && i < columns.size(); ++i) {
+        if (trim(cells[i]).empty()) continue;  // unanswered
+        if (columns[i].is_id) {
+          id = trim(cells[i]);
+        } else {
+          answers[columns[i].field] = cell_answer(cells[i], columns[i].kind, columns[i].unit);
+        }
+      }
+      if (cells.size() != columns.size()) {
+        error_row(record, id.is_null() ? nullptr : &id, "record.columns",
+                  line_prefix(lines) + std::to_string(cells.size()) + " cells, but the header has " +
+                      std::to_string(columns.size()));
+        continue;
+      }
+      result_row(record, id, answers);
+    }
+    return true;
+  }
+
+  void report(bool done) {
+    if (progress_) progress_(summary_, done);
+  }
+
+ private:
+  bool header(const std::vector<std::string>& cells, std::vector<InputColumn>& columns, std::string& fatal) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      const std::string where = "CSV header column " + std::to_string(i + 1) + " \"" + cells[i] + "\"";
+      std::optional<Column> column = parse_column(cells[i]);
+      if (!column) {
+        fatal = where + " is not a field id or field[unit]";
+        return false;
+      }
+      for (const InputColumn& earlier : columns) {
+        if (earlier.field == column->field) {
+          fatal = where + " repeats field " + column->field;
+          return false;
+        }
+      }
+      InputColumn input;
+      input.field = column->field;
+      input.unit = column->unit;
+      auto found = questions_.find(column->field);
+      if (found == questions_.end()) {
+        if (column->field != "id" || !column->unit.empty()) {
+          fatal = where + " is no question of the trial";
+          return false;
+        }
+        input.is_id = true;
+      } else {
+        const QuestionInfo& q = found->second;
+        input.kind = q.kind;
+        const bool accepted = column->unit.empty() || column->unit == q.unit ||
+                              std::find(q.units.begin(), q.units.end(), column->unit) != q.units.end();
+        if (!accepted || (!column->unit.empty() && q.kind != CellKind::Number)) {
+          fatal = where + ": " + column->field + " does not take the unit " + column->unit;
+          return false;
+        }
+      }
+      columns.push_back(std::move(input));
+    }
+    return true;
+  }
+
+  static std::string line_prefix(const LineReader& lines) {
+    return "line " + std::to_string(lines.line_number()) + ": ";
+  }
+
+  void write_output_header() {
+    if (options_.output != Format::Csv) return;
+    std::string out = "record,id,verdict";
+    for (const std::string& id : criterion_ids_) {
+      out += ',';
+      append_csv_cell(out, id);
+    }
+    out += ",answer_errors,error\r\n";
+    write_(out.data(), out.size());
+  }
+
+  void result_row(std::size_t record, const json& id, const json& answers) {
+    json result = trial_.screen(answers, options_.screen);
+    if (options_.output == Format::Csv) {
+      out_.clear();
+      out_ += std::to_string(record);
+      out_ += ',';
+      if (!id.is_null()) append_csv_cell(out_, id_text(id));
+      out_ += ',';
+      out_ += result["verdict"].get_ref<const std::string&>();
+      const json& criteria = result["criteria"];
+      for (std::size_t i = 0; i < criterion_ids_.size(); ++i) {
+        out_ += ',';
+        if (i < criteria.size()) out_ += criteria[i]["status"].get_ref<const std::string&>();
+      }
+      out_ += ',';
+      std::string answer_errors;
+      for (const json& e : result["answerErrors"]) {
+        if (!answer_errors.empty()) answer_errors += "; ";
+        answer_errors += e["field"].get_ref<const std::string&>() + ":" + e["code"].get_ref<const std::string&>();
+      }
+      append_csv_cell(out_, answer_errors);
+      out_ += ",\r\n";
+    } else {
+      result["record"] = record;
+      if (!id.is_null()) result["id"] = id;
+      out_ = logic::to_json_text(result);
+      out_ += '\n';
+    }
+    write_(out_.data(), out_.size());
+    progress_tick();
+  }
+
+  void error_row(std::size_t record, const json* id, const char* code, const std::string& message) {
+    ++summary_.errors;
+    if (options_.output == Format::Csv) {
+      out_ = std::to_string(record) + ',';
+      if (id != nullptr) append_csv_cell(out_, id_text(*id));
+      out_ += ",error";
+      for (std::size_t i = 0; i < criterion_ids_.size(); ++i) out_ += ',';
+      out_ += ',';
+      append_csv_cell(out_, std::string(code) + ": " + message);
+      out_ += "\r\n";
+    } else {
+      json row = {{"record", record}, {"error", {{"code", code}, {"message", message}}}};
+      if (id != nullptr) row["id"] = *id;
+      out_ = logic::to_json_text(row);
+      out_ += '\n';
+    }
+    write_(out_.data(), out_.size());
+    progress_tick();
+  }
+
+  void progress_tick() {
+    if (options_.progress_every != 0 && summary_.records % options_.progress_every == 0) report(false);
+  }
+
+  const Trial& trial_;
+  const StreamOptions& options_;
+  const WriteBytes& write_;
+  const Progress& progress_;
+  Summary& summary_;
+  const std::map<std::string, QuestionInfo> questions_;
+  const bool id_is_question_;
+  std::vector<std::string> criterion_ids_;
+  std::string out_;  // one output row, reused
+};
+
+}  // namespace
+
+bool screen_stream(const Trial& trial, const StreamOptions& options, const ReadBytes& read, const WriteBytes& write,
+                   const Progress& progress, Summary& summary, std::string& fatal) {
+  Peeked peeked(read);
+  Format input = options.input;
+  const char first = peeked.first_meaningful();
+  if (input == Format::Auto) input = first == '{' ? Format::JsonLines : Format::Csv;
+  LineReader lines(peeked.reader());
+  Run run(trial, options, write, progress, summary);
+  if (input == Format::JsonLines) {
+    run.json_lines(lines);
+  } else if (!run.csv(lines, fatal)) {
+    return false;
+  }
+  run.report(true);
+  return true;
+}
+
+}  // namespace trialscreen::batch
