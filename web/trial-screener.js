@@ -1,56 +1,61 @@
 // <trial-screener>: the screening widget. The element class lives here; the
 // tag is registered by define.js so that hosts can register it under another
-// name. Everything runs in the page: answers are never sent or stored.
-import { loadScreener, localToday } from '../wasm/trialscreen.js';
-import { dictionaryFor } from './i18n/index.js';
+// name. Everything runs in the page: answers live only in this object's
+// memory, are never sent and never stored.
+import { compileLogic, loadScreener, localToday } from '../wasm/trialscreen.js';
+import { h } from './dom.js';
+import { dictionaryFor, matchLanguage } from './i18n/index.js';
+import { textFor } from './texts.js';
+import { questionControl } from './render/questions.js';
+import { newFlow, patientView } from './render/patient.js';
+import { fieldsHiddenByMode, physicianView, scoreGroups } from './render/physician.js';
 
 const STYLESHEET = new URL('./trial-screener.css', import.meta.url).href;
-
-// Builds an element; text is always set as text, never parsed as HTML.
-function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'text') node.textContent = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
-    else if (key in node && typeof value !== 'string') node[key] = value;
-    else node.setAttribute(key, value === true ? '' : value);
-  }
-  node.append(...children.filter((child) => child != null));
-  return node;
-}
-
-// Picks the audience's and language's words from a trial text.
-export function textFor(text, audience, lang) {
-  if (text == null) return '';
-  const forAudience = text.patient || text.physician ? text[audience] ?? text.physician ?? text.patient : text;
-  return forAudience?.[lang] ?? forAudience?.en ?? '';
-}
 
 export class TrialScreenerElement extends HTMLElement {
   static observedAttributes = ['src', 'audience', 'lang', 'as-of'];
 
-  #screener = null;
-  #answers = {};
-  #result = null;
-  #loadToken = 0;
   #root;
+  #frame;
+  #screener = null;
+  #definition = null;
+  #askIf = new Map();        // question id -> compiled askIf rule
+  #scoreRules = new Map();   // score id -> its derived rule, for the running value
+  #groups = [];              // score sections (total or item by item)
+  #answers = {};
+  #unknownChosen = new Set();  // questions answered "I don't know" explicitly
+  #entryModes = new Map();
+  #flow = newFlow();
+  #result = null;
+  #view = null;
+  #controls = new Map();
+  #alert = null;
+  #loadToken = 0;
 
   constructor() {
     super();
     this.#root = this.attachShadow({ mode: 'open' });
+    // One stylesheet link for the element's life: re-renders never refetch it.
+    this.#frame = h('div', { class: 'widget', part: 'widget' });
+    this.#root.append(h('link', { rel: 'stylesheet', href: STYLESHEET }), this.#frame);
   }
 
   get audience() {
     return this.getAttribute('audience') === 'patient' ? 'patient' : 'physician';
   }
 
-  get lang() {
-    return this.getAttribute('lang') || 'en';
+  set audience(value) {
+    this.setAttribute('audience', value);
   }
 
+  /** The screening date, YYYY-MM-DD (attribute `as-of`, default today). */
   get asOf() {
-    return this.getAttribute('as-of') || localToday();
+    const value = this.getAttribute('as-of');
+    return value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : localToday();
+  }
+
+  set asOf(value) {
+    this.setAttribute('as-of', value);
   }
 
   /** The answers entered so far (a copy). Setting it pre-fills the form. */
@@ -59,19 +64,29 @@ export class TrialScreenerElement extends HTMLElement {
   }
 
   set answers(value) {
-    this.#answers = value && typeof value === 'object' ? structuredClone(value) : {};
-    if (this.#screener) this.#renderForm();
+    this.#answers = value && typeof value === 'object' && !Array.isArray(value) ? structuredClone(value) : {};
+    this.#unknownChosen.clear();
+    this.#entryModes.clear();
+    this.#flow = newFlow();
+    if (this.#screener) this.#render();
   }
 
-  /** The latest screening result, or null before the first evaluation. */
+  /** The latest screening result (the contract's object), or null. */
   get result() {
     return this.#result;
   }
 
-  /** Forgets everything entered. */
+  /** Forgets everything entered and starts again from the first question. */
   reset() {
+    const hadFocus = this.#root.activeElement != null;
     this.#answers = {};
-    if (this.#screener) this.#renderForm();
+    this.#unknownChosen.clear();
+    this.#entryModes.clear();
+    this.#flow = newFlow();
+    this.#result = null;
+    if (!this.#screener) return;
+    this.#render({ keepFocus: false });
+    if (hadFocus) this.#root.getElementById('title')?.focus();
   }
 
   connectedCallback() {
@@ -80,122 +95,243 @@ export class TrialScreenerElement extends HTMLElement {
 
   disconnectedCallback() {
     this.#loadToken += 1;
-    this.#screener?.dispose();
-    this.#screener = null;
+    this.#release();
   }
 
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue || !this.isConnected) return;
-    if (name === 'src') this.#load();
-    else if (this.#screener) this.#renderForm();
+    if (name === 'src') {
+      this.#load();
+      return;
+    }
+    if (name === 'audience') this.#flow = newFlow();
+    if (this.#screener) this.#render();
+    else if (name === 'lang') this.#showLoadState(this.#frame.dataset.state ?? 'loading');
+    if (name === 'lang') this.dispatchEvent(new CustomEvent('language-change', { bubbles: true, detail: { lang: this.#language() } }));
+  }
+
+  // The trial language serving the `lang` attribute.
+  #language() {
+    const available = this.#definition?.languages ?? ['en', 'zh-Hans'];
+    return matchLanguage(this.getAttribute('lang'), available) ?? available[0] ?? 'en';
+  }
+
+  #release() {
+    this.#screener?.dispose();
+    this.#screener = null;
+    this.#definition = null;
+    for (const rule of [...this.#askIf.values(), ...this.#scoreRules.values()]) rule.dispose();
+    this.#askIf.clear();
+    this.#scoreRules.clear();
+  }
+
+  #showLoadState(state) {
+    const t = dictionaryFor(this.#language());
+    this.#frame.dataset.state = state;
+    this.#frame.replaceChildren(state === 'failed'
+      ? h('p', { class: 'error load-error', role: 'alert', part: 'error', text: t.loadFailed })
+      : h('p', { class: 'notice loading', role: 'status', part: 'loading' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('span', { text: t.loading })));
   }
 
   async #load() {
     const token = ++this.#loadToken;
-    const t = dictionaryFor(this.lang);
-    this.#root.replaceChildren(this.#stylesheet(), h('p', { class: 'notice', role: 'status', text: t.loading }));
+    this.#release();
+    this.#result = null;
+    this.#showLoadState('loading');
     try {
-      const response = await fetch(new URL(this.getAttribute('src'), document.baseURI), { credentials: 'same-origin' });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const screener = await loadScreener(await response.text());
+      const src = this.getAttribute('src');
+      if (!src) throw Object.assign(new Error('no src attribute'), { code: 'src' });
+      const url = new URL(src, document.baseURI);
+      // The contract: a same-origin trial file. Nothing else is ever fetched.
+      if (url.origin !== window.location.origin) throw Object.assign(new Error('src is not same-origin'), { code: 'src' });
+      const response = await fetch(url, { credentials: 'same-origin' });
+      if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { code: 'http' });
+      const text = await response.text();
+      const screener = await loadScreener(text);
+      // The trial's own key order (the core's copy has its keys sorted), so
+      // units are offered in the order the file lists them.
+      const definition = JSON.parse(text);
+      const groups = scoreGroups(definition);
+      const askIf = await compileRules(definition.questions.map((q) => [q.id, q.askIf]));
+      const scoreRules = await compileRules(groups.map((g) => [g.scoreId, g.derived.rule]));
       if (token !== this.#loadToken) {
         screener.dispose();
+        for (const rule of [...askIf.values(), ...scoreRules.values()]) rule.dispose();
         return;
       }
-      this.#screener?.dispose();
       this.#screener = screener;
-      this.#renderForm();
+      this.#definition = definition;
+      this.#askIf = askIf;
+      this.#scoreRules = scoreRules;
+      this.#groups = groups;
+      this.#frame.dataset.state = 'ready';
+      this.#render({ keepFocus: false });
+      this.dispatchEvent(new CustomEvent('screening-ready', { bubbles: true }));
     } catch (error) {
       if (token !== this.#loadToken) return;
-      this.#root.replaceChildren(this.#stylesheet(), h('p', { class: 'error', role: 'alert', text: t.loadFailed }));
-      this.dispatchEvent(new CustomEvent('screening-error', { detail: { code: error.code ?? 'load' } }));
+      this.#showLoadState('failed');
+      this.dispatchEvent(new CustomEvent('screening-error', { bubbles: true, detail: { code: error.code ?? 'load', message: error.message } }));
     }
   }
 
-  #stylesheet() {
-    return h('link', { rel: 'stylesheet', href: STYLESHEET });
-  }
-
-  #renderForm() {
-    const { audience, lang } = this;
-    const trial = this.#screener.definition;
+  #context() {
+    const lang = this.#language();
+    const { audience } = this;
     const t = dictionaryFor(lang);
-    const form = h('form', { part: 'form', onsubmit: (event) => event.preventDefault() });
-    for (const question of trial.questions) {
-      if (audience === 'patient' && question.who !== 'patient') continue;
-      form.append(this.#questionControl(question, audience, lang, t));
+    const definition = this.#definition;
+    const controls = this.#controls;
+    const ctx = {
+      t, lang, audience, definition, asOf: this.asOf, flow: this.#flow, scoreGroups: this.#groups,
+      text: (text) => textFor(text, audience, lang),
+      answer: (id) => this.#answers[id] ?? null,
+      unknownChosen: (id) => this.#unknownChosen.has(id),
+      setAnswer: (id, value, options) => this.#setAnswer(id, value, options),
+      latest: () => this.#result,
+      refresh: () => this.#update(),
+      reset: () => this.reset(),
+      download: () => this.#download(),
+      isAsked: (question) => this.#isAsked(question),
+      entryMode: (group) => this.#entryMode(group),
+      setEntryMode: (group, mode) => {
+        this.#entryModes.set(group.scoreId, mode);
+        this.#update();
+      },
+      hiddenByMode: () => this.#hiddenByMode(),
+      partialScore: (group) => this.#applyRule(this.#scoreRules.get(group.scoreId), null),
+      control(question) {
+        if (!controls.has(question.id)) controls.set(question.id, questionControl(question, ctx));
+        return controls.get(question.id);
+      },
+    };
+    return ctx;
+  }
+
+  // Builds everything for the current language and audience, keeping the
+  // focus on the same control (a language switch must not lose one's place).
+  #render({ keepFocus = true } = {}) {
+    const focusKey = keepFocus ? this.#root.activeElement?.dataset?.key : null;
+    this.#controls = new Map();
+    const ctx = this.#context();
+    const { t, definition } = ctx;
+    this.#frame.lang = ctx.lang;
+    this.#alert = h('p', { class: 'error eval-error', role: 'alert', part: 'error' });
+    const languages = definition.languages ?? [ctx.lang];
+    const header = h('header', { class: 'header', part: 'header' },
+      h('h2', { id: 'title', part: 'title', tabindex: '-1', text: ctx.text(definition.title) }),
+      languages.length > 1 ? h('p', { class: 'language', part: 'language' },
+        // Named in every language, so anyone can find the switch.
+        h('label', { for: 'language', text: [...new Set([t.language, ...languages.map((tag) => dictionaryFor(tag).language)])].join(' / ') }), ' ',
+        h('select', {
+          id: 'language', 'data-key': 'language',
+          onchange: (event) => this.setAttribute('lang', event.target.value),
+        }, languages.map((tag) => h('option', { value: tag, lang: tag, selected: tag === ctx.lang, text: dictionaryFor(tag).languageName })))) : null,
+      ctx.audience === 'patient' ? h('p', { class: 'privacy', text: t.privacy }) : null);
+    this.#view = ctx.audience === 'patient' ? patientView(ctx) : physicianView(ctx);
+    this.#frame.dataset.audience = ctx.audience;
+    this.#frame.replaceChildren(header, this.#alert, this.#view.element);
+    this.#update();
+    if (focusKey) this.#root.querySelector(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
+  }
+
+  #setAnswer(id, value, { unknown = false } = {}) {
+    if (value === null || value === undefined || value === '') delete this.#answers[id];
+    else this.#answers[id] = value;
+    if (unknown) this.#unknownChosen.add(id);
+    else this.#unknownChosen.delete(id);
+    this.#update();
+  }
+
+  // Evaluates and shows the result. An evaluation that fails keeps every
+  // answer and the form as they are and says so.
+  #update() {
+    const lang = this.#language();
+    let result;
+    try {
+      result = this.#screener.evaluate(this.#evaluatedAnswers(), { asOf: this.asOf, audience: this.audience, lang });
+    } catch (error) {
+      this.#alert.textContent = dictionaryFor(lang).evaluateFailed;
+      this.dispatchEvent(new CustomEvent('screening-error', { bubbles: true, detail: { code: error.code ?? 'evaluate', message: error.message } }));
+      return;
     }
-    this.#statusRegion = h('section', { part: 'result', 'aria-labelledby': 'result-heading' });
-    this.#root.replaceChildren(
-      this.#stylesheet(),
-      h('h2', { part: 'title', text: textFor(trial.title, audience, lang) }),
-      form,
-      this.#statusRegion,
-    );
-    this.#evaluate();
-  }
-
-  #statusRegion = null;
-
-  #questionControl(question, audience, lang, t) {
-    const id = `q-${question.id}`;
-    const label = textFor(question.text, audience, lang);
-    const value = this.#answers[question.id];
-    if (question.type === 'boolean') {
-      const choice = (answer, text) =>
-        h('label', {},
-          h('input', {
-            type: 'radio', name: id, checked: value === answer,
-            onchange: () => this.#setAnswer(question.id, answer),
-          }),
-          text);
-      return h('fieldset', { class: 'question', 'data-field': question.id },
-        h('legend', { text: label }),
-        choice(true, t.yes), choice(false, t.no), choice(null, t.unknown));
-    }
-    const input = h('input', {
-      id, type: question.type === 'date' ? 'date' : 'text',
-      inputmode: question.type === 'integer' || question.type === 'number' ? 'decimal' : undefined,
-      value: typeof value === 'number' || typeof value === 'string' ? String(value) : '',
-      oninput: (event) => this.#setAnswer(question.id, parseEntry(question, event.target.value)),
-    });
-    return h('div', { class: 'question', 'data-field': question.id }, h('label', { for: id, text: label }), input);
-  }
-
-  #setAnswer(field, value) {
-    if (value === null || value === undefined) delete this.#answers[field];
-    else this.#answers[field] = value;
-    this.#evaluate();
-  }
-
-  #evaluate() {
-    const { audience, lang } = this;
-    const t = dictionaryFor(lang);
-    const result = this.#screener.evaluate(this.#answers, { asOf: this.asOf, audience, lang });
+    this.#alert.textContent = '';
     this.#result = result;
-    const trial = this.#screener.definition;
-    const labels = new Map(trial.criteria.map((c) => [c.id, textFor(c.label, audience, lang)]));
-    const list = h('ul', { 'aria-label': t.criteria });
-    for (const criterion of result.criteria) {
-      list.append(h('li', { 'data-criterion': criterion.id, 'data-status': criterion.status,
-        text: `${criterion.id} ${labels.get(criterion.id) ?? ''}: ${t.status[criterion.status]}` }));
+    this.#view.update(result);
+    const errorsByField = new Map();
+    for (const error of result.answerErrors ?? []) {
+      if (!errorsByField.has(error.field)) errorsByField.set(error.field, []);
+      errorsByField.get(error.field).push(error);
     }
-    this.#statusRegion.replaceChildren(
-      h('h3', { id: 'result-heading', text: t.result }),
-      h('p', { role: 'status', 'aria-live': 'polite', 'aria-label': t.result, text: t.verdict[result.verdict] }),
-      list,
-    );
-    this.dispatchEvent(new CustomEvent('screening-change', { detail: result }));
+    for (const [id, control] of this.#controls) {
+      const errors = errorsByField.get(id) ?? [];
+      control.sync({ errors, suggestedUnit: errors.find((e) => typeof e.suggestedUnit === 'string')?.suggestedUnit ?? null });
+    }
+    this.dispatchEvent(new CustomEvent('screening-change', { bubbles: true, detail: result }));
+  }
+
+  // The physician's entry mode hides either a score's total or its items;
+  // the hidden side is kept in memory but left out of the evaluation.
+  #evaluatedAnswers() {
+    if (this.audience !== 'physician' || this.#groups.length === 0) return this.#answers;
+    const hidden = this.#hiddenByMode();
+    return Object.fromEntries(Object.entries(this.#answers).filter(([id]) => !hidden.has(id)));
+  }
+
+  #hiddenByMode() {
+    return fieldsHiddenByMode(this.#groups, (group) => this.#entryMode(group));
+  }
+
+  #entryMode(group) {
+    if (!this.#entryModes.has(group.scoreId)) {
+      const itemsAnswered = group.items.some((id) => this.#answers[id] != null);
+      this.#entryModes.set(group.scoreId, itemsAnswered && this.#answers[group.scoreId] == null ? 'items' : 'total');
+    }
+    return this.#entryModes.get(group.scoreId);
+  }
+
+  // Whether a question is currently asked (its askIf over the answers); a
+  // rule that cannot be applied shows the question rather than hide it.
+  #isAsked(question) {
+    const rule = this.#askIf.get(question.id);
+    if (!rule) return true;
+    const asked = this.#applyRule(rule, true);
+    return Array.isArray(asked) ? asked.length > 0 : Boolean(asked);  // JsonLogic truthiness
+  }
+
+  // Plain JsonLogic over the answers as entered (unanswered = absent).
+  #applyRule(rule, fallback) {
+    if (!rule) return fallback;
+    try {
+      return rule.apply({ ...this.#answers, as_of: this.asOf });
+    } catch {
+      return fallback;
+    }
+  }
+
+  // "Download JSON": a Blob and an object URL, so nothing goes over the network.
+  #download() {
+    if (!this.#result) return;
+    const blob = new Blob([`${JSON.stringify(this.#result, null, 2)}\n`], { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const id = this.#result.trial?.id ?? 'trial';
+    const link = h('a', { href: url, download: `${id}-screening-${this.asOf}.json`, hidden: true });
+    this.#root.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 }
 
-// A typed entry as the answer value; empty or unreadable means unanswered.
-function parseEntry(question, text) {
-  const trimmed = text.trim();
-  if (trimmed === '') return null;
-  if (question.type === 'integer' || question.type === 'number' || question.type === 'quantity') {
-    const number = Number(trimmed.replace(',', '.'));
-    return Number.isFinite(number) ? number : trimmed;
+// Compiles [id, rule] pairs; a rule that does not compile is left out (its
+// question is then always shown; the core still decides what counts).
+async function compileRules(pairs) {
+  const rules = new Map();
+  for (const [id, rule] of pairs) {
+    if (rule === undefined) continue;
+    try {
+      rules.set(id, await compileLogic(rule));
+    } catch {
+      // left out on purpose
+    }
   }
-  return trimmed;
+  return rules;
 }
