@@ -77,7 +77,12 @@ LogicSession::LogicSession(const std::string& rule_text) {
   Diagnostics errors;
   std::optional<nlohmann::json> rule = logic::parse_json(rule_text, errors);
   if (rule) rule_ = logic::Rule::compile(*rule, errors);
-  if (!rule_) compile_error_ = error_json(errors);
+  if (!rule_) {
+    nlohmann::json error = error_object(errors);
+    // The suites' error type ("Unknown Operator", "Invalid Arguments", ...), as apply() reports it.
+    if (!errors.empty()) error["error"]["type"] = logic::error_type(errors.front());
+    compile_error_ = logic::to_json_text(error);
+  }
 }
 
 std::string LogicSession::apply(const std::string& data_json) const {
