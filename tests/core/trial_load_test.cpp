@@ -199,7 +199,7 @@ TEST(TrialLint, ReportsCoverageProblems) {
   expect_lint(unread_derived, "trial.lint.006", "/derived/1");
 
   json out_of_order = small_trial();
-  out_of_order["questions"][4]["section"] = "about_you";
+  out_of_order["questions"][5]["section"] = "about_you";  // back to about_you after a labs question
   expect_lint(out_of_order, "trial.lint.007", "/questions/5/section");
 
   json asks_later = small_trial();
