@@ -157,7 +157,11 @@ class Compiler {
     if (rule.size() != 1) {
       return fail("rule.101", pointer, "an operation must have exactly one key, found " + std::to_string(rule.size()));
     }
-    const auto& [name, args] = *rule.items().begin();
+    // Not `*rule.items().begin()`: that binds to a temporary iteration proxy
+    // that is gone by the next line (stack-use-after-scope under clang ASan).
+    const auto only = rule.begin();
+    const std::string& name = only.key();
+    const json& args = only.value();
     const std::string args_pointer = pointer + "/" + pointer_token(name);
     if (name == "preserve") {
       if (depth_of(args, out_.limits.max_depth) + depth + 1 > out_.limits.max_depth) {
