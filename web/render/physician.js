@@ -128,7 +128,7 @@ export function physicianView(ctx) {
         h('span', { class: 'status', part: 'status', text: statusText })));
     const values = valuesOf(status, result);
     if (values.length) item.append(h('p', { class: 'values', text: t.labelled(t.values, values.join(t.separator)) }));
-    if ((status.status === 'fail' || status.status === 'unknown') && status.reason) {
+    if ((status.status === 'fail' || status.status === 'unknown') && status.reason && status.reason !== ctx.text(definitionOf.label)) {
       item.append(h('p', { class: 'reason', text: status.reason }));
     }
     if (status.waitingOn?.length) {
