@@ -93,6 +93,9 @@ std::string LogicSession::apply(const std::string& data_json) const {
   logic::Outcome outcome = rule_->evaluate(*data);
   if (outcome.is_error()) {
     nlohmann::json error = {{"type", outcome.error_type}, {"message", outcome.error_message}};
+    // The stable id and place, as every other error value carries them.
+    if (!outcome.error_id.empty()) error["code"] = outcome.error_id;
+    error["path"] = outcome.error_pointer;
     if (!outcome.thrown.is_null()) error["thrown"] = outcome.thrown;
     return logic::to_json_text({{"error", std::move(error)}});
   }

@@ -1,0 +1,199 @@
+// The bodies of the libFuzzer targets, shared with the GoogleTest that replays
+// tests/regressions/ (tests/core/hostile_regressions_test.cpp), so an input that
+// once failed is replayed through exactly the code the fuzzer ran.
+//
+// Each function feeds one input to the core and checks the promises callers
+// rely on beyond "no crash": every failure is a value with a stable id and a
+// JSON pointer, and every reply is JSON text that parses back. It returns ""
+// when they hold, otherwise what broke (the fuzzer then aborts on it).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "trialscreen/diagnostic.hpp"
+#include "trialscreen/logic.hpp"
+#include "trialscreen/session.hpp"
+#include "trialscreen/trial.hpp"
+
+namespace trialscreen::fuzz {
+
+// Rule text and data text: the input up to its first newline is the rule, the
+// rest the data (the seeds are compact JSON, so they hold no other newline).
+inline std::pair<std::string, std::string> split_at_newline(const std::uint8_t* bytes, std::size_t size) {
+  const std::string input(reinterpret_cast<const char*>(bytes), size);
+  const std::size_t newline = input.find('\n');
+  if (newline == std::string::npos) return {input, ""};
+  return {input.substr(0, newline), input.substr(newline + 1)};
+}
+
+inline bool is_pointer(const std::string& pointer) { return pointer.empty() || pointer[0] == '/'; }
+
+// "" when every diagnostic has an id starting with one of `prefixes` and a
+// JSON pointer; else a description of the first one that does not.
+inline std::string check_diagnostics(const Diagnostics& found, std::initializer_list<const char*> prefixes) {
+  for (const Diagnostic& d : found) {
+    const bool known = std::any_of(prefixes.begin(), prefixes.end(),
+                                   [&](const char* p) { return d.id.rfind(p, 0) == 0; });
+    if (!known || d.id.size() < 5) return "diagnostic with an unexpected id: " + d.format();
+    if (!is_pointer(d.pointer)) return "diagnostic without a JSON pointer: " + d.format();
+    if (d.message.empty()) return "diagnostic without a message: " + d.id;
+  }
+  return "";
+}
+
+// A reply of the JSON-text façade: it must parse back, and be an object with
+// an "error" {code, path, message} or with the keys `success_key` names.
+inline std::string check_reply(const std::string& reply, const char* success_key) {
+  Diagnostics errors;
+  const std::optional<nlohmann::json> parsed = logic::parse_json(reply, errors, 100000);
+  if (!parsed) return "reply is not JSON: " + reply.substr(0, 200);
+  if (!parsed->is_object()) return "reply is not an object: " + reply.substr(0, 200);
+  const auto error = parsed->find("error");
+  if (error != parsed->end()) {
+    const auto code = error->find("code");
+    const auto path = error->find("path");
+    if (code == error->end() || !code->is_string() || code->get_ref<const std::string&>().empty()) {
+      return "error without a code: " + reply.substr(0, 200);
+    }
+    if (path == error->end() || !path->is_string() || !is_pointer(path->get_ref<const std::string&>())) {
+      return "error without a JSON pointer: " + reply.substr(0, 200);
+    }
+    return "";
+  }
+  if (!parsed->contains(success_key)) return std::string("reply without \"") + success_key + "\": " + reply.substr(0, 200);
+  return "";
+}
+
+// An Outcome must be one of its three kinds with the fields that kind promises.
+inline std::string check_outcome(const logic::Outcome& outcome) {
+  if (outcome.is_unknown()) {
+    if (!std::is_sorted(outcome.waiting_on.begin(), outcome.waiting_on.end()) ||
+        std::adjacent_find(outcome.waiting_on.begin(), outcome.waiting_on.end()) != outcome.waiting_on.end()) {
+      return "waiting_on is not sorted and unique";
+    }
+    if (outcome.lower && outcome.upper && *outcome.lower > *outcome.upper) return "unknown with lower > upper";
+  }
+  if (outcome.is_error() && outcome.error_type.empty()) return "error without a type";
+  if (outcome.is_error() && !is_pointer(outcome.error_pointer)) return "error without a JSON pointer";
+  // The value is serialised for the caller: it must survive the round trip.
+  if (outcome.is_value()) {
+    Diagnostics errors;
+    if (!logic::parse_json(logic::to_json_text(outcome.value), errors, 100000)) return "value does not serialise";
+  }
+  return "";
+}
+
+// Domains for the rule's variables, varied by name so that every kind of
+// bound meets every operator: Any, Boolean, an integer range, a choice.
+inline std::map<std::string, logic::Domain> domains_for(const std::vector<std::string>& variables) {
+  std::map<std::string, logic::Domain> domains;
+  for (const std::string& name : variables) {
+    logic::Domain domain;
+    switch (name.size() % 4) {
+      case 0: break;
+      case 1: domain.kind = logic::Domain::Kind::Boolean; break;
+      case 2:
+        domain.kind = logic::Domain::Kind::Range;
+        domain.min = -5;
+        domain.max = 120;
+        domain.integer = name.size() % 8 == 2;
+        break;
+      default:
+        domain.kind = logic::Domain::Kind::Choice;
+        domain.choices = {"a", "b", 1, nullptr};
+        break;
+    }
+    domains[name] = std::move(domain);
+  }
+  return domains;
+}
+
+// JsonLogic: compile the rule, evaluate it plainly, then as screening does
+// (missing is unknown, with bounds) on the data and on no data at all.
+inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
+  const auto [rule_text, data_text] = split_at_newline(bytes, size);
+  Diagnostics errors;
+  const std::optional<nlohmann::json> rule_json = logic::parse_json(rule_text, errors);
+  if (!rule_json) return check_diagnostics(errors, {"json."});
+  std::optional<logic::Rule> rule = logic::Rule::compile(*rule_json, errors);
+  if (!rule) {
+    if (errors.empty()) return "compile failed without a diagnostic";
+    return check_diagnostics(errors, {"rule."});
+  }
+  nlohmann::json data = nullptr;
+  if (std::optional<nlohmann::json> parsed = logic::parse_json(data_text, errors)) data = std::move(*parsed);
+
+  std::string problem = check_outcome(rule->evaluate(data));
+  if (!problem.empty()) return "plain: " + problem;
+
+  const std::map<std::string, logic::Domain> domains = domains_for(rule->variables());
+  logic::Bindings screening;
+  screening.missing_is_unknown = true;
+  screening.domains = &domains;
+  problem = check_outcome(rule->evaluate(data, screening));
+  if (!problem.empty()) return "unknowns: " + problem;
+  problem = check_outcome(rule->evaluate(nlohmann::json::object(), screening));
+  if (!problem.empty()) return "no data: " + problem;
+
+  // The façade JavaScript uses must say the same in JSON text.
+  const LogicSession session(rule_text);
+  if (!session.ok()) return "LogicSession refused a rule that compiles";
+  return check_reply(session.apply(data_text.empty() ? "null" : data_text), "result");
+}
+
+inline const char* const kScreenOptions = R"({"asOf": "2026-11-25", "audience": "physician", "lang": "en"})";
+
+// A trial definition: load it, lint it, screen nobody and one empty answer set
+// for both audiences, as the widget does right after loading.
+inline std::string run_trial(const std::uint8_t* bytes, std::size_t size) {
+  const std::string text(reinterpret_cast<const char*>(bytes), size);
+  Diagnostics errors;
+  std::optional<Trial> trial = Trial::load(text, errors);
+  if (!trial) {
+    if (errors.empty()) return "load failed without a diagnostic";
+    return check_diagnostics(errors, {"trial."});
+  }
+  std::string problem = check_diagnostics(trial->lint(), {"trial.", "lint."});
+  if (!problem.empty()) return problem;
+
+  const TrialSession session(text);
+  if (!session.ok()) return "TrialSession refused a trial that loads";
+  Diagnostics definition_errors;
+  if (!logic::parse_json(session.definition(), definition_errors, 100000)) return "definition() is not JSON";
+  for (const char* options : {kScreenOptions, R"({"asOf": "2026-11-25", "audience": "patient"})"}) {
+    problem = check_reply(session.screen("{}", options), "verdict");
+    if (!problem.empty()) return problem;
+  }
+  return "";
+}
+
+inline std::string read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// BH002, loaded once per process (loading is the expensive part).
+inline const TrialSession& bh002_session(const std::string& source_dir) {
+  static const TrialSession session(read_text_file(source_dir + "/examples/bh002/trial.json"));
+  return session;
+}
+
+// Answers and options text against BH002: the input up to its first newline
+// is the answers, the rest the options (the date given when options are empty).
+inline std::string run_screen(const TrialSession& bh002, const std::uint8_t* bytes, std::size_t size) {
+  if (!bh002.ok()) return "BH002 does not load: " + bh002.load_error();
+  const auto [answers, options] = split_at_newline(bytes, size);
+  return check_reply(bh002.screen(answers, options.empty() ? kScreenOptions : options), "verdict");
+}
+
+}  // namespace trialscreen::fuzz
