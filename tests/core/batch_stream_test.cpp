@@ -1,0 +1,275 @@
+// The batch reader and stream: lines and RFC 4180 records in constant memory,
+// `field[unit]` headers, CSV cells as answers, and one result or error row
+// per record, over the small test trial.
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "../../core/src/batch/records.hpp"
+#include "../../core/src/batch/stream.hpp"
+#include "trial_test_support.hpp"
+
+namespace trialscreen::batch {
+namespace {
+
+using nlohmann::json;
+
+// Serves `text` in pieces of at most `piece` bytes, as a pipe would.
+ReadBytes reading(const std::string& text, std::size_t piece = 7) {
+  auto offset = std::make_shared<std::size_t>(0);
+  return [text, piece, offset](char* buffer, std::size_t capacity) {
+    const std::size_t n = std::min({capacity, piece, text.size() - *offset});
+    std::memcpy(buffer, text.data() + *offset, n);
+    *offset += n;
+    return n;
+  };
+}
+
+std::vector<std::string> all_lines(const std::string& text, std::size_t max_line = kMaxRecordBytes) {
+  LineReader lines(reading(text), max_line);
+  std::vector<std::string> out;
+  std::string line;
+  bool too_long = false;
+  while (lines.next(line, too_long)) out.push_back(too_long ? "TOO LONG:" + line : line);
+  return out;
+}
+
+TEST(BatchLines, SplitsOnNewlinesAndDropsCarriageReturns) {
+  EXPECT_EQ(all_lines("a\r\nbb\n\nccc"), (std::vector<std::string>{"a", "bb", "", "ccc"}));
+  EXPECT_EQ(all_lines("a\n"), (std::vector<std::string>{"a"}));
+  EXPECT_TRUE(all_lines("").empty());
+}
+
+TEST(BatchLines, CutsAnOverlongLineAndCarriesOnWithTheNext) {
+  EXPECT_EQ(all_lines("0123456789\nok\n", 4), (std::vector<std::string>{"TOO LONG:0123", "ok"}));
+}
+
+std::vector<std::vector<std::string>> all_records(const std::string& text, std::vector<CsvRead>* statuses = nullptr) {
+  LineReader lines(reading(text));
+  std::vector<std::vector<std::string>> out;
+  std::vector<std::string> cells;
+  CsvRead read;
+  while ((read = read_csv_record(lines, cells)) != CsvRead::End) {
+    if (statuses != nullptr) statuses->push_back(read);
+    out.push_back(cells);
+  }
+  return out;
+}
+
+TEST(BatchCsv, ReadsQuotedCellsWithCommasQuotesAndLineBreaks) {
+  const auto records = all_records("a,\"b,c\",\"say \"\"hi\"\"\"\r\n\"two\nlines\",,x\n");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[0], (std::vector<std::string>{"a", "b,c", "say \"hi\""}));
+  EXPECT_EQ(records[1], (std::vector<std::string>{"two\nlines", "", "x"}));
+}
+
+TEST(BatchCsv, ReportsAQuoteThatIsNeverClosed) {
+  std::vector<CsvRead> statuses;
+  all_records("a,\"open\nstill open", &statuses);
+  ASSERT_EQ(statuses.size(), 1u);
+  EXPECT_EQ(statuses[0], CsvRead::UnterminatedQuote);
+}
+
+TEST(BatchCsv, QuotesOutputCellsOnlyWhenNeeded) {
+  std::string out;
+  append_csv_cell(out, "plain");
+  out += ',';
+  append_csv_cell(out, "a,b \"c\"");
+  EXPECT_EQ(out, "plain,\"a,b \"\"c\"\"\"");
+}
+
+TEST(BatchHeader, SplitsFieldAndUnit) {
+  const auto column = parse_column(" hemoglobin[g/dL] ");
+  ASSERT_TRUE(column);
+  EXPECT_EQ(column->field, "hemoglobin");
+  EXPECT_EQ(column->unit, "g/dL");
+  EXPECT_EQ(parse_column("age")->unit, "");
+  EXPECT_FALSE(parse_column("hemoglobin[g/dL"));
+  EXPECT_FALSE(parse_column("[g/dL]"));
+  EXPECT_FALSE(parse_column(" "));
+}
+
+TEST(BatchCells, ReadsBooleanWords) {
+  for (const char* yes : {"true", "TRUE", "yes", "Yes", "1", " yes "}) EXPECT_EQ(cell_answer(yes, CellKind::Boolean, ""), json(true)) << yes;
+  for (const char* no : {"false", "No", "0"}) EXPECT_EQ(cell_answer(no, CellKind::Boolean, ""), json(false)) << no;
+  EXPECT_EQ(cell_answer("maybe", CellKind::Boolean, ""), json("maybe"));  // the core reports a type error
+}
+
+TEST(BatchCells, ReadsNumbersWithTheHeaderUnitOrTheirOwn) {
+  EXPECT_EQ(cell_answer("45", CellKind::Number, ""), json(45));
+  EXPECT_TRUE(cell_answer("45", CellKind::Number, "").is_number_integer());
+  EXPECT_EQ(cell_answer("-0.5e1", CellKind::Number, ""), json(-5));
+  EXPECT_EQ(cell_answer("8.5", CellKind::Number, "g/dL"), (json{{"value", 8.5}, {"unit", "g/dL"}}));
+  EXPECT_EQ(cell_answer("85 g/L", CellKind::Number, "g/dL"), (json{{"value", 85}, {"unit", "g/L"}}));
+  for (const char* bad : {"8,5", "0x10", "inf", "nan", "1e", "abc", "."}) {
+    EXPECT_TRUE(cell_answer(bad, CellKind::Number, "").is_string()) << bad;
+  }
+}
+
+TEST(BatchCells, KeepsTextAsText) {
+  EXPECT_EQ(cell_answer(" 2026-11-01 ", CellKind::Text, ""), json("2026-11-01"));
+  EXPECT_EQ(cell_kind("date-or-none"), CellKind::Text);
+  EXPECT_EQ(cell_kind("quantity"), CellKind::Number);
+  EXPECT_EQ(cell_kind("boolean"), CellKind::Boolean);
+}
+
+const Trial& small_trial() {
+  static const Trial trial = [] {
+    Diagnostics errors;
+    std::optional<Trial> loaded = testing::load_json(testing::small_trial(), errors);
+    EXPECT_TRUE(loaded) << testing::describe(errors);
+    return std::move(*loaded);
+  }();
+  return trial;
+}
+
+// Runs the stream over the small test trial; rows are the output's lines.
+struct Ran {
+  bool ok = false;
+  std::string fatal;
+  std::vector<std::string> rows;
+  Summary summary;
+  std::vector<std::size_t> progress_counts;
+};
+
+Ran run(const std::string& input, Format output = Format::JsonLines, Format in = Format::Auto) {
+  const Trial& trial = small_trial();
+  StreamOptions options;
+  options.screen.as_of = "2026-11-25";
+  options.input = in;
+  options.output = output;
+  options.progress_every = 2;
+  Ran ran;
+  std::string written;
+  const WriteBytes write = [&](const char* bytes, std::size_t size) { written.append(bytes, size); };
+  const Progress progress = [&](const Summary& s, bool) { ran.progress_counts.push_back(s.records); };
+  ran.ok = screen_stream(trial, options, reading(input), write, progress, ran.summary, ran.fatal);
+  std::size_t start = 0;
+  while (start < written.size()) {
+    std::size_t end = written.find('\n', start);
+    if (end == std::string::npos) end = written.size();
+    std::string row = written.substr(start, end - start);
+    if (!row.empty() && row.back() == '\r') row.pop_back();
+    ran.rows.push_back(row);
+    start = end + 1;
+  }
+  return ran;
+}
+
+json row(const Ran& ran, std::size_t i) { return json::parse(ran.rows.at(i)); }
+
+TEST(BatchStream, JsonLinesGiveOneResultPerRecordWithRecordAndId) {
+  const Ran ran = run("\xEF\xBB\xBF  {\"id\": \"A-1\", \"age\": 45}\n\n{\"age\": 10, \"sex\": \"female\"}\n");
+  ASSERT_TRUE(ran.ok);
+  ASSERT_EQ(ran.rows.size(), 2u);
+  const json first = row(ran, 0);
+  EXPECT_EQ(first["record"], 1);
+  EXPECT_EQ(first["id"], "A-1");
+  EXPECT_TRUE(first["answerErrors"].empty()) << "the id is passed through, not an answer";
+  EXPECT_EQ(first, [&] {
+    json expected = small_trial().screen({{"age", 45}}, {"2026-11-25", "physician", "en"});
+    expected["record"] = 1;
+    expected["id"] = "A-1";
+    return expected;
+  }());
+  const json second = row(ran, 1);
+  EXPECT_EQ(second["record"], 2);
+  EXPECT_FALSE(second.contains("id"));
+  EXPECT_EQ(second["verdict"], "not_eligible");
+  EXPECT_EQ(ran.summary.records, 2u);
+  EXPECT_EQ(ran.summary.errors, 0u);
+}
+
+TEST(BatchStream, MalformedRecordsBecomeErrorRowsAndTheRunGoesOn) {
+  const Ran ran = run("{\"age\": 45}\n{\"age\": \n[1, 2]\n{\"age\": 50}\n");
+  ASSERT_TRUE(ran.ok);
+  ASSERT_EQ(ran.rows.size(), 4u);
+  EXPECT_EQ(row(ran, 1)["record"], 2);
+  EXPECT_EQ(row(ran, 1)["error"]["code"], "record.json");
+  EXPECT_NE(row(ran, 1)["error"]["message"].get<std::string>().find("line 2"), std::string::npos);
+  EXPECT_EQ(row(ran, 2)["error"]["code"], "record.type");
+  EXPECT_EQ(row(ran, 3)["record"], 4);
+  EXPECT_TRUE(row(ran, 3).contains("verdict"));
+  EXPECT_EQ(ran.summary.records, 4u);
+  EXPECT_EQ(ran.summary.errors, 2u);
+  EXPECT_EQ(ran.progress_counts, (std::vector<std::size_t>{2, 4, 4}));  // every 2 records, then at the end
+}
+
+TEST(BatchStream, CsvCellsAreAnswersWithUnitsFromHeaderOrCell) {
+  const Ran ran = run(
+      "id,age,sex,hemoglobin[g/dL],pregnant\r\n"
+      "p1,45,female,8.5,no\r\n"
+      "p2,45,female,80 g/L,\r\n");
+  ASSERT_TRUE(ran.ok) << ran.fatal;
+  ASSERT_EQ(ran.rows.size(), 2u);
+  const Trial& trial = small_trial();
+  const ScreenOptions options{"2026-11-25", "physician", "en"};
+  json expected = trial.screen(
+      {{"age", 45}, {"sex", "female"}, {"hemoglobin", {{"value", 8.5}, {"unit", "g/dL"}}}, {"pregnant", false}}, options);
+  expected["record"] = 1;
+  expected["id"] = "p1";
+  EXPECT_EQ(row(ran, 0), expected);
+  expected = trial.screen({{"age", 45}, {"sex", "female"}, {"hemoglobin", {{"value", 80}, {"unit", "g/L"}}}}, options);
+  expected["record"] = 2;
+  expected["id"] = "p2";
+  EXPECT_EQ(row(ran, 1), expected) << "an empty cell is unanswered";
+}
+
+TEST(BatchStream, CsvCellsTheCoreCannotReadAreAnswerErrors) {
+  const Ran ran = run("age,hemoglobin\nforty,85\n");
+  ASSERT_TRUE(ran.ok);
+  const json result = row(ran, 0);
+  ASSERT_EQ(result["answerErrors"].size(), 1u);
+  EXPECT_EQ(result["answerErrors"][0]["field"], "age");
+  EXPECT_EQ(result["answerErrors"][0]["code"], "type");
+}
+
+TEST(BatchStream, CsvRowWithTheWrongNumberOfCellsIsAnErrorRow) {
+  const Ran ran = run("id,age\nx,1,2\ny,50\n");
+  ASSERT_EQ(ran.rows.size(), 2u);
+  EXPECT_EQ(row(ran, 0)["error"]["code"], "record.columns");
+  EXPECT_EQ(row(ran, 0)["id"], "x");
+  EXPECT_EQ(row(ran, 1)["record"], 2);
+}
+
+TEST(BatchStream, BadCsvHeaderStopsTheRunBeforeAnyOutput) {
+  for (const char* header : {"age,agee\n1,2\n", "age,age\n", "age[kg]\n", "pregnant[g/L]\n", "hemoglobin[mmol/L]\n"}) {
+    const Ran ran = run(header);
+    EXPECT_FALSE(ran.ok) << header;
+    EXPECT_FALSE(ran.fatal.empty()) << header;
+    EXPECT_TRUE(ran.rows.empty()) << header;
+  }
+}
+
+TEST(BatchStream, CsvOutputHasVerdictAndAStatusPerCriterion) {
+  const Ran ran = run("{\"id\": \"a,b\", \"age\": 10}\nnot json\n", Format::Csv);
+  ASSERT_EQ(ran.rows.size(), 3u);
+  const Trial& trial = small_trial();
+  std::string header = "record,id,verdict";
+  for (const json& c : trial.definition()["criteria"]) header += "," + c["id"].get<std::string>();
+  EXPECT_EQ(ran.rows[0], header + ",answer_errors,error");
+  const json result = trial.screen({{"age", 10}}, {"2026-11-25", "physician", "en"});
+  std::string expected = "1,\"a,b\"," + result["verdict"].get<std::string>();
+  for (const json& c : result["criteria"]) expected += "," + c["status"].get<std::string>();
+  EXPECT_EQ(ran.rows[1], expected + ",,");
+  EXPECT_EQ(ran.rows[2].rfind("2,,error,", 0), 0u) << ran.rows[2];
+  EXPECT_NE(ran.rows[2].find("record.json"), std::string::npos);
+}
+
+TEST(BatchStream, FormatCanBeForced) {
+  const Ran ran = run("{\"age\": 45}\n", Format::JsonLines, Format::Csv);
+  EXPECT_FALSE(ran.ok) << "read as CSV, the header names no question";
+}
+
+TEST(BatchStream, EmptyInputGivesNoRows) {
+  EXPECT_TRUE(run("").rows.empty());
+  EXPECT_TRUE(run(" \n\n").ok);
+  EXPECT_EQ(run("", Format::Csv).rows.size(), 1u);  // just the header
+}
+
+}  // namespace
+}  // namespace trialscreen::batch
