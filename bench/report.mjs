@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Turns the raw results of one bench/run into the markdown of docs/performance.md.
+// Usage: node bench/report.mjs RESULTS_DIR
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2] ?? 'build/bench-results';
+const read = (name) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
+const machine = read('machine.json');
+const native = read('native.json');
+const browser = read('browser.json');
+const logicNode = read('logic-node.json');
+const answerNode = read('answer-node.json');
+const loadAfter = read('load-after.json');
+
+const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+const us = (value) => (value >= 1000 ? `${(value / 1000).toFixed(2)} ms` : `${value.toFixed(1)} µs`);
+const rate = (perSecond) => `${Math.round(perSecond).toLocaleString('en-US')}/s`;
+const met = (ok) => (ok ? 'yes' : '**no**');
+const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
+
+// Google Benchmark: CPU time per item, in µs.
+const nativeUs = Object.fromEntries(native.benchmarks.map((b) => [b.name, b.cpu_time / 1000 * (b.time_unit === 'ms' ? 1000 : 1)]));
+
+// /usr/bin/time -v of one batch run.
+function timeV(format) {
+  const text = readFileSync(join(dir, `batch-${format}.time`), 'utf8');
+  const field = (label) => text.split('\n').find((line) => line.includes(label))?.split(': ').pop().trim();
+  const clock = field('Elapsed (wall clock)').split(':').map(Number);
+  const wall = clock.reduce((total, part) => total * 60 + part, 0);
+  const cpu = Number(field('User time')) + Number(field('System time'));
+  const rows = Number(readFileSync(join(dir, `batch-${format}.rows`), 'utf8').trim());
+  const records = format === 'csv' ? machine.batchCount : machine.batchCount;
+  return { wall, cpu, rows, records, perCpuSecond: records / cpu, perWallSecond: records / wall, maxRssMiB: Number(field('Maximum resident set size')) / 1024 };
+}
+const batchJsonl = timeV('jsonl');
+const batchCsv = timeV('csv');
+const batchJs = Object.fromEntries(['json-logic-js', 'json-logic-engine'].map((e) => [e, read(`batch-${e}.json`)]));
+
+const payload = browser.payload;
+const lines = [];
+const out = (line = '') => lines.push(line);
+
+out(`Measured ${machine.date} on ${machine.nproc} × ${machine.cpu} (nproc ${machine.nproc}); load average ${machine.loadBefore} before, ${loadAfter} after`);
+out(`(the machine was shared: CPU-time figures are the fair ones, wall-clock figures include waiting for a core).`);
+out(`Data: ${machine.count.toLocaleString('en-US')} synthetic BH002 referrals, seed ${machine.seed} (bench/generate.mjs); batch runs read the first ${machine.batchCount.toLocaleString('en-US')}.`);
+out();
+out('| figure | goal | measured | met |');
+out('|---|---|---|---|');
+out(`| payload of the patient page, gzip -9, all ${payload.files.length} responses | ≤ 150 KiB | ${kib(payload.totalGzipBytes)} (${kib(payload.totalBytes)} raw) | ${met(payload.totalGzipBytes <= 150 * 1024)} |`);
+out(`| start-up: navigation to first question visible, Chromium, median of ${browser.startUp.loads} | ≤ 150 ms | ${browser.startUp.msMedian.toFixed(0)} ms (min ${browser.startUp.msMin.toFixed(0)}, max ${browser.startUp.msMax.toFixed(0)}) | ${met(browser.startUp.msMedian <= 150)} |`);
+out(`| per answer: one BH002 re-evaluation, JS API in Chromium, median (wall) | ≤ 20 µs | ${us(browser.perAnswer.usMedian)} | ${met(browser.perAnswer.usMedian <= 20)} |`);
+out(`| per answer: the same in Node, median (CPU) | ≤ 20 µs | ${us(answerNode.usMedian)} | ${met(answerNode.usMedian <= 20)} |`);
+out(`| batch from JSON Lines, one core (records per CPU second) | ≥ 250,000/s | ${rate(batchJsonl.perCpuSecond)} (wall ${rate(batchJsonl.perWallSecond)}), max RSS ${batchJsonl.maxRssMiB.toFixed(1)} MiB | ${met(batchJsonl.perCpuSecond >= 250000)} |`);
+out(`| batch from CSV, one core (records per CPU second) | ≥ 500,000/s | ${rate(batchCsv.perCpuSecond)} (wall ${rate(batchCsv.perWallSecond)}), max RSS ${batchCsv.maxRssMiB.toFixed(1)} MiB | ${met(batchCsv.perCpuSecond >= 500000)} |`);
+const fastestJs = Math.min(logicNode.usPerRecord['json-logic-js'], logicNode.usPerRecord['json-logic-engine']);
+out(`| 34 rules natively vs the fastest JS engine | faster | ${us(nativeUs.BM_LogicRules)} vs ${us(fastestJs)} per record | ${met(nativeUs.BM_LogicRules < fastestJs)} |`);
+out(`| 34 rules in WebAssembly vs json-logic-js | not slower | ${us(logicNode.usPerRecord.wasm)} vs ${us(logicNode.usPerRecord['json-logic-js'])} per record | ${met(logicNode.usPerRecord.wasm <= logicNode.usPerRecord['json-logic-js'])} |`);
+out();
+out('### Payload, per file (as the patient page loads it)');
+out();
+out('| file | bytes | gzip -9 |');
+out('|---|---:|---:|');
+for (const f of payload.files) out(`| \`${f.path}\` | ${f.bytes.toLocaleString('en-US')} | ${f.gzipBytes.toLocaleString('en-US')} |`);
+out(`| **total** | ${payload.totalBytes.toLocaleString('en-US')} | ${payload.totalGzipBytes.toLocaleString('en-US')} |`);
+out();
+out('### Where one screening spends its time (native, Google Benchmark, CPU time per record)');
+out();
+out('| step | time |');
+out('|---|---:|');
+const steps = {
+  BM_ParseAnswers: 'parse one record\'s answers (JSON text)',
+  BM_Screen: 'core `Trial::screen` (answers → result object)',
+  BM_DumpResult: 'serialise the result (JSON text)',
+  BM_SessionScreenText: 'the JSON-text façade the browser calls (all of the above, patient audience)',
+  BM_LogicRules: 'the 34 criterion rules alone, plain JsonLogic, canonical answers',
+};
+for (const [name, label] of Object.entries(steps)) if (nativeUs[name] !== undefined) out(`| ${label} | ${us(nativeUs[name])} |`);
+out();
+out('### The 34 BH002 criterion rules per record, one run (issue 3)');
+out();
+out(`Plain JsonLogic, derived values inlined, the same ${logicNode.records} canonical records; CPU time per record (34 evaluations).`);
+out();
+out('| engine | per record | speed relative to json-logic-js |');
+out('|---|---:|---:|');
+const logicRows = [
+  ['trialscreen, native (Google Benchmark)', nativeUs.BM_LogicRules],
+  ['trialscreen, WebAssembly in Node (`compileLogic(rule).apply(data)`)', logicNode.usPerRecord.wasm],
+  ['json-logic-js', logicNode.usPerRecord['json-logic-js']],
+  ['json-logic-engine (`build`)', logicNode.usPerRecord['json-logic-engine']],
+];
+for (const [label, value] of logicRows) out(`| ${label} | ${us(value)} | ${ratio(logicNode.usPerRecord["json-logic-js"], value)} |`);
+out();
+out('### Batch, one core, one run');
+out();
+out(`The first ${machine.batchCount.toLocaleString('en-US')} referrals. trialscreen does the full screening (answer checks, units, three-valued rules, reasons, next questions, one result object per line); the JS engines run the 34 plain rules on pre-converted canonical answers and write a verdict and the statuses per line.`);
+out();
+out('| run | records per CPU second | wall | max RSS | rows out |');
+out('|---|---:|---:|---:|---:|');
+out(`| \`trialscreen batch\` from JSON Lines | ${rate(batchJsonl.perCpuSecond)} | ${batchJsonl.wall.toFixed(1)} s | ${batchJsonl.maxRssMiB.toFixed(1)} MiB | ${batchJsonl.rows} |`);
+out(`| \`trialscreen batch\` from CSV | ${rate(batchCsv.perCpuSecond)} | ${batchCsv.wall.toFixed(1)} s | ${batchCsv.maxRssMiB.toFixed(1)} MiB | ${batchCsv.rows} |`);
+for (const [engine, r] of Object.entries(batchJs)) {
+  out(`| ${engine} in Node, JSON Lines | ${rate(r.perCpuSecond)} | ${r.seconds.toFixed(1)} s | ${r.maxRssMiB.toFixed(1)} MiB | ${r.records} |`);
+}
+out();
+out(`Ratios (records per CPU second): trialscreen JSON Lines / json-logic-js = ${ratio(batchJsonl.perCpuSecond, batchJs['json-logic-js'].perCpuSecond)}, ` +
+    `/ json-logic-engine = ${ratio(batchJsonl.perCpuSecond, batchJs['json-logic-engine'].perCpuSecond)}; ` +
+    `CSV / json-logic-js = ${ratio(batchCsv.perCpuSecond, batchJs['json-logic-js'].perCpuSecond)}.`);
+console.log(lines.join('\n'));
