@@ -615,17 +615,21 @@ class Loader {
       }
     }
     const bool derived_ok = errors_.empty();
+    // Rules whose value is all screening needs skip the engine's search for
+    // the smallest waiting set, which costs many evaluations per unknown.
+    logic::CompileOptions value_only = with_derived;
+    value_only.limits.max_enumeration = 0;
 
     for (std::size_t i = 0; i < out_.derived.size(); ++i) {
       if (!derived_ok) break;
       trial::Derived& d = out_.derived[i];
       const std::string at = "/derived/" + std::to_string(i);
-      d.computed = compile_member((*derived)[i], "rule", at, with_derived);
-      d.value = compile(json{{"var", d.id}}, at, with_derived);
+      d.computed = compile_member((*derived)[i], "rule", at, value_only);
+      d.value = compile(json{{"var", d.id}}, at, value_only);
     }
     const json& questions = root["questions"];
     for (std::size_t i = 0; i < out_.questions.size(); ++i) {
-      out_.questions[i].ask_if = compile_member(questions[i], "askIf", out_.questions[i].pointer, with_derived);
+      out_.questions[i].ask_if = compile_member(questions[i], "askIf", out_.questions[i].pointer, value_only);
     }
     const json& criteria = root["criteria"];
     for (std::size_t i = 0; i < out_.criteria.size(); ++i) {
@@ -633,7 +637,7 @@ class Loader {
       const std::string at = "/criteria/" + std::to_string(i);
       c.rule = compile_member(criteria[i], "rule", at, with_derived);
       c.applies_if = compile_member(criteria[i], "appliesIf", at, with_derived);
-      c.clears_on = compile_member(criteria[i], "clearsOn", at, with_derived);
+      c.clears_on = compile_member(criteria[i], "clearsOn", at, value_only);
       for (trial::Derived& d : out_.derived) {
         const auto reads_it = [&](const std::optional<logic::Rule>& r) {
           return r && std::binary_search(r->variables().begin(), r->variables().end(), d.id);
@@ -643,7 +647,7 @@ class Loader {
     }
     if (const json* warnings = member(root, "warnings")) {
       for (std::size_t i = 0; i < out_.warnings.size(); ++i) {
-        out_.warnings[i].when = compile_member((*warnings)[i], "when", "/warnings/" + std::to_string(i), with_derived);
+        out_.warnings[i].when = compile_member((*warnings)[i], "when", "/warnings/" + std::to_string(i), value_only);
       }
     }
     out_.names_read.assign(names_read_.begin(), names_read_.end());
