@@ -41,7 +41,7 @@ test('the partner portal frames the screener and receives each result from it', 
 
 // Records what the embed page posts (without delivering it: the page is not
 // framed in this test, so it would post to itself).
-async function postsFrom(query) {
+async function postsFrom(query, { checkAccessibility = false } = {}) {
   const guarded = await guardedPage(browser, server.origin, { allowConsole: [/no valid parentOrigin/] });
   const { page, context } = guarded;
   await context.addInitScript(() => {
@@ -55,13 +55,14 @@ async function postsFrom(query) {
   await page.getByRole('textbox', { name: /How old are you/ }).fill('17');
   await page.locator('trial-screener').evaluate((element) => element.result.verdict === 'not_eligible');
   const posted = await page.evaluate(() => window.posted);
+  if (checkAccessibility) await assertAccessible(assert, page, 'the iframe page on its own');
   guarded.assertClean(assert);
   await context.close();
   return posted;
 }
 
 test('the iframe page posts results only to the parent origin named in its address, never "*"', async () => {
-  const posted = await postsFrom(`?parentOrigin=${encodeURIComponent('https://portal.example')}`);
+  const posted = await postsFrom(`?parentOrigin=${encodeURIComponent('https://portal.example')}`, { checkAccessibility: true });
   assert.ok(posted.length >= 2, 'one message per change');
   for (const message of posted) {
     assert.equal(message.targetOrigin, 'https://portal.example');
@@ -118,6 +119,7 @@ test('any host page can theme the widget through custom properties and ::part', 
   assert.equal(await style(page.getByRole('heading', { level: 2 }), 'color'), 'rgb(0, 90, 40)', '::part(title)');
   assert.equal(await style(page.getByRole('button', { name: 'Print referral summary' }), 'backgroundColor'), 'rgb(90, 30, 120)', '--ts-accent');
   assert.match(await style(page.getByRole('heading', { level: 2 }), 'fontFamily'), /serif/, '--ts-font');
+  await assertAccessible(assert, page, 'a themed host page');
   guarded.assertClean(assert);
   await guarded.context.close();
 });
@@ -183,6 +185,7 @@ test('a trial file whose texts carry HTML or script shows them as inert text', a
     .flatMap((element) => [...element.shadowRoot.querySelectorAll('img, script, b, [onerror], [onmouseover]')].map((n) => n.outerHTML)));
   assert.deepEqual(injected, [], 'no element was made from trial text');
   assert.deepEqual(guarded.dialogs, [], 'no script ran');
+  await assertAccessible(assert, page, 'hostile trial texts');
   guarded.assertClean(assert);
   await guarded.context.close();
 });

@@ -103,10 +103,10 @@ test('a whole screening with the keyboard alone ends with "the study team decide
   assert.deepEqual(sections, ['About you', 'Other health conditions', 'Medicines, vaccines and operations', 'Pregnancy and family plans', 'Taking part']);
 
   const outcome = page.getByRole('region', { name: 'Screening result' });
-  assert.equal(await outcome.getByRole('heading').first().textContent(), 'You may be eligible');
+  assert.equal(await outcome.getByRole('heading').first().textContent(), 'You may be eligible; the study team decides');
   assert.equal((await focused(page)).id, 'outcome-title', 'the outcome receives the focus');
   assert.equal(await outcome.getAttribute('aria-live'), 'polite');
-  await outcome.getByText('You may be eligible for this study; the study team decides.').waitFor();
+  await outcome.getByText('Nothing in your answers rules this study out. The study team makes the decision after checking the points below.').waitFor();
   await outcome.getByText('What the study team will still check:').waitFor();
   const deferred = await outcome.locator('ul.deferred > li').allTextContents();
   assert.ok(deferred.includes('Lupus confirmed by the standard classification (10 points or more)'), deferred.join(' | '));

@@ -125,6 +125,7 @@ test('the referral summary prints, the result downloads as JSON, and "start over
   });
   await statusOf(page, 'E09', 'Excludes');
   assert.match(await criterion(page, 'E09').locator('.clears').textContent(), /Passes from 29 November 2026/);
+  await assertAccessible(assert, page, 'physician page, not eligible');
 
   await page.emulateMedia({ media: 'print' });
   assert.equal(await page.getByRole('textbox', { name: /^Age/ }).isVisible(), false, 'the form is not printed');
