@@ -200,6 +200,12 @@ test('only questions that can still matter are asked, and switching language kee
   await page.getByRole('heading', { name: 'About you' }).waitFor();
   assert.equal(await page.getByRole('textbox', { name: /How old are you/ }).inputValue(), '45');
   assert.equal(AS_OF, await page.locator('trial-screener').getAttribute('as-of'));
+
+  // "Start over" forgets everything, at any step.
+  await page.getByRole('button', { name: 'Start over' }).click();
+  assert.equal(await page.getByRole('textbox', { name: /How old are you/ }).inputValue(), '');
+  assert.deepEqual(await page.locator('trial-screener').evaluate((element) => element.answers), {});
+  assert.equal((await focused(page)).id, 'title', 'the focus goes back to the top of the questionnaire');
   guarded.assertClean(assert);
   await guarded.context.close();
 });

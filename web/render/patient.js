@@ -24,7 +24,9 @@ export function patientView(ctx) {
     questionList,
     h('div', { class: 'actions', part: 'actions' },
       h('button', { type: 'submit', 'data-key': 'continue', text: t.continue }),
-      backButton));
+      backButton,
+      // On a shared device, anyone can wipe what was entered at any point.
+      h('button', { type: 'button', class: 'secondary', 'data-key': 'start-over', onclick: () => ctx.reset(), text: t.startOver })));
   const step = h('section', { class: 'step', part: 'step', 'aria-labelledby': 'step-title' }, progress, stepTitle, stepForm);
   const outcome = h('section', { class: 'outcome', part: 'result', 'aria-live': 'polite', 'aria-label': t.result });
   const element = h('div', { class: 'patient' }, step, outcome);
