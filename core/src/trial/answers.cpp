@@ -116,7 +116,14 @@ std::optional<json> canonical_answer(const Question& q, const json& answer, cons
 
 void normalise_answers(const Trial::Loaded& trial, const json& answers, const std::string& as_of, json& data,
                        json& errors) {
-  if (!answers.is_object()) return;
+  if (!answers.is_object()) {
+    if (!answers.is_null()) {
+      errors.push_back({{"field", ""}, {"code", "type"}, {"message", "answers must be an object keyed by question id"}});
+    }
+    return;
+  }
+  // Answers come in key order, so each valid one goes at the end of `data`.
+  json::object_t& values = data.get_ref<json::object_t&>();
   for (auto it = answers.begin(); it != answers.end(); ++it) {
     auto found = trial.question_index.find(it.key());
     if (found == trial.question_index.end()) {
@@ -128,7 +135,7 @@ void normalise_answers(const Trial::Loaded& trial, const json& answers, const st
     Problem problem;
     std::optional<json> value = canonical_answer(q, *it, as_of, problem);
     if (value) {
-      data[q.id] = std::move(*value);
+      values.emplace_hint(values.end(), q.id, std::move(*value));
     } else {
       errors.push_back({{"field", q.id}, {"code", problem.code}, {"message", problem.message}});
     }

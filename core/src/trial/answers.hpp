@@ -11,7 +11,7 @@ namespace trialscreen {
 namespace trial {
 
 // Writes every valid answer, converted to its canonical unit, into `data`
-// (keyed by question id) and appends one {"field", "code", "message"} to
+// (an empty object on entry, keyed by question id) and appends one {"field", "code", "message"} to
 // `errors` per bad answer, which stays out of `data` (unanswered). `as_of` is
 // a valid date or "" (then `future` cannot be checked).
 void normalise_answers(const Trial::Loaded& trial, const nlohmann::json& answers, const std::string& as_of,

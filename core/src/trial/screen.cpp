@@ -59,10 +59,10 @@ class Screening {
     bool any_unknown = false;
     std::vector<bool> could_change(trial_.questions.size(), false);
     for (const Criterion& c : trial_.criteria) {
-      json entry = screen_criterion(c);
-      const std::string& status = entry["status"].get_ref<const std::string&>();
-      any_fail = any_fail || status == "fail";
-      if (status == "unknown") {
+      Status status = Status::Unknown;
+      json entry = screen_criterion(c, status);
+      any_fail = any_fail || status == Status::Fail;
+      if (status == Status::Unknown) {
         any_unknown = true;
         for (const json& field : entry["waitingOn"]) {
           could_change[trial_.question_index.at(field.get<std::string>())] = true;
@@ -86,7 +86,8 @@ class Screening {
   }
 
  private:
-  Truth evaluate(const logic::Rule& rule, const std::string& where) {
+  // `owner` and `part` name the rule in a rule-error message (built only then).
+  Truth evaluate(const logic::Rule& rule, const std::string& owner, const char* part) {
     logic::Outcome outcome = rule.evaluate(data_, bindings_);
     Truth truth;
     if (outcome.is_value()) {
@@ -95,7 +96,7 @@ class Screening {
       truth.waiting_on = questions_only(outcome.waiting_on);
     } else {
       truth.kind = Truth::Kind::Error;
-      truth.error = where + ": " + outcome.error_type + (outcome.error_message.empty() ? "" : ": " + outcome.error_message);
+      truth.error = owner + " " + part + ": " + outcome.error_type + (outcome.error_message.empty() ? "" : ": " + outcome.error_message);
     }
     return truth;
   }
@@ -115,16 +116,15 @@ class Screening {
     return out;
   }
 
-  json screen_criterion(const Criterion& c) {
-    Status status = Status::Unknown;
+  json screen_criterion(const Criterion& c, Status& status) {
     std::vector<std::string> waiting;
-    const Truth rule = evaluate(*c.rule, c.id + " rule");
+    const Truth rule = evaluate(*c.rule, c.id, "rule");
     const Status by_rule = rule.kind == Truth::Kind::True    ? (c.inclusion ? Status::Pass : Status::Fail)
                            : rule.kind == Truth::Kind::False ? (c.inclusion ? Status::Fail : Status::Pass)
                                                              : Status::Unknown;
     Truth applies;
     applies.kind = Truth::Kind::True;
-    if (c.applies_if) applies = evaluate(*c.applies_if, c.id + " appliesIf");
+    if (c.applies_if) applies = evaluate(*c.applies_if, c.id, "appliesIf");
 
     if (applies.kind == Truth::Kind::False) {
       status = Status::NotApplicable;
@@ -147,17 +147,24 @@ class Screening {
       status = Status::Deferred;
     }
 
-    json entry = {{"id", c.id},
-                  {"kind", c.inclusion ? "inclusion" : "exclusion"},
-                  {"status", status_name(status)},
-                  {"reason", text(status == Status::Fail && c.fail_text != nullptr ? c.fail_text : c.label)}};
-    if (status == Status::Unknown || status == Status::Deferred) entry["waitingOn"] = waiting;
+    // Built key by key in the map's (alphabetical) order: this runs for
+    // every criterion of every screening, and initializer lists copy.
+    json entry(json::value_t::object);
+    json::object_t& fields = entry.get_ref<json::object_t&>();
     if (c.clears_on && (status == Status::Fail || status == Status::Unknown || status == Status::Deferred)) {
       logic::Outcome clears = c.clears_on->evaluate(data_, bindings_);
       if (clears.is_value() && clears.value.is_string() &&
           is_calendar_date(clears.value.get_ref<const std::string&>())) {
-        entry["clearsOn"] = clears.value;
+        fields.emplace_hint(fields.end(), "clearsOn", std::move(clears.value));
       }
+    }
+    fields.emplace_hint(fields.end(), "id", c.id);
+    fields.emplace_hint(fields.end(), "kind", c.inclusion ? "inclusion" : "exclusion");
+    fields.emplace_hint(fields.end(), "reason",
+                        text(status == Status::Fail && c.fail_text != nullptr ? c.fail_text : c.label));
+    fields.emplace_hint(fields.end(), "status", status_name(status));
+    if (status == Status::Unknown || status == Status::Deferred) {
+      fields.emplace_hint(fields.end(), "waitingOn", std::move(waiting));
     }
     return entry;
   }
@@ -173,7 +180,7 @@ class Screening {
     for (std::size_t i = 0; i < trial_.questions.size(); ++i) {
       const Question& q = trial_.questions[i];
       if (!could_change[i] || data_.contains(q.id) || (patient_ && q.site_only)) continue;
-      if (q.ask_if && evaluate(*q.ask_if, q.id + " askIf").kind != Truth::Kind::True) continue;
+      if (q.ask_if && evaluate(*q.ask_if, q.id, "askIf").kind != Truth::Kind::True) continue;
       next.push_back(q.id);
     }
     return next;
@@ -195,7 +202,7 @@ class Screening {
 
   void add_warnings(json& warnings) {
     for (const trial::Warning& w : trial_.warnings) {
-      const Truth when = evaluate(*w.when, "warning " + w.code);
+      const Truth when = evaluate(*w.when, w.code, "when");
       if (when.kind == Truth::Kind::True) {
         warnings.push_back({{"code", w.code}, {"criteria", w.criteria}, {"message", text(w.message)}});
       } else if (when.kind == Truth::Kind::Error) {
