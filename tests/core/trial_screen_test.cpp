@@ -236,6 +236,14 @@ TEST_F(TrialScreen, ReasonsFollowLanguageAudienceAndStatus) {
   EXPECT_EQ(criterion_of(screen({{"creatinine", 1}}), "E01")["reason"], "Creatinine > 2.5 mg/dL");
 }
 
+TEST_F(TrialScreen, AnswersThatAreNotAnObjectAreOneTypeError) {
+  const json result = screen(json::array({45}));
+  ASSERT_EQ(result["answerErrors"].size(), 1u);
+  EXPECT_EQ(result["answerErrors"][0]["code"], "type");
+  EXPECT_EQ(result["verdict"], "incomplete");
+  EXPECT_EQ(screen(nullptr)["answerErrors"], json::array()) << "null is no answers at all";
+}
+
 TEST_F(TrialScreen, InvalidScreeningDateIsAnAnswerError) {
   const json result = screen({{"age", 45}}, "physician", "en", "2026-13-01");
   ASSERT_EQ(result["answerErrors"].size(), 1u);
