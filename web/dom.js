@@ -31,8 +31,3 @@ export function reconcile(container, nodes) {
     container.insertBefore(node, cursor);
   }
 }
-
-/** The focused element inside `root` (a shadow root), or null. */
-export function focusedIn(root) {
-  return root.activeElement ?? null;
-}

@@ -146,6 +146,5 @@ export function patientView(ctx) {
   return {
     element,
     update: show,
-    focusStart: focusHeading,
   };
 }

@@ -145,7 +145,9 @@ export function physicianView(ctx) {
   return {
     element,
     update(result) {
-      verdict.textContent = t.verdict[result.verdict] ?? result.verdict;
+      // Rewritten only when it changes, so the live region speaks once per change.
+      const verdictText = t.verdict[result.verdict] ?? result.verdict;
+      if (verdict.textContent !== verdictText) verdict.textContent = verdictText;
       verdict.dataset.verdict = result.verdict;
       const trial = result.trial ?? {};
       const rows = [
