@@ -314,7 +314,9 @@ class Compiler {
     } else {
       std::size_t first = 0;
       if (!args.empty() && args[0].is_array() && args[0].size() == 1 && args[0][0].is_number()) {
-        node.climb = static_cast<std::uint32_t>(std::fabs(args[0][0].get<double>()));
+        // Clamped: a double beyond uint32 does not convert (UB); any climb past
+        // the outermost scope means the data anyway.
+        node.climb = static_cast<std::uint32_t>(std::min(std::fabs(args[0][0].get<double>()), 4294967295.0));
         out_.uses_scope_metadata = true;
         first = 1;
       }

@@ -337,7 +337,9 @@ class Evaluator {
       } else {
         std::size_t i = 0;
         if (!args.empty() && args[0].is_array() && args[0].size() == 1 && args[0][0].is_number()) {
-          climb = static_cast<std::uint32_t>(std::fabs(args[0][0].get<double>()));
+          // Clamped: a double beyond uint32 does not convert (UB); any climb past
+          // the outermost scope means the data anyway.
+          climb = static_cast<std::uint32_t>(std::min(std::fabs(args[0][0].get<double>()), 4294967295.0));
           i = 1;
         }
         for (; i < args.size(); ++i) dynamic_segments.push_back(key_of(args[i]));
