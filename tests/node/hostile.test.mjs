@@ -190,3 +190,18 @@ test('values JSON cannot carry fail in JavaScript before reaching the module, wh
   assert.throws(() => screener.evaluate({ age: 10n }, { asOf }), TypeError);
   await assertStillWorks('values JSON cannot carry');
 });
+
+test('a rule at the nesting limit runs within the WebAssembly stack; one level more is refused', async () => {
+  const nested = (depth) => {
+    let rule = true;
+    for (let i = 0; i < depth; i += 1) rule = { '!': rule };
+    return JSON.stringify(rule);
+  };
+  const atLimit = await compileLogic(nested(256));
+  try {
+    assert.equal(atLimit.apply(), true);
+  } finally {
+    atLimit.dispose();
+  }
+  await assertCode('257 levels', () => compileLogic(nested(257)), LogicError, 'json.002');
+});
