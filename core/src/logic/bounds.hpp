@@ -38,6 +38,7 @@ struct Detail {
   // Unknown: variable numbers (see Evaluator::variable_name), sorted, unique.
   std::vector<std::uint32_t> waiting;
   Bounds bounds;
+  bool minimized = false;  // waiting already shrunk by enumeration
   // Error
   std::string error_type;
   std::string error_message;

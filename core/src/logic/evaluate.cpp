@@ -19,6 +19,18 @@ namespace {
 using json = nlohmann::json;
 using values::to_number;
 
+// A view of an operator's plain argument values.
+struct JsonList {
+  const json* const* items;
+  std::size_t count;
+  std::size_t size() const { return count; }
+  bool empty() const { return count == 0; }
+  const json* operator[](std::size_t i) const { return items[i]; }
+  const json* front() const { return items[0]; }
+  const json* const* begin() const { return items; }
+  const json* const* end() const { return items + count; }
+};
+
 const json kNull = nullptr;
 const json kTrue = true;
 const json kFalse = false;
@@ -26,7 +38,10 @@ const json kFalse = false;
 struct Context {
   const Rule::Compiled& rule;
   const Bindings& bindings;
-  std::vector<const json*> scopes;          // [0] is the data; iterators push metadata and item
+  const json* data;                         // the top-level data
+  std::vector<const json*> scopes;          // above the data: iterators push metadata and item
+  std::vector<Val> arg_stack;               // arguments of the strict operators being evaluated
+  std::vector<const json*> plain;           // scratch: one operator's plain argument values
   std::vector<const json*> overrides;       // per variable, while enumerating assignments
   std::vector<std::string> dynamic_names;   // unknown variables named by computed paths
   std::size_t depth = 0;
@@ -152,32 +167,52 @@ class Evaluator {
 
   // ---- arguments ----
 
-  // The arguments of a strict operator, evaluated. A dynamic argument list
-  // that yields an array is spread. Returns false (and sets `failed`) when an
-  // argument list could not be produced.
-  struct Arguments {
-    Val source;              // keeps a spread array alive
-    std::vector<Val> items;
+  // The arguments of a strict operator, evaluated onto ctx_.arg_stack: one
+  // buffer reused by every node, so evaluating allocates little. A dynamic
+  // argument list that yields an array is spread (`source` keeps the array
+  // alive). The frame pops its arguments when it goes away; pointers into it
+  // stay valid until the next evaluation pushes.
+  class ArgFrame {
+   public:
+    explicit ArgFrame(std::vector<Val>& stack) : stack_(stack), base_(stack.size()) {}
+    ArgFrame(const ArgFrame&) = delete;
+    ArgFrame& operator=(const ArgFrame&) = delete;
+    ~ArgFrame() { stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(base_), stack_.end()); }
+    std::size_t size() const { return stack_.size() - base_; }
+    Val* begin() { return stack_.data() + base_; }
+    Val* end() { return stack_.data() + stack_.size(); }
+    void push(Val v) { stack_.push_back(std::move(v)); }
+
+    Val source;           // the dynamic argument list, or why it could not be had
+    bool failed = false;  // `source` is an unknown or an error: the operator's result
+
+   private:
+    std::vector<Val>& stack_;
+    std::size_t base_;
   };
 
-  Arguments arguments(std::uint32_t index) {
+  void gather(std::uint32_t index, ArgFrame& frame) {
     const Node& n = node(index);
-    Arguments args;
     if (n.dynamic_args) {
-      args.source = eval(child(n, 0));
-      if (args.source.kind != Val::Kind::Value) return args;
-      const json& list = args.source.get();
-      if (list.is_array()) {
-        args.items.reserve(list.size());
-        for (const json& element : list) args.items.push_back(Val::borrow(element));
-      } else {
-        args.items.push_back(Val::borrow(list));
+      frame.source = eval(child(n, 0));
+      if (!frame.source.is_value()) {
+        frame.failed = true;
+        return;
       }
-      return args;
+      const json& list = frame.source.get();
+      if (list.is_array()) {
+        for (const json& element : list) frame.push(Val::borrow(element));
+      } else if (frame.source.ref != nullptr) {
+        frame.push(Val::borrow(list));
+      } else {
+        frame.push(std::move(frame.source));  // an owned scalar moves in whole
+      }
+      return;
     }
-    args.items.reserve(n.child_count);
-    for (std::size_t i = 0; i < n.child_count; ++i) args.items.push_back(eval(child(n, i)));
-    return args;
+    for (std::size_t i = 0; i < n.child_count; ++i) {
+      Val item = eval(child(n, i));
+      frame.push(std::move(item));
+    }
   }
 
   // ---- plain values of composite literals ----
@@ -228,12 +263,14 @@ class Evaluator {
     return nullptr;
   }
 
+  // The scope `climb` levels up: 0 is the current one, the data is the last.
   const json* scope_at(std::uint32_t climb) const {
-    const std::size_t top = ctx_.scopes.size() - 1;
-    return climb > top ? ctx_.scopes[0] : ctx_.scopes[top - climb];
+    const std::size_t top = ctx_.scopes.size();
+    return climb >= top ? ctx_.data : ctx_.scopes[top - 1 - climb];
   }
 
-  bool at_top_level() const { return ctx_.scopes.size() == 1; }
+  const json* current_scope() const { return ctx_.scopes.empty() ? ctx_.data : ctx_.scopes.back(); }
+  bool at_top_level() const { return ctx_.scopes.empty(); }
 
   // Reads a top-level variable: an enumeration override, the data, the
   // derived expression, or (screening) an unknown. Null result pointer means
@@ -250,7 +287,7 @@ class Evaluator {
       out.value = ctx_.overrides[variable];
       return out;
     }
-    const json* found = step(ctx_.scopes[0], name);
+    const json* found = step(ctx_.data, name);
     if (found != nullptr && !found->is_null()) {
       out.value = found;
       return out;
@@ -261,7 +298,7 @@ class Evaluator {
       out.computed = std::move(v);
       return out;
     }
-    const json& data = *ctx_.scopes[0];
+    const json& data = *ctx_.data;
     if (ctx_.bindings.missing_is_unknown && !has_default && (data.is_object() || data.is_null())) {
       out.computed = unknown_variable(variable != kNone ? variable : variable_id(name), whole);
       return out;
@@ -287,7 +324,7 @@ class Evaluator {
       segments = &ctx_.rule.paths[n.path];
     }
     const std::uint32_t fallback = n.has_default ? child(n, next_child) : kNone;
-    const json* value = ctx_.scopes.back();
+    const json* value = current_scope();
     std::size_t first = 0;
     if (!segments->empty() && at_top_level()) {
       TopLevel top = read_top_level(n.path_child ? kNone : n.variable, n.path_child ? kNone : n.derived,
@@ -383,11 +420,11 @@ class Evaluator {
   // ---- strict operators ----
 
   Val eval_strict(std::uint32_t index);
-  Val apply(std::uint32_t index, const std::vector<const json*>& args);
-  Val arithmetic(std::uint32_t index, Op op, const std::vector<const json*>& args);
-  Val missing(std::uint32_t index, Op op, const std::vector<const json*>& args);
-  Val lift(std::uint32_t index, std::vector<Val>& args);
-  Val substr(std::uint32_t index, const std::vector<const json*>& args);
+  Val apply(std::uint32_t index, JsonList args);
+  Val arithmetic(std::uint32_t index, Op op, JsonList args);
+  Val missing(std::uint32_t index, Op op, JsonList args);
+  Val lift(std::uint32_t index, const Val* args, std::size_t count);
+  Val substr(std::uint32_t index, JsonList args);
   Val compare(std::uint32_t index, Op op, const Val& left, const Val& right);
   Val compare_plain(std::uint32_t index, Op op, const json& left, const json& right);
 
@@ -412,6 +449,7 @@ Val Evaluator::eval_if(std::uint32_t index) {
       }
       const Truth truth = truth_of(condition);
       if (truth == Truth::Truthy) {
+        if (branches.empty() && waiting.empty()) return eval(child(n, i + 1));  // the plain path
         branches.push_back(eval(child(n, i + 1)));
         break;
       }
@@ -423,7 +461,9 @@ Val Evaluator::eval_if(std::uint32_t index) {
       }
       i += 2;
     } else {
-      branches.push_back(i < count ? eval(child(n, i)) : Val::borrow(kNull));
+      Val last = i < count ? eval(child(n, i)) : Val::borrow(kNull);
+      if (branches.empty() && waiting.empty()) return last;
+      branches.push_back(std::move(last));
       break;
     }
   }
@@ -471,10 +511,11 @@ Val Evaluator::eval_and_or(std::uint32_t index) {
 Val Evaluator::eval_coalesce(std::uint32_t index) {
   const Node& n = node(index);
   if (n.dynamic_args) {
-    Arguments args = arguments(index);
-    if (!args.source.is_value()) return std::move(args.source);
-    for (Val& item : args.items) {
-      if (!item.get().is_null()) return borrow_or_copy(&item.get(), args.source);
+    ArgFrame args(ctx_.arg_stack);
+    gather(index, args);
+    if (args.failed) return std::move(args.source);
+    for (Val& item : args) {
+      if (!item.get().is_null()) return Val::owned(item.get());
     }
     return Val::borrow(kNull);
   }
@@ -618,10 +659,11 @@ Val Evaluator::eval_iterator(std::uint32_t index) {
 Val Evaluator::eval_try(std::uint32_t index) {
   const Node& n = node(index);
   if (n.dynamic_args) {
-    Arguments args = arguments(index);
-    if (!args.source.is_value()) return std::move(args.source);
-    if (args.items.empty()) return Val::borrow(kNull);
-    return borrow_or_copy(&args.items.front().get(), args.source);
+    ArgFrame args(ctx_.arg_stack);
+    gather(index, args);
+    if (args.failed) return std::move(args.source);
+    if (args.size() == 0) return Val::borrow(kNull);
+    return Val::owned(args.begin()->get());
   }
   if (n.child_count == 0) return Val::borrow(kNull);
   Val attempt = eval(child(n, 0));
@@ -723,7 +765,7 @@ Val Evaluator::compare(std::uint32_t index, Op op, const Val& left, const Val& r
 
 // ---------------------------------------------------------------- strict
 
-Val Evaluator::substr(std::uint32_t, const std::vector<const json*>& args) {
+Val Evaluator::substr(std::uint32_t, JsonList args) {
   const std::string text = args.empty() ? std::string() : values::to_text(*args[0]);
   // Positions count characters (UTF-8 code points), not bytes.
   std::vector<std::size_t> starts;
@@ -750,48 +792,40 @@ Val Evaluator::substr(std::uint32_t, const std::vector<const json*>& args) {
 
 
 Val Evaluator::eval_strict(std::uint32_t index) {
-  Arguments args = arguments(index);
-  if (node(index).dynamic_args && !args.source.is_value()) return std::move(args.source);
+  ArgFrame args(ctx_.arg_stack);
+  gather(index, args);
+  if (args.failed) return std::move(args.source);
   bool any_unknown = false;
-  for (Val& item : args.items) {
+  for (Val& item : args) {
     if (item.is_error()) return std::move(item);
     any_unknown = any_unknown || item.is_unknown();
   }
-  if (any_unknown) return lift(index, args.items);
-  std::vector<const json*> plain;
-  plain.reserve(args.items.size());
-  for (const Val& item : args.items) plain.push_back(&item.get());
-  Val result = apply(index, plain);
-  // A result borrowed from a spread argument list must outlive it.
-  if (result.is_value() && result.ref != nullptr && args.source.is_value() && args.source.ref == nullptr) {
-    result = Val::owned(*result.ref);
-  }
-  if (result.is_value() && result.ref != nullptr) {
-    for (const Val& item : args.items) {
-      if (item.ref == nullptr && &item.get() == result.ref) return Val::owned(*result.ref);
-    }
-  }
-  return result;
+  if (any_unknown) return lift(index, args.begin(), args.size());
+  // apply() never borrows its arguments (results are new values or constants),
+  // so the frame may go away after it.
+  ctx_.plain.clear();
+  for (const Val& item : args) ctx_.plain.push_back(&item.get());
+  return apply(index, JsonList{ctx_.plain.data(), ctx_.plain.size()});
 }
 
 // Strict operators over unknown arguments: exact over finite possibilities,
 // interval arithmetic for numbers, else an unknown waiting on the union.
-Val Evaluator::lift(std::uint32_t index, std::vector<Val>& args) {
+Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_count) {
   const Op op = node(index).op;
+  std::vector<const Val*> args;
+  for (std::size_t i = 0; i < arg_count; ++i) args.push_back(arg_begin + i);
   std::vector<std::uint32_t> waiting;
-  for (const Val& a : args) {
-    if (a.is_unknown()) unite(waiting, a.detail->waiting);
+  for (const Val* a : args) {
+    if (a->is_unknown()) unite(waiting, a->detail->waiting);
   }
   // date_add and throw of an unknown: unknown, nothing more to say.
   std::vector<std::vector<const json*>> choices;
-  std::vector<const Val*> arg_pointers;
-  for (const Val& a : args) arg_pointers.push_back(&a);
-  if (finite_choices(arg_pointers, choices)) {
+  if (finite_choices(args, choices)) {
     std::vector<json> results;
     bool may_fail = false;
     for_each_combination(choices, [&](const std::vector<const json*>& combination) {
       if (may_fail) return;
-      Val r = apply(index, combination);
+      Val r = apply(index, JsonList{combination.data(), combination.size()});
       if (!r.is_value()) {
         may_fail = true;
         return;
@@ -808,14 +842,14 @@ Val Evaluator::lift(std::uint32_t index, std::vector<Val>& args) {
   }
   Val v = Val::unknown(std::move(waiting));
   if (op == Op::Not || op == Op::NotNot) {
-    const Truth truth = args.empty() ? Truth::Falsy : truth_of(args.front());
+    const Truth truth = args.empty() ? Truth::Falsy : truth_of(*args.front());
     if (truth != Truth::Undecided) return Val::borrow((truth == Truth::Truthy) == (op == Op::NotNot) ? kTrue : kFalse);
     v.detail->bounds = boolean_bounds();
     return v;
   }
   std::vector<Interval> ranges;
-  for (const Val& a : args) {
-    const auto range = interval_of(a);
+  for (const Val* a : args) {
+    const auto range = interval_of(*a);
     if (!range) return v;
     ranges.push_back(*range);
   }
@@ -827,7 +861,7 @@ Val Evaluator::lift(std::uint32_t index, std::vector<Val>& args) {
   return v;
 }
 
-Val Evaluator::apply(std::uint32_t index, const std::vector<const json*>& args) {
+Val Evaluator::apply(std::uint32_t index, JsonList args) {
   const Op op = node(index).op;
   switch (op) {
     case Op::Add:
@@ -881,8 +915,8 @@ Val Evaluator::apply(std::uint32_t index, const std::vector<const json*>& args) 
     case Op::MissingSome:
       return missing(index, op, args);
     case Op::Exists: {
-      const json* value = ctx_.scopes.back();
-      std::vector<const json*> keys = args;
+      const json* value = current_scope();
+      std::vector<const json*> keys(args.begin(), args.end());
       if (keys.size() == 1 && keys[0]->is_array()) {
         keys.clear();
         for (const json& k : *args[0]) keys.push_back(&k);
@@ -929,56 +963,49 @@ Val Evaluator::apply(std::uint32_t index, const std::vector<const json*>& args) 
   }
 }
 
-Val Evaluator::arithmetic(std::uint32_t index, Op op, const std::vector<const json*>& args) {
-  std::vector<double> numbers;
-  numbers.reserve(args.size());
-  for (const json* a : args) {
-    const auto number = to_number(*a);
-    if (!number) return nan_error(index, values::brief(*a) + " is not a number");
-    numbers.push_back(*number);
+Val Evaluator::arithmetic(std::uint32_t index, Op op, JsonList args) {
+  const std::size_t count = args.size();
+  if ((op == Op::Sub || op == Op::Div) && count == 0) {
+    return error(index, "Invalid Arguments", std::string("\"") + (op == Op::Sub ? "-" : "/") + "\" needs at least one argument");
   }
-  double result = 0;
-  switch (op) {
-    case Op::Add:
-      for (double x : numbers) result += x;
-      break;
-    case Op::Mul:
-      result = 1;
-      for (double x : numbers) result *= x;
-      break;
-    case Op::Sub:
-      if (numbers.empty()) return error(index, "Invalid Arguments", "\"-\" needs at least one argument");
-      result = numbers.size() == 1 ? -numbers[0] : numbers[0];
-      for (std::size_t i = 1; i < numbers.size(); ++i) result -= numbers[i];
-      break;
-    case Op::Div:
-      if (numbers.empty()) return error(index, "Invalid Arguments", "\"/\" needs at least one argument");
-      result = numbers.size() == 1 ? 1 / numbers[0] : numbers[0];
-      for (std::size_t i = 1; i < numbers.size(); ++i) result /= numbers[i];
-      break;
-    case Op::Mod:
-      if (numbers.size() < 2) return error(index, "Invalid Arguments", "\"%\" needs at least two arguments");
-      result = numbers[0];
-      for (std::size_t i = 1; i < numbers.size(); ++i) {
-        if (numbers[i] == 0) return nan_error(index, "remainder of a division by zero");
-        result = std::fmod(result, numbers[i]);
-      }
-      break;
-    case Op::Max:
-    case Op::Min:
-      if (numbers.empty()) return Val::borrow(kNull);
-      result = numbers[0];
-      for (double x : numbers) result = op == Op::Max ? std::max(result, x) : std::min(result, x);
-      break;
-    default:
-      break;
+  if (op == Op::Mod && count < 2) return error(index, "Invalid Arguments", "\"%\" needs at least two arguments");
+  if ((op == Op::Max || op == Op::Min) && count == 0) return Val::borrow(kNull);
+  double result = op == Op::Mul ? 1 : 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto number = to_number(*args[i]);
+    if (!number) return nan_error(index, values::brief(*args[i]) + " is not a number");
+    const double x = *number;
+    switch (op) {
+      case Op::Add:
+        result += x;
+        break;
+      case Op::Mul:
+        result *= x;
+        break;
+      case Op::Sub:  // unary minus negates
+        result = i == 0 ? (count == 1 ? -x : x) : result - x;
+        break;
+      case Op::Div:  // unary divide is 1 / x
+        result = i == 0 ? (count == 1 ? 1 / x : x) : result / x;
+        break;
+      case Op::Mod:
+        if (i > 0 && x == 0) return nan_error(index, "remainder of a division by zero");
+        result = i == 0 ? x : std::fmod(result, x);
+        break;
+      case Op::Max:
+        result = i == 0 ? x : std::max(result, x);
+        break;
+      default:  // Min
+        result = i == 0 ? x : std::min(result, x);
+        break;
+    }
   }
   auto number = values::number_json(result);
   if (!number) return nan_error(index, "the result is not a finite number");
   return Val::owned(std::move(*number));
 }
 
-Val Evaluator::missing(std::uint32_t index, Op op, const std::vector<const json*>& args) {
+Val Evaluator::missing(std::uint32_t index, Op op, JsonList args) {
   std::vector<const json*> keys;
   std::size_t needed = 0;
   if (op == Op::MissingSome) {
@@ -991,11 +1018,11 @@ Val Evaluator::missing(std::uint32_t index, Op op, const std::vector<const json*
   } else if (!args.empty() && args[0]->is_array()) {
     for (const json& key : *args[0]) keys.push_back(&key);
   } else {
-    keys = args;
+    keys.assign(args.begin(), args.end());
   }
   json absent = json::array();
   for (const json* key : keys) {
-    const json* value = ctx_.scopes.back();
+    const json* value = current_scope();
     for (const std::string& segment : split_path(values::to_text(*key))) {
       value = step(value, segment);
       if (value == nullptr) break;
@@ -1011,13 +1038,15 @@ Val Evaluator::missing(std::uint32_t index, Op op, const std::vector<const json*
 // ---------------------------------------------------------------- minimize
 
 void Evaluator::minimize(std::uint32_t index, Val& result) {
-  if (!result.is_unknown() || ctx_.enumerating || ctx_.bindings.domains == nullptr) return;
+  if (!result.is_unknown() || result.detail->minimized || ctx_.enumerating || ctx_.bindings.domains == nullptr) {
+    return;
+  }
+  result.detail->minimized = true;
   auto& waiting = result.detail->waiting;
   const auto& rule = ctx_.rule;
   // Enumerate the waiting variables that are answers with a finite domain.
   std::vector<std::uint32_t> enumerated;
   std::vector<std::vector<json>> domains;
-  bool others = false;  // waiting variables that cannot be enumerated
   std::size_t combinations = 1;
   for (std::uint32_t id : waiting) {
     const bool derived = id < rule.derived_of_variable.size() && rule.derived_of_variable[id] != kNone;
@@ -1027,14 +1056,15 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
                                                            : ctx_.bindings.domains->end();
     if (found != ctx_.bindings.domains->end()) possible = enumerate_domain(found->second);
     if (possible.empty() || combinations * possible.size() > rule.limits.max_enumeration) {
-      others = true;
-      continue;
+      // With a variable left unknown most outcomes stay unknown and nothing
+      // could be dropped: not worth the evaluations.
+      return;
     }
     combinations *= possible.size();
     enumerated.push_back(id);
     domains.push_back(std::move(possible));
   }
-  if (enumerated.empty() || (enumerated.size() == 1 && !others && waiting.size() == 1)) return;
+  if (enumerated.empty() || waiting.size() == 1) return;  // one unknown alone always matters
 
   // Outcome of every assignment, in mixed radix (first variable fastest).
   struct Seen {
@@ -1094,7 +1124,7 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
       kept.push_back(id);
     }
   }
-  if (kept.empty() && !others && outcomes.front().known) {
+  if (kept.empty() && outcomes.front().known) {
     // Every assignment gives the same value: the bounds were too coarse to see it.
     bool same = true;
     for (std::size_t c = 1; c < combinations && same; ++c) same = !differ(0, c);
@@ -1109,7 +1139,7 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
 }  // namespace
 
 Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
-  Context context{*compiled_, bindings, {&data}, {}, {}, 0, false};
+  Context context{*compiled_, bindings, &data, {}, {}, {}, {}, {}, 0, false};
   Evaluator evaluator(context);
   Val result = evaluator.eval(compiled_->root);
   evaluator.minimize(compiled_->root, result);
