@@ -1,6 +1,7 @@
 // `trialscreen`: the native command line of the same core the browser runs.
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -17,6 +18,12 @@ bool read_file(const std::string& path, std::string& contents, std::string& erro
     buffer << std::cin.rdbuf();
     contents = buffer.str();
     return true;
+  }
+  // A directory opens as a stream whose first read throws (EISDIR).
+  std::error_code stat_error;  // unreadable paths are reported by the open below
+  if (std::filesystem::is_directory(path, stat_error)) {
+    error = "cannot read " + path + ": it is a directory";
+    return false;
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
