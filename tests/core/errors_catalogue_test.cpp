@@ -7,10 +7,10 @@
 // JavaScript Error classes of wasm/trialscreen.js, are checked the same way.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -61,10 +61,61 @@ std::string core_code() {
   return all;
 }
 
-std::set<std::string> matches(const std::string& text, const std::regex& pattern) {
+// No <regex>: GCC 12 warns (-Wmaybe-uninitialized) inside libstdc++'s regex
+// under -O2 with the sanitizers, and the shapes here are simple.
+bool all_of_chars(const std::string& text, const char* allowed) {
+  return !text.empty() && text.find_first_not_of(allowed) == std::string::npos;
+}
+
+const char* const kLowerDigitsDash = "abcdefghijklmnopqrstuvwxyz0123456789-";
+
+// "rule.104", "trial.schema.101", "record.too-long", "trial.rule.1NN".
+bool is_id(const std::string& token) {
+  const std::size_t dot = token.find('.');
+  if (dot == std::string::npos || dot == 0 || token.back() == '.') return false;
+  return all_of_chars(token.substr(0, dot), "abcdefghijklmnopqrstuvwxyz") &&
+         all_of_chars(token.substr(dot + 1), "abcdefghijklmnopqrstuvwxyz0123456789-.N") &&
+         token.find("..") == std::string::npos;
+}
+
+// "unknown-field", "rule-error".
+bool is_plain_code(const std::string& token) {
+  return all_of_chars(token, kLowerDigitsDash) && token.front() != '-' && token.back() != '-';
+}
+
+bool is_error_class(const std::string& token) {
+  return token.size() > 5 && std::isupper(static_cast<unsigned char>(token[0])) &&
+         token.compare(token.size() - 5, 5, "Error") == 0 &&
+         all_of_chars(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+}
+
+// The text of every string literal in (comment-free) code.
+std::vector<std::string> string_literals(const std::string& code) {
+  std::vector<std::string> literals;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    if (code[i] == '\'') {
+      i += code[i + 1] == '\\' ? 3 : 2;  // a character literal such as '"'
+    } else if (code[i] == '"') {
+      std::string text;
+      for (++i; i < code.size() && code[i] != '"'; ++i) {
+        if (code[i] == '\\') ++i;
+        text += code[i];
+      }
+      literals.push_back(text);
+    }
+  }
+  return literals;
+}
+
+// Every X in `before + "X" + after` (X a plain code).
+std::set<std::string> codes_between(const std::string& code, const std::string& before, const std::string& after) {
   std::set<std::string> found;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), pattern); it != std::sregex_iterator(); ++it) {
-    found.insert((*it)[1].str());
+  for (std::size_t at = code.find(before); at != std::string::npos; at = code.find(before, at + 1)) {
+    const std::size_t start = at + before.size();
+    const std::size_t end = code.find('"', start);
+    if (end == std::string::npos) break;
+    const std::string candidate = code.substr(start, end - start);
+    if (is_plain_code(candidate) && code.compare(end + 1, after.size(), after) == 0) found.insert(candidate);
   }
   return found;
 }
@@ -73,23 +124,27 @@ std::set<std::string> matches(const std::string& text, const std::regex& pattern
 // Trial::load ("trial." + a json.* or compile-time rule.1NN id) and
 // TrialSession::screen ("answers." / "options." + a json.* id) build.
 std::set<std::string> code_ids(const std::string& code) {
-  std::set<std::string> ids =
-      matches(code, std::regex(R"re("((?:rule|json|trial|answers|options|record)\.[a-z0-9-]+(?:\.[a-z0-9-]+)*)")re"));
+  std::set<std::string> ids;
+  for (const std::string& literal : string_literals(code)) {
+    for (const char* family : {"rule.", "json.", "trial.", "answers.", "options.", "record."}) {
+      if (literal.rfind(family, 0) == 0 && is_id(literal) && literal.find('N') == std::string::npos) ids.insert(literal);
+    }
+  }
   const std::set<std::string> literals = ids;
   for (const std::string& id : literals) {
     if (id.rfind("json.", 0) == 0) {
       for (const char* prefix : {"trial.", "answers.", "options."}) ids.insert(prefix + id);
     }
-    if (std::regex_match(id, std::regex(R"(rule\.1\d\d)"))) ids.insert("trial." + id);
+    if (id.size() == 8 && id.rfind("rule.1", 0) == 0) ids.insert("trial." + id);
   }
   return ids;
 }
 
-// Codes without a dot: answerErrors codes and the warning code the core itself
-// emits (`problem = {"type", ...}`, `{"code", "unknown-field"}`).
+// Codes without a dot: answerErrors codes and the warning codes the core
+// itself emits (`problem = {"type", ...}`, `{"code", "unknown-field"}`).
 std::set<std::string> code_plain_codes(const std::string& code) {
-  std::set<std::string> codes = matches(code, std::regex(R"re(problem = \{"([a-z-]+)")re"));
-  for (const std::string& c : matches(code, std::regex(R"re(\{"code", "([a-z-]+)"\})re"))) codes.insert(c);
+  std::set<std::string> codes = codes_between(code, "problem = {\"", ",");
+  for (const std::string& c : codes_between(code, "{\"code\", \"", "}")) codes.insert(c);
   return codes;
 }
 
@@ -104,17 +159,17 @@ struct Catalogue {
 Catalogue documented() {
   Catalogue catalogue;
   std::istringstream lines(read_text(fs::path(TRIALSCREEN_SOURCE_DIR) / "docs/errors.md"));
-  const std::regex first_cell(R"(^\|\s*`([^`]+)`\s*\|)");
   for (std::string line; std::getline(lines, line);) {
     if (line.rfind("## Limits", 0) == 0) break;
-    std::smatch m;
-    if (!std::regex_search(line, m, first_cell)) continue;
-    const std::string token = m[1].str();
-    if (std::regex_match(token, std::regex(R"([A-Z][A-Za-z]*Error)"))) {
+    if (line.rfind("| `", 0) != 0) continue;
+    const std::size_t close = line.find('`', 3);
+    if (close == std::string::npos || line.find_first_not_of(' ', close + 1) != line.find('|', close + 1)) continue;
+    const std::string token = line.substr(3, close - 3);
+    if (is_error_class(token)) {
       catalogue.js_classes.insert(token);
-    } else if (std::regex_match(token, std::regex(R"([a-z]+(\.[A-Za-z0-9-]+)+)"))) {
+    } else if (is_id(token)) {
       catalogue.ids.insert(token);
-    } else if (std::regex_match(token, std::regex(R"([a-z]+(-[a-z]+)*)"))) {
+    } else if (is_plain_code(token)) {
       catalogue.plain_codes.insert(token);
     }  // anything else (`trialscreen lint`, a channel) is no code
   }
@@ -165,7 +220,13 @@ TEST(ErrorsCatalogue, AnswerAndWarningCodesMatch) {
 
 TEST(ErrorsCatalogue, JavaScriptErrorClassesMatch) {
   const std::string wrapper = read_text(fs::path(TRIALSCREEN_SOURCE_DIR) / "wasm/trialscreen.js");
-  const std::set<std::string> in_code = matches(wrapper, std::regex(R"(export class (\w+Error) extends Error)"));
+  std::set<std::string> in_code;
+  const std::string marker = "export class ";
+  for (std::size_t at = wrapper.find(marker); at != std::string::npos; at = wrapper.find(marker, at + 1)) {
+    const std::size_t start = at + marker.size();
+    const std::string name = wrapper.substr(start, wrapper.find(' ', start) - start);
+    if (is_error_class(name) && wrapper.compare(start + name.size(), 15, " extends Error ") == 0) in_code.insert(name);
+  }
   EXPECT_FALSE(in_code.empty());
   EXPECT_EQ(in_code, documented().js_classes);
 }
