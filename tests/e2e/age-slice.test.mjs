@@ -1,24 +1,15 @@
 // The slice end to end: a person types an age on the physician page and the
 // widget shows I01's status live, under the demo's strict CSP.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { guardedPage, launchBrowser, startServer } from './support.mjs';
+import { useDemo } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 test('typing an age updates I01 live, with no CSP violation or foreign request', async () => {
-  const guarded = await guardedPage(browser, server.origin);
+  const guarded = await demo.open();
   const { page } = guarded;
-  const response = await page.goto(`${server.origin}/physician.html`);
+  const response = await page.goto(`${demo.origin}/physician.html`);
   assert.match(response.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval'/);
 
   const age = page.getByRole('textbox', { name: /age/i });

@@ -2,30 +2,21 @@
 // (postMessage only to the named parent origin), pre-filling through the
 // `answers` property, the `screening-change` event, theming from any host
 // page, the loading and failure states, and hostile trial texts kept inert.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parentOriginFrom } from '../../examples/site/public/embed-origin.js';
-import { assertAccessible, guardedPage, launchBrowser, startServer, widgetReady } from './support.mjs';
+import { assertAccessible, useDemo, widgetReady } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 test('the partner portal frames the screener and receives each result from it', async () => {
-  const guarded = await guardedPage(browser, server.origin);
+  const guarded = await demo.open();
   const { page } = guarded;
-  await page.goto(`${server.origin}/portal.html`);
+  await page.goto(`${demo.origin}/portal.html`);
   const frame = page.frameLocator('iframe[title="BH002 pre-screening questionnaire"]');
   await frame.locator('trial-screener .widget[data-state="ready"]').waitFor();
   const embed = guarded.requests.find((url) => url.includes('/embed.html'));
-  assert.equal(new URL(embed).searchParams.get('parentOrigin'), server.origin, 'the frame is told exactly one origin');
+  assert.equal(new URL(embed).searchParams.get('parentOrigin'), demo.origin, 'the frame is told exactly one origin');
 
   const received = page.getByRole('status').filter({ hasText: 'Verdict' });
   await frame.getByRole('textbox', { name: /How old are you/ }).fill('45');
@@ -42,7 +33,7 @@ test('the partner portal frames the screener and receives each result from it', 
 // Records what the embed page posts (without delivering it: the page is not
 // framed in this test, so it would post to itself).
 async function postsFrom(query, { checkAccessibility = false } = {}) {
-  const guarded = await guardedPage(browser, server.origin, { allowConsole: [/no valid parentOrigin/] });
+  const guarded = await demo.open({ allowConsole: [/no valid parentOrigin/] });
   const { page, context } = guarded;
   await context.addInitScript(() => {
     window.posted = [];
@@ -50,7 +41,7 @@ async function postsFrom(query, { checkAccessibility = false } = {}) {
       window.posted.push({ type: message?.type, verdict: message?.result?.verdict, targetOrigin });
     };
   });
-  await page.goto(`${server.origin}/embed.html${query}`);
+  await page.goto(`${demo.origin}/embed.html${query}`);
   await widgetReady(page);
   await page.getByRole('textbox', { name: /How old are you/ }).fill('17');
   await page.locator('trial-screener').evaluate((element) => element.result.verdict === 'not_eligible');
@@ -85,9 +76,9 @@ test('only an exact http(s) origin is accepted as the parent origin', () => {
 });
 
 test('the answers property pre-fills, and screening-change carries the contract result', async () => {
-  const guarded = await guardedPage(browser, server.origin);
+  const guarded = await demo.open();
   const { page } = guarded;
-  await page.goto(`${server.origin}/physician.html`);
+  await page.goto(`${demo.origin}/physician.html`);
   await widgetReady(page);
   const widget = page.locator('trial-screener');
   await widget.evaluate((element) => {
@@ -111,9 +102,9 @@ test('the answers property pre-fills, and screening-change carries the contract 
 });
 
 test('any host page can theme the widget through custom properties and ::part', async () => {
-  const guarded = await guardedPage(browser, server.origin);
+  const guarded = await demo.open();
   const { page } = guarded;
-  await page.goto(`${server.origin}/fixtures/themed.html`);
+  await page.goto(`${demo.origin}/fixtures/themed.html`);
   await widgetReady(page);
   const style = (locator, property) => locator.evaluate((node, name) => getComputedStyle(node)[name], property);
   assert.equal(await style(page.getByRole('heading', { level: 2 }), 'color'), 'rgb(0, 90, 40)', '::part(title)');
@@ -125,7 +116,7 @@ test('any host page can theme the widget through custom properties and ::part', 
 });
 
 test('a visible loading state, then a translated error when the trial file cannot load', async () => {
-  const guarded = await guardedPage(browser, server.origin, { allowConsole: [/Failed to load resource: the server responded with a status of 404/] });
+  const guarded = await demo.open({ allowConsole: [/Failed to load resource: the server responded with a status of 404/] });
   const { page } = guarded;
   let release;
   const held = new Promise((resolve) => { release = resolve; });
@@ -133,14 +124,14 @@ test('a visible loading state, then a translated error when the trial file canno
     await held;
     await route.continue();
   });
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${demo.origin}/`);
   await page.getByRole('status').filter({ hasText: 'Loading the questionnaire…' }).waitFor();
   await assertAccessible(assert, page, 'loading state');
   release();
   await widgetReady(page);
   await page.unroute('**/bh002/trial.json');
 
-  await page.goto(`${server.origin}/fixtures/missing.html`);
+  await page.goto(`${demo.origin}/fixtures/missing.html`);
   await page.getByRole('alert').filter({ hasText: 'The questionnaire could not be loaded. Please reload the page or try again later.' }).waitFor();
   await page.getByRole('alert').filter({ hasText: '问卷无法加载。请刷新页面或稍后再试。' }).waitFor();
   await assertAccessible(assert, page, 'load error');
@@ -149,21 +140,21 @@ test('a visible loading state, then a translated error when the trial file canno
 });
 
 test('a clear error when the WebAssembly module cannot load', async () => {
-  const guarded = await guardedPage(browser, server.origin, {
+  const guarded = await demo.open({
     allowConsole: [/Failed to load resource/, /wasm/i, /Aborted/, /both async and sync fetching/i],
   });
   const { page } = guarded;
   await page.route('**/trialscreen-core.wasm', (route) => route.abort());
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${demo.origin}/`);
   await page.getByRole('alert').filter({ hasText: 'The questionnaire could not be loaded.' }).waitFor();
   assert.deepEqual(guarded.problems.filter((p) => !/^page error: .*Aborted/.test(p)), []);
   await guarded.context.close();
 });
 
 test('a trial file whose texts carry HTML or script shows them as inert text', async () => {
-  const guarded = await guardedPage(browser, server.origin);
+  const guarded = await demo.open();
   const { page } = guarded;
-  await page.goto(`${server.origin}/fixtures/xss.html`);
+  await page.goto(`${demo.origin}/fixtures/xss.html`);
   await widgetReady(page, 'trial-screener:not([id])');
   await widgetReady(page, 'trial-screener#patient');
 

@@ -1,25 +1,13 @@
 // The patient's experience on the trial website page, on a 360-px phone:
 // a whole screening with the keyboard alone, the kind stop, the language
 // switch, and the privacy guarantees (no request after load, nothing stored).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  AS_OF, assertAccessible, focused, guardedPage, launchBrowser, orientationLocks, setAsOf, startServer, storedState,
-  widgetReady,
-} from './support.mjs';
+import { AS_OF, assertAccessible, focused, orientationLocks, setAsOf, storedState, useDemo, widgetReady } from './support.mjs';
 
 const PHONE = { width: 360, height: 740 };
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 // The answers of an eligible man, by the controls' keys (`field:choice`);
 // every other yes/no question is answered "no".
@@ -74,14 +62,14 @@ async function answerStepByKeyboard(page, plan) {
 const OWN_FILES = /^\/(|index\.html|site\.css|site\.js|favicon\.svg|web\/[\w/.-]+\.(js|css)|wasm\/trialscreen(-core)?\.(js|mjs|wasm)|bh002\/trial\.json)$/;
 
 test('a whole screening with the keyboard alone ends with "the study team decides", with no request after load and nothing stored', async () => {
-  const guarded = await guardedPage(browser, server.origin, { viewport: PHONE });
+  const guarded = await demo.open({ viewport: PHONE });
   const { page } = guarded;
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${demo.origin}/`);
   await widgetReady(page);
   await setAsOf(page);
 
   for (const url of guarded.requests) {
-    assert.equal(new URL(url).origin, server.origin);
+    assert.equal(new URL(url).origin, demo.origin);
     assert.match(new URL(url).pathname, OWN_FILES, `only the page's and the widget's own files load: ${url}`);
   }
   const loaded = guarded.requests.length;
@@ -124,9 +112,9 @@ test('a whole screening with the keyboard alone ends with "the study team decide
 });
 
 test('stops kindly as soon as a section rules the study out, saying why and from when it may clear', async () => {
-  const guarded = await guardedPage(browser, server.origin, { viewport: PHONE });
+  const guarded = await demo.open({ viewport: PHONE });
   const { page } = guarded;
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${demo.origin}/`);
   await widgetReady(page);
   await setAsOf(page);
   const widget = page.locator('trial-screener');
@@ -166,9 +154,9 @@ test('stops kindly as soon as a section rules the study out, saying why and from
 });
 
 test('only questions that can still matter are asked, and switching language keeps answers and focus', async () => {
-  const guarded = await guardedPage(browser, server.origin, { viewport: PHONE });
+  const guarded = await demo.open({ viewport: PHONE });
   const { page } = guarded;
-  await page.goto(`${server.origin}/`);
+  await page.goto(`${demo.origin}/`);
   await widgetReady(page);
   await setAsOf(page);
 

@@ -1,29 +1,18 @@
 // The physician's referral page: the live checklist with protocol lines, lab
 // entry with accepted units and unit-slip hints, scores as a total or item by
 // item, the printable summary, "download JSON" and "start over".
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import {
-  AS_OF, assertAccessible, guardedPage, launchBrowser, setAsOf, startServer, storedState, widgetReady,
-} from './support.mjs';
+import { AS_OF, assertAccessible, setAsOf, storedState, useDemo, widgetReady } from './support.mjs';
 
 const trial = JSON.parse(await readFile(new URL('../../examples/bh002/trial.json', import.meta.url), 'utf8'));
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 async function openPhysicianPage() {
-  const guarded = await guardedPage(browser, server.origin, { viewport: { width: 1280, height: 900 } });
-  await guarded.page.goto(`${server.origin}/physician.html`);
+  const guarded = await demo.open({ viewport: { width: 1280, height: 900 } });
+  await guarded.page.goto(`${demo.origin}/physician.html`);
   await widgetReady(guarded.page);
   await setAsOf(guarded.page);
   return guarded;

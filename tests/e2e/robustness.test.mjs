@@ -3,20 +3,11 @@
 // failure is injected the way a broken core would surface it: the shared
 // screener's evaluate (the page's own copy of wasm/trialscreen.js, the module
 // the widget imported) starts throwing an InputError, and later stops.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { guardedPage, launchBrowser, setAsOf, startServer, widgetReady } from './support.mjs';
+import { setAsOf, useDemo, widgetReady } from './support.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const demo = useDemo();
 
 // Makes every screener's evaluate throw (true) or work again (false). The
 // method lives on the wrapper's Screener prototype, shared by the widget's
@@ -40,10 +31,10 @@ async function breakEvaluation(page, broken) {
 const alertText = (page) => page.locator('trial-screener p.eval-error').textContent();
 
 test('a failing evaluation shows a clear message, keeps every answer and the form, and recovers', async () => {
-  const guarded = await guardedPage(browser, server.origin, { viewport: { width: 1280, height: 900 } });
+  const guarded = await demo.open({ viewport: { width: 1280, height: 900 } });
   const { page } = guarded;
   const errors = [];
-  await page.goto(`${server.origin}/physician.html`);
+  await page.goto(`${demo.origin}/physician.html`);
   await widgetReady(page);
   await setAsOf(page);
   await page.locator('trial-screener').evaluate((element) => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createDemoServer, defaultMounts } from '../../examples/site/server.mjs';
 
@@ -152,4 +153,27 @@ export async function storedState(page) {
     indexedDB: (await indexedDB.databases()).map((db) => db.name),
     caches: 'caches' in window ? await caches.keys() : [],
   }));
+}
+
+/**
+ * For one test file: the demo server and Chromium, started before its tests
+ * and stopped after them. `demo.open(options)` is a guardedPage on the demo.
+ */
+export function useDemo() {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get origin() {
+      return server.origin;
+    },
+    open: (options) => guardedPage(browser, server.origin, options),
+  };
 }
