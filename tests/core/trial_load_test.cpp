@@ -72,6 +72,9 @@ TEST(TrialLoad, ShapeProblemsHaveSchemaIdsAndPointers) {
   json wrong_type = small_trial();
   wrong_type["questions"] = json::object();
   expect_problem(wrong_type, "trial.schema.103", "/questions");
+  wrong_type = small_trial();
+  wrong_type["version"] = 3;
+  expect_problem(wrong_type, "trial.schema.103", "/version");
 
   json bad_id = small_trial();
   bad_id["questions"][0]["id"] = "Age";

@@ -106,8 +106,8 @@ class Loader {
         return false;  // another format's file: the rest would only be noise
       }
     }
-    out_.id = string_member(root, "id", "");
-    out_.version = string_member(root, "version", "");
+    out_.id = check_string(root, "id", "");
+    out_.version = check_string(root, "version", "");
     check_languages(root);
     if (const json* title = member(root, "title")) check_audience_text(*title, "/title");
     check_sections(root);
@@ -129,11 +129,6 @@ class Loader {
   static const json* member(const json& object, const char* key) {
     auto it = object.find(key);
     return it == object.end() ? nullptr : &*it;
-  }
-
-  std::string string_member(const json& object, const char* key, const std::string& fallback) {
-    const json* v = member(object, key);
-    return v != nullptr && v->is_string() ? v->get<std::string>() : fallback;
   }
 
   // Only listed keys (plus "$comment"); required ones present.
