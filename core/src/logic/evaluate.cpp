@@ -1066,30 +1066,40 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
   }
   if (enumerated.empty() || waiting.size() == 1) return;  // one unknown alone always matters
 
-  // Outcome of every assignment, in mixed radix (first variable fastest).
+  // Outcome of every assignment, in mixed radix (first variable fastest),
+  // evaluated only when a comparison below asks for it: a variable matters as
+  // soon as one pair of assignments that differ only in it gives different
+  // outcomes, so when every variable matters (the common case) 1 + k
+  // evaluations decide instead of all 2^k. Same result as evaluating all.
   struct Seen {
+    bool evaluated = false;
     bool known = false;
     json value;
   };
   std::vector<Seen> outcomes(combinations);
   ctx_.enumerating = true;
   ctx_.overrides.assign(rule.numbered_variables.size(), nullptr);
-  std::vector<std::size_t> digit(enumerated.size(), 0);
-  for (std::size_t combination = 0; combination < combinations; ++combination) {
-    std::size_t rest = combination;
-    for (std::size_t k = 0; k < enumerated.size(); ++k) {
-      digit[k] = rest % domains[k].size();
-      rest /= domains[k].size();
-      ctx_.overrides[enumerated[k]] = &domains[k][digit[k]];
+  const auto outcome = [&](std::size_t combination) -> const Seen& {
+    Seen& seen = outcomes[combination];
+    if (!seen.evaluated) {
+      std::size_t rest = combination;
+      for (std::size_t k = 0; k < enumerated.size(); ++k) {
+        ctx_.overrides[enumerated[k]] = &domains[k][rest % domains[k].size()];
+        rest /= domains[k].size();
+      }
+      Val v = eval(index);
+      seen.evaluated = true;
+      if (v.is_value()) {
+        seen.known = true;
+        seen.value = std::move(v).take();
+      }
     }
-    Val outcome = eval(index);
-    if (outcome.is_value()) outcomes[combination] = {true, std::move(outcome).take()};
-  }
-  ctx_.overrides.clear();
-  ctx_.enumerating = false;
-
+    return seen;
+  };
   const auto differ = [&](std::size_t a, std::size_t b) {
-    return !outcomes[a].known || !outcomes[b].known || outcomes[a].value != outcomes[b].value;
+    const Seen& x = outcome(a);
+    const Seen& y = outcome(b);
+    return !x.known || !y.known || x.value != y.value;
   };
   std::vector<std::uint32_t> relevant;
   std::size_t stride = 1;
@@ -1124,14 +1134,17 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
       kept.push_back(id);
     }
   }
-  if (kept.empty() && outcomes.front().known) {
+  bool same = false;
+  if (kept.empty() && outcome(0).known) {
     // Every assignment gives the same value: the bounds were too coarse to see it.
-    bool same = true;
+    same = true;
     for (std::size_t c = 1; c < combinations && same; ++c) same = !differ(0, c);
-    if (same) {
-      result = Val::owned(std::move(outcomes.front().value));
-      return;
-    }
+  }
+  ctx_.overrides.clear();
+  ctx_.enumerating = false;
+  if (same) {
+    result = Val::owned(std::move(outcomes.front().value));
+    return;
   }
   if (!kept.empty()) waiting = std::move(kept);
 }
