@@ -112,6 +112,13 @@ TEST_F(TrialScreen, BadAnswersAreReportedAndTreatedAsUnanswered) {
   EXPECT_EQ(criterion_of(result, "E01")["status"], "pass");
 }
 
+TEST_F(TrialScreen, AHugeBadAnswerIsNotEchoedBack) {
+  const json result = screen({{"live_vaccine_date", std::string(1000000, '7')}});
+  ASSERT_EQ(result["answerErrors"].size(), 1u);
+  EXPECT_EQ(result["answerErrors"][0]["code"], "date");
+  EXPECT_LT(result["answerErrors"][0]["message"].get<std::string>().size(), 200u);
+}
+
 TEST_F(TrialScreen, WholeNumbersAndFutureDatesAreChecked) {
   json result = screen({{"age", 45.5}});
   ASSERT_EQ(result["answerErrors"].size(), 1u);

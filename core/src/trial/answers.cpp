@@ -36,7 +36,7 @@ std::optional<double> canonical_number(const Question& q, const json& answer, Pr
     const std::string& unit = answer["unit"].get_ref<const std::string&>();
     auto conversion = q.units.find(unit);
     if (conversion == q.units.end()) {
-      problem = {"unit", "\"" + unit + "\" is not an accepted unit" +
+      problem = {"unit", quoted(unit) + " is not an accepted unit" +
                              (q.units.empty() ? std::string(" (give a plain number)")
                                               : " (accepted: " + accepted_units(q) + ")")};
       return std::nullopt;
@@ -69,7 +69,7 @@ std::optional<json> canonical_date(const Question& q, const json& answer, const 
   const std::string& text = answer.get_ref<const std::string&>();
   if (q.type == AnswerType::DateOrNone && text == "none") return answer;
   if (!is_calendar_date(text)) {
-    problem = {"date", "\"" + text + "\" is not a calendar date (YYYY-MM-DD)"};
+    problem = {"date", quoted(text) + " is not a calendar date (YYYY-MM-DD)"};
     return std::nullopt;
   }
   if (q.past && !as_of.empty() && text > as_of) {

@@ -113,6 +113,10 @@ namespace trial {
 // the decimal the person meant (221 / 88.4 -> 2.5 exactly).
 double round_significant(double value);
 
+// A person's text quoted in a message, cut after 40 bytes (on a UTF-8
+// character boundary) so that a hostile 10 MB string is not echoed back.
+std::string quoted(const std::string& text);
+
 // Picks the words of an audience text for an audience and language, falling
 // back to the first language present. "" when there is none.
 const std::string& pick_text(const nlohmann::json* audience_text, const std::string& audience,

@@ -48,7 +48,7 @@ class Screening {
     if (as_of_.empty()) {
       answer_errors.push_back({{"field", "as_of"},
                                {"code", "date"},
-                               {"message", "the screening date \"" + options_.as_of + "\" is not YYYY-MM-DD"}});
+                               {"message", "the screening date " + trial::quoted(options_.as_of) + " is not YYYY-MM-DD"}});
     }
     data_ = json::object();
     trial::normalise_answers(trial_, answers, as_of_, data_, answer_errors);

@@ -25,6 +25,14 @@ bool is_calendar_date(const std::string& text) {
 
 namespace trial {
 
+std::string quoted(const std::string& text) {
+  const std::size_t kMax = 40;
+  if (text.size() <= kMax) return "\"" + text + "\"";
+  std::size_t cut = kMax;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return "\"" + text.substr(0, cut) + "...\"";
+}
+
 double round_significant(double value) {
   if (value == 0 || !std::isfinite(value)) return value;
   char buffer[32];
