@@ -1,0 +1,38 @@
+// One corpus, two runtimes: every BH002 scenario through the WebAssembly
+// build's loadScreener(...).evaluate(...), held to the same expectations as
+// the native GoogleTest runner, and the whole result compared with the native
+// `trialscreen check` output for the same scenario: both must agree exactly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { matchExpected } from './fixture-match.mjs';
+import { importWrapper, readRepoFile, repoRoot } from './support.mjs';
+
+const fixturesDir = `${repoRoot}tests/fixtures/bh002/`;
+const trialPath = `${repoRoot}examples/bh002/trial.json`;
+const cli = process.env.TRIALSCREEN_CLI ?? `${repoRoot}build/native-release/bin/trialscreen`;
+
+const { loadScreener } = await importWrapper();
+const screener = await loadScreener(readRepoFile('examples/bh002/trial.json'));
+const scenarios = readdirSync(fixturesDir).filter((name) => name.endsWith('.json')).sort();
+
+test('the corpus holds at least 60 scenarios', () => {
+  assert.ok(scenarios.length >= 60, `${scenarios.length} scenarios`);
+});
+
+for (const name of scenarios) {
+  const scenario = JSON.parse(readFileSync(fixturesDir + name, 'utf8'));
+  const options = { asOf: scenario.asOf, audience: scenario.audience ?? 'physician', lang: scenario.lang ?? 'en' };
+  test(`${name}: ${scenario.description}`, () => {
+    const result = screener.evaluate(scenario.answers ?? {}, options);
+    assert.deepEqual(matchExpected(scenario.expect, result), [], JSON.stringify(result));
+
+    assert.ok(existsSync(cli), `the native CLI is built (${cli}): run scripts/build native`);
+    const native = execFileSync(cli, [
+      'check', '--trial', trialPath, '--answers', '-', '--as-of', options.asOf,
+      '--audience', options.audience, '--lang', options.lang,
+    ], { input: JSON.stringify(scenario.answers ?? {}), encoding: 'utf8' });
+    assert.deepEqual(result, JSON.parse(native), 'WebAssembly and native results agree exactly');
+  });
+}
