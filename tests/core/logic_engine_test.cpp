@@ -230,6 +230,7 @@ TEST(LogicDates, InvalidDatesAreErrors) {
   EXPECT_EQ(logic_test::run({{"date_add", {{{"var", "d"}}, 1, "day"}}}, {{"d", "26-02-03"}}).error_type,
             "Invalid Date");
   EXPECT_EQ(logic_test::run({{"date_add", {"9999-12-31", 1, "day"}}}, nullptr).error_type, "Invalid Date");
+  EXPECT_EQ(logic_test::run({{"date_add", {"2026-01-01", 1e300, "day"}}}, nullptr).error_type, "Invalid Date");
 }
 
 TEST(LogicDates, IsoDatesCompareInCalendarOrder) {

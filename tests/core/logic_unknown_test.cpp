@@ -316,6 +316,13 @@ TEST(LogicBounds, ChoiceDomainsDecideEqualityAndMembership) {
   EXPECT_EQ(open.waiting_on, Strings{"sex"});
 }
 
+TEST(LogicBounds, HugeAndEmptyDomainsStayWellDefined) {
+  const std::map<std::string, Domain> domains = {{"huge", range_domain(1e300, 1e300, true)},
+                                                 {"none", choice_domain({})}};
+  EXPECT_EQ(screen({{"==", {{{"var", "huge"}}, 1}}}, json::object(), domains).value, false);
+  EXPECT_TRUE(screen({{"==", {{{"var", "none"}}, 1}}}, json::object(), domains).is_unknown());
+}
+
 TEST(LogicBounds, DateAddOfUnknownIsUnknown) {
   const Outcome got = screen({{"date_add", {{{"var", "dose_date"}}, 7, "day"}}}, json::object());
   ASSERT_TRUE(got.is_unknown());

@@ -77,7 +77,11 @@ std::vector<json> enumerate_domain(const Domain& domain) {
       break;
     case Domain::Kind::Range:
       if (listed_range(domain)) {
-        for (double x = domain.min; x <= domain.max; x += 1) values.push_back(*values::number_json(x));
+        // Counted, not stepped: x += 1 does nothing to a huge double.
+        const auto count = static_cast<int>(domain.max - domain.min);
+        for (int k = 0; k <= count; ++k) {
+          if (auto number = values::number_json(domain.min + k)) values.push_back(std::move(*number));
+        }
       }
       break;
     case Domain::Kind::Any:

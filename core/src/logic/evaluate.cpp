@@ -952,6 +952,8 @@ Val Evaluator::apply(std::uint32_t index, JsonList args) {
       if (!amount || *amount != std::floor(*amount)) {
         return error(index, "Invalid Arguments", "date_add needs a whole number of units");
       }
+      // Beyond this every result leaves years 0001-9999 (and the cast below stays defined).
+      if (std::fabs(*amount) > 1e7) return error(index, "Invalid Date", "the date leaves years 0001-9999");
       const auto unit = args[2]->is_string() ? dates::parse_unit(args[2]->get<std::string>()) : std::nullopt;
       if (!unit) return error(index, "Invalid Arguments", "date_add's unit is \"day\", \"month\" or \"year\"");
       const auto result = dates::add(*date, static_cast<long long>(*amount), *unit);
@@ -1013,7 +1015,7 @@ Val Evaluator::missing(std::uint32_t index, Op op, JsonList args) {
       return error(index, "Invalid Arguments", "missing_some takes a count and an array of keys");
     }
     const auto count = to_number(*args[0]);
-    needed = count && *count > 0 ? static_cast<std::size_t>(*count) : 0;
+    needed = count && *count > 0 ? static_cast<std::size_t>(std::min(*count, 1e15)) : 0;
     for (const json& key : *args[1]) keys.push_back(&key);
   } else if (!args.empty() && args[0]->is_array()) {
     for (const json& key : *args[0]) keys.push_back(&key);
