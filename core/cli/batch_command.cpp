@@ -5,7 +5,6 @@
 // CSV header. See ../shared/contract.md and docs/performance.md.
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <optional>
 #include <string>
 
@@ -20,15 +19,6 @@ namespace {
 const char* const kBatchUsage =
     "batch: usage: trialscreen batch --trial TRIAL.json [--as-of YYYY-MM-DD] [--audience patient|physician] "
     "[--lang en|zh-Hans] [--format jsonl|csv] [--output jsonl|csv] [--progress N] [--quiet] < IN > OUT";
-
-std::string today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  localtime_r(&now, &parts);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &parts);
-  return buffer;
-}
 
 std::optional<batch::Format> format_named(const std::string& name) {
   if (name == "jsonl") return batch::Format::JsonLines;
@@ -48,7 +38,7 @@ bool trial_has_language(const Trial& trial, const std::string& lang) {
 int run_batch(const Args& args) {
   std::string trial_path;
   batch::StreamOptions options;
-  options.screen.as_of = today();
+  options.screen.as_of = local_today();
   bool quiet = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& flag = args[i];
@@ -90,9 +80,7 @@ int run_batch(const Args& args) {
   Diagnostics problems;
   std::optional<Trial> trial = Trial::load(text, problems);
   if (!trial) {
-    return usage_error("invalid trial " + trial_path + ": " +
-                       (problems.empty() ? std::string("unknown problem") : problems.front().format()) +
-                       " (run trialscreen lint for every problem)");
+    return usage_error("invalid trial " + trial_path + ": " + first_problem(problems));
   }
   if (!trial_has_language(*trial, options.screen.lang)) {
     return usage_error("batch: --lang \"" + options.screen.lang + "\" is not one of the trial's languages " +

@@ -1,7 +1,6 @@
 // `trialscreen check`: screens one person's answers against a trial and
 // prints the result (../shared/contract.md), exit 0 whatever the verdict.
 #include <algorithm>
-#include <ctime>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -11,26 +10,6 @@
 #include "trialscreen/trial.hpp"
 
 namespace trialscreen::cli {
-namespace {
-
-// Today's date on this machine's clock, local time, "YYYY-MM-DD".
-std::string local_today() {
-  const std::time_t now = std::time(nullptr);
-  std::tm parts{};
-  localtime_r(&now, &parts);
-  char buffer[16];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &parts);
-  return buffer;
-}
-
-std::string first_problem(const Diagnostics& errors) {
-  if (errors.empty()) return "unknown problem";
-  std::string line = errors.front().format();
-  if (errors.size() > 1) line += " (and " + std::to_string(errors.size() - 1) + " more; run trialscreen lint)";
-  return line;
-}
-
-}  // namespace
 
 int run_check(const Args& args) {
   std::string trial_path, answers_path;

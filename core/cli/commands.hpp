@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "trialscreen/diagnostic.hpp"
+
 namespace trialscreen::cli {
 
 using Args = std::vector<std::string>;  // the arguments after the subcommand
@@ -20,5 +22,11 @@ bool read_file(const std::string& path, std::string& contents, std::string& erro
 
 // Prints "trialscreen: MESSAGE" on stderr and returns 2 (bad usage / input).
 int usage_error(const std::string& message);
+
+// Today's date on this machine's clock, local time, "YYYY-MM-DD" (the default --as-of).
+std::string local_today();
+
+// The first load problem of a trial, noting how many more there are.
+std::string first_problem(const Diagnostics& errors);
 
 }  // namespace trialscreen::cli

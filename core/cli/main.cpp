@@ -1,5 +1,6 @@
 // `trialscreen`: the native command line of the same core the browser runs.
 #include <cstdio>
+#include <ctime>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -41,6 +42,23 @@ bool read_file(const std::string& path, std::string& contents, std::string& erro
 int usage_error(const std::string& message) {
   std::cerr << "trialscreen: " << message << "\n";
   return 2;
+}
+
+// Today's date on this machine's clock, local time, "YYYY-MM-DD".
+std::string local_today() {
+  const std::time_t now = std::time(nullptr);
+  std::tm parts{};
+  localtime_r(&now, &parts);
+  char buffer[16];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &parts);
+  return buffer;
+}
+
+std::string first_problem(const Diagnostics& errors) {
+  if (errors.empty()) return "unknown problem";
+  std::string line = errors.front().format();
+  if (errors.size() > 1) line += " (and " + std::to_string(errors.size() - 1) + " more; run trialscreen lint)";
+  return line;
 }
 
 }  // namespace trialscreen::cli
