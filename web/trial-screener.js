@@ -31,6 +31,7 @@ export class TrialScreenerElement extends HTMLElement {
   #controls = new Map();
   #alert = null;
   #loadToken = 0;
+  #loadingSrc = undefined;  // the src of the load started last
 
   constructor() {
     super();
@@ -90,11 +91,14 @@ export class TrialScreenerElement extends HTMLElement {
   }
 
   connectedCallback() {
-    if (!this.#screener) this.#load();
+    // On upgrade, attributeChangedCallback('src') has already started the
+    // load: starting another would fetch the trial file twice.
+    if (this.#loadingSrc !== this.getAttribute('src')) this.#load();
   }
 
   disconnectedCallback() {
     this.#loadToken += 1;
+    this.#loadingSrc = undefined;
     this.#release();
   }
 
@@ -135,6 +139,7 @@ export class TrialScreenerElement extends HTMLElement {
 
   async #load() {
     const token = ++this.#loadToken;
+    this.#loadingSrc = this.getAttribute('src');
     this.#release();
     this.#result = null;
     this.#showLoadState('loading');

@@ -23,6 +23,8 @@ test('typing an age updates I01 live, with no CSP violation or foreign request',
 
   const wasm = guarded.requests.filter((url) => url.endsWith('.wasm'));
   assert.equal(wasm.length, 1, 'the module is fetched once');
+  const trialFiles = guarded.requests.filter((url) => url.endsWith('/bh002/trial.json'));
+  assert.equal(trialFiles.length, 1, 'the trial file is fetched once');
   guarded.assertClean(assert);
   await guarded.context.close();
 });
