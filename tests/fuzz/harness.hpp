@@ -153,25 +153,30 @@ inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
 
 inline const char* const kScreenOptions = R"({"asOf": "2026-11-25", "audience": "physician", "lang": "en"})";
 
-// A trial definition: load it, lint it, screen nobody and one empty answer set
-// for both audiences, as the widget does right after loading.
+// A trial definition: load it, lint it, screen nobody for both audiences, as
+// the widget does right after loading. Through TrialSession (what JavaScript
+// calls), so the file is parsed and compiled once per input.
 inline std::string run_trial(const std::uint8_t* bytes, std::size_t size) {
-  const std::string text(reinterpret_cast<const char*>(bytes), size);
-  Diagnostics errors;
-  std::optional<Trial> trial = Trial::load(text, errors);
-  if (!trial) {
-    if (errors.empty()) return "load failed without a diagnostic";
-    return check_diagnostics(errors, {"trial."});
+  const TrialSession session(std::string(reinterpret_cast<const char*>(bytes), size));
+  if (!session.ok()) {
+    std::string problem = check_reply(session.load_error(), "error");
+    if (problem.empty() && session.load_error().find(R"({"error":{"code":"trial.)") != 0) {
+      problem = "load error without a trial.* code: " + session.load_error().substr(0, 200);
+    }
+    return problem;
   }
-  std::string problem = check_diagnostics(trial->lint(), {"trial.", "lint."});
-  if (!problem.empty()) return problem;
-
-  const TrialSession session(text);
-  if (!session.ok()) return "TrialSession refused a trial that loads";
-  Diagnostics definition_errors;
-  if (!logic::parse_json(session.definition(), definition_errors, 100000)) return "definition() is not JSON";
+  Diagnostics errors;
+  const std::optional<nlohmann::json> lint = logic::parse_json(session.lint(), errors, 100000);
+  if (!lint || !lint->is_array()) return "lint() is not a JSON array";
+  for (const nlohmann::json& problem : *lint) {
+    const auto code = problem.is_object() ? problem.find("code") : problem.end();
+    if (code == problem.end() || !code->is_string() || code->get_ref<const std::string&>().rfind("trial.lint.", 0) != 0) {
+      return "lint problem without a trial.lint.* code: " + logic::to_json_text(problem);
+    }
+  }
+  if (!logic::parse_json(session.definition(), errors, 100000)) return "definition() is not JSON";
   for (const char* options : {kScreenOptions, R"({"asOf": "2026-11-25", "audience": "patient"})"}) {
-    problem = check_reply(session.screen("{}", options), "verdict");
+    const std::string problem = check_reply(session.screen("{}", options), "verdict");
     if (!problem.empty()) return problem;
   }
   return "";
