@@ -60,7 +60,20 @@ function core() {
   return corePromise;
 }
 
-const toText = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+// JSON text for the core. A value JSON cannot represent (a cycle, a BigInt)
+// is the caller's bad input, reported like any other: an InputError.
+function jsonText(value, what) {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new InputError({
+      code: "input.unserialisable", path: '', message: `${what} cannot be written as JSON: ${error.message}`,
+    });
+  }
+}
+
+// Trials, rules and answers may be given as JSON text or as values.
+const toText = (value, what) => (typeof value === 'string' ? value : jsonText(value, what));
 
 /** The screening date for "today" in the local calendar, as YYYY-MM-DD. */
 export function localToday(now = new Date()) {
@@ -84,7 +97,7 @@ class Screener {
 
   /** Screens one person; returns the contract's result object. */
   evaluate(answers = {}, { asOf = localToday(), audience = 'physician', lang = 'en' } = {}) {
-    const reply = JSON.parse(this.#live().screen(toText(answers ?? {}), JSON.stringify({ asOf, audience, lang })));
+    const reply = JSON.parse(this.#live().screen(toText(answers ?? {}, 'answers'), jsonText({ asOf, audience, lang }, 'options')));
     if (reply.error) throw new InputError(reply.error);
     return reply;
   }
@@ -108,7 +121,7 @@ class Screener {
 /** Loads a trial definition (JSON text or object). Throws TrialError. */
 export async function loadScreener(trial) {
   const module = await core();
-  const session = new module.TrialSession(toText(trial));
+  const session = new module.TrialSession(toText(trial, 'trial'));
   if (!session.ok()) {
     const { error } = JSON.parse(session.loadError());
     session.delete();
@@ -127,7 +140,7 @@ class CompiledLogic {
   /** Plain JsonLogic evaluation of a JS value; returns a JS value, throws LogicError. */
   apply(data = null) {
     if (!this.#session) throw new Error('this rule was disposed');
-    const reply = JSON.parse(this.#session.apply(JSON.stringify(data ?? null)));
+    const reply = JSON.parse(this.#session.apply(jsonText(data ?? null, 'data')));
     if (reply.error) throw new LogicError(reply.error);
     return reply.result;
   }
@@ -141,7 +154,7 @@ class CompiledLogic {
 /** Compiles a JsonLogic rule (JSON text or value) once. Throws LogicError. */
 export async function compileLogic(rule) {
   const module = await core();
-  const session = new module.LogicSession(toText(rule));
+  const session = new module.LogicSession(toText(rule, 'rule'));
   if (!session.ok()) {
     const { error } = JSON.parse(session.compileError());
     session.delete();

@@ -58,6 +58,14 @@ std::string core_code() {
       if (entry.is_regular_file() && (ext == ".cpp" || ext == ".hpp")) all += code_without_comments(read_text(entry.path()));
     }
   }
+  // The JS wrapper raises ids of its own, written `code: "id"`; JavaScript's
+  // single-quoted strings would confuse the C++ scan, so only those are taken.
+  const std::string wrapper = read_text(fs::path(TRIALSCREEN_SOURCE_DIR) / "wasm/trialscreen.js");
+  const std::string marker = "code: \"";
+  for (std::size_t at = wrapper.find(marker); at != std::string::npos; at = wrapper.find(marker, at + 1)) {
+    const std::size_t start = at + marker.size() - 1;
+    all += ' ' + wrapper.substr(start, wrapper.find('"', start + 1) + 1 - start);
+  }
   return all;
 }
 
@@ -126,7 +134,7 @@ std::set<std::string> codes_between(const std::string& code, const std::string& 
 std::set<std::string> code_ids(const std::string& code) {
   std::set<std::string> ids;
   for (const std::string& literal : string_literals(code)) {
-    for (const char* family : {"rule.", "json.", "trial.", "answers.", "options.", "record."}) {
+    for (const char* family : {"rule.", "json.", "trial.", "answers.", "options.", "record.", "input."}) {
       if (literal.rfind(family, 0) == 0 && is_id(literal) && literal.find('N') == std::string::npos) ids.insert(literal);
     }
   }
