@@ -7,6 +7,7 @@
 
 #include "compiled.hpp"
 #include "dates.hpp"
+#include "values.hpp"
 
 namespace trialscreen::logic {
 namespace {
@@ -112,18 +113,6 @@ std::string key_text(const json& key) {
   return "null";
 }
 
-std::vector<std::string> split_dotted(const std::string& path) {
-  std::vector<std::string> segments;
-  if (path.empty()) return segments;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = path.find('.', start);
-    segments.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  return segments;
-}
 
 class Compiler {
  public:
@@ -281,7 +270,7 @@ class Compiler {
       return fail("rule.108", path_pointer, "a variable path is a string or a number");
     } else {
       std::vector<std::string> segments;
-      if (path != nullptr && !path->is_null()) segments = split_dotted(key_text(*path));
+      if (path != nullptr && !path->is_null()) segments = values::split_path(key_text(*path));
       bind_static_path(node, std::move(segments), scope, element_depth);
     }
     if (fallback != nullptr) {

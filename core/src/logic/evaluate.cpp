@@ -318,7 +318,7 @@ class Evaluator {
       if (!computed_path.is_value()) return computed_path;
       const json* path = &computed_path.get();
       if (path->is_array()) path = path->empty() ? &kNull : &(*path)[0];
-      if (!path->is_null()) dynamic_segments = split_path(values::to_text(*path));
+      if (!path->is_null()) dynamic_segments = values::split_path(values::to_text(*path));
       segments = &dynamic_segments;
     } else {
       segments = &ctx_.rule.paths[n.path];
@@ -345,18 +345,6 @@ class Evaluator {
   static Val borrow_or_copy(const json* value, const Val& holder) {
     if (holder.kind == Val::Kind::Value && holder.ref == nullptr) return Val::owned(*value);
     return Val::borrow(*value);
-  }
-
-  static std::vector<std::string> split_path(const std::string& path) {
-    std::vector<std::string> segments;
-    if (path.empty()) return segments;
-    std::size_t start = 0;
-    while (true) {
-      const std::size_t dot = path.find('.', start);
-      segments.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-      if (dot == std::string::npos) return segments;
-      start = dot + 1;
-    }
   }
 
   Val eval_val(std::uint32_t index) {
@@ -1025,7 +1013,7 @@ Val Evaluator::missing(std::uint32_t index, Op op, JsonList args) {
   json absent = json::array();
   for (const json* key : keys) {
     const json* value = current_scope();
-    for (const std::string& segment : split_path(values::to_text(*key))) {
+    for (const std::string& segment : values::split_path(values::to_text(*key))) {
       value = step(value, segment);
       if (value == nullptr) break;
     }

@@ -172,5 +172,17 @@ bool strict_equal(const json& left, const json& right) {
   return left == right;
 }
 
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> segments;
+  if (path.empty()) return segments;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = path.find('.', start);
+    segments.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) return segments;
+    start = dot + 1;
+  }
+}
+
 }  // namespace values
 }  // namespace trialscreen::logic

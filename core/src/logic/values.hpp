@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -35,5 +36,8 @@ std::string brief(const json& value);
 
 // === : same type and same value (numbers compare numerically).
 bool strict_equal(const json& left, const json& right);
+
+// A dotted data path ("a.b.0") as its segments; "" is no segment (the data itself).
+std::vector<std::string> split_path(const std::string& path);
 
 }  // namespace trialscreen::logic::values
