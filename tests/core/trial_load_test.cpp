@@ -79,6 +79,11 @@ TEST(TrialLoad, ShapeProblemsHaveSchemaIdsAndPointers) {
   json bad_id = small_trial();
   bad_id["questions"][0]["id"] = "Age";
   expect_problem(bad_id, "trial.schema.104", "/questions/0/id");
+  json bad_source_language = small_trial();
+  bad_source_language["sourceLanguage"] = "not a tag!";
+  expect_problem(bad_source_language, "trial.schema.104", "/sourceLanguage");
+  bad_source_language["sourceLanguage"] = 7;
+  expect_problem(bad_source_language, "trial.schema.103", "/sourceLanguage");
 
   json bad_type = small_trial();
   bad_type["questions"][1]["type"] = "text";

@@ -34,6 +34,7 @@ test('every criterion is a checklist item with its live status and protocol line
   assert.equal(await items.count(), trial.criteria.length, 'all 34 criteria are listed');
   for (const { id, source } of trial.criteria) {
     assert.equal(await criterion(page, id).locator('.source q').textContent(), source, `${id} shows its protocol line`);
+    assert.equal(await criterion(page, id).locator('.source q').getAttribute('lang'), trial.sourceLanguage, `${id}'s quote is marked with the protocol's language`);
   }
   assert.equal(await page.getByRole('status').filter({ hasText: 'Not decided yet' }).count(), 1, 'the verdict is a live status');
   await assertAccessible(assert, page, 'physician page, empty');

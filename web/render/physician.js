@@ -137,7 +137,7 @@ export function physicianView(ctx) {
     }
     if (status.clearsOn) item.append(h('p', { class: 'clears', text: t.passesFrom(formatDate(status.clearsOn, t)) }));
     if (definitionOf.source) {
-      item.append(h('p', { class: 'source' }, h('span', { class: 'source-label', text: t.labelled(t.source, '') }), h('q', { text: definitionOf.source })));
+      item.append(h('p', { class: 'source' }, h('span', { class: 'source-label', text: t.labelled(t.source, '') }), h('q', { text: definitionOf.source, lang: definition.sourceLanguage })));
     }
     return item;
   }

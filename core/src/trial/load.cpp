@@ -97,8 +97,8 @@ class Loader {
       return false;
     }
     check_keys(root, "",
-               {"format", "id", "version", "title", "languages", "sections", "questions", "derived", "criteria",
-                "warnings"},
+               {"format", "id", "version", "title", "languages", "sourceLanguage", "sections", "questions", "derived",
+                "criteria", "warnings"},
                {"format", "id", "version", "title", "languages", "sections", "questions", "criteria"});
     if (const json* format = member(root, "format")) {
       if (!format->is_string() || format->get_ref<const std::string&>() != kFormat) {
@@ -247,6 +247,15 @@ class Loader {
         continue;
       }
       out_.languages.push_back(s);
+    }
+    // The language the protocol's source lines are quoted in, so that a page
+    // can mark them up for screen readers.
+    if (const json* source_language = member(root, "sourceLanguage")) {
+      if (expect(source_language->is_string(), *source_language, "/sourceLanguage", "a BCP 47 language tag") &&
+          !is_language_tag(source_language->get_ref<const std::string&>())) {
+        error("trial.schema.104", "/sourceLanguage",
+              "\"" + source_language->get<std::string>() + "\" is not a BCP 47 language tag");
+      }
     }
   }
 
