@@ -60,6 +60,15 @@ function core() {
   return corePromise;
 }
 
+/**
+ * Starts fetching and compiling the WebAssembly core now, before any trial is
+ * at hand, so a page can overlap it with fetching its trial file. Resolves once
+ * the core is ready; loadScreener and compileLogic then reuse it.
+ */
+export async function prepareEngine() {
+  await core();
+}
+
 // JSON text for the core. A value JSON cannot represent (a cycle, a BigInt)
 // is the caller's bad input, reported like any other: an InputError.
 function jsonText(value, what) {

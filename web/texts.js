@@ -13,6 +13,7 @@ export function textFor(text, audience, lang) {
 
 const dateFormats = new Map();
 const numberFormats = new Map();
+const DEFAULT_DIGITS = 6;  // entered values keep their decimals
 
 function dateFormat(locale) {
   if (!dateFormats.has(locale)) {
@@ -27,6 +28,15 @@ function numberFormat(locale, digits) {
   return numberFormats.get(key);
 }
 
+/**
+ * Creates the number and date formats of a language ahead of their first use:
+ * the first Intl object of a page loads locale data (tens of ms).
+ */
+export function prepareFormats(t) {
+  numberFormat(t.intlLocale, DEFAULT_DIGITS);
+  dateFormat(t.intlLocale);
+}
+
 /** "2026-11-29" as "29 November 2026" / "2026年11月29日"; anything else unchanged. */
 export function formatDate(iso, t) {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(iso));
@@ -36,7 +46,7 @@ export function formatDate(iso, t) {
 }
 
 /** A number for people, with at most `digits` decimals (entered values keep theirs). */
-export function formatNumber(value, t, digits = 6) {
+export function formatNumber(value, t, digits = DEFAULT_DIGITS) {
   return typeof value === 'number' ? numberFormat(t.intlLocale, digits).format(value) : String(value);
 }
 

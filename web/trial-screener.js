@@ -2,10 +2,10 @@
 // tag is registered by define.js so that hosts can register it under another
 // name. Everything runs in the page: answers live only in this object's
 // memory, are never sent and never stored.
-import { compileLogic, loadScreener, localToday } from '../wasm/trialscreen.js';
+import { compileLogic, loadScreener, localToday, prepareEngine } from '../wasm/trialscreen.js';
 import { h } from './dom.js';
 import { dictionaryFor, matchLanguage } from './i18n/index.js';
-import { textFor } from './texts.js';
+import { prepareFormats, textFor } from './texts.js';
 import { questionControl } from './render/questions.js';
 import { newFlow, patientView } from './render/patient.js';
 import { fieldsHiddenByMode, physicianView, scoreGroups } from './render/physician.js';
@@ -143,15 +143,25 @@ export class TrialScreenerElement extends HTMLElement {
     this.#release();
     this.#result = null;
     this.#showLoadState('loading');
+    // The module downloads and compiles while the trial file is fetched; a
+    // failure is reported below, once, when the load waits for it.
+    const engine = prepareEngine();
+    engine.catch(() => {});
     try {
       const src = this.getAttribute('src');
       if (!src) throw Object.assign(new Error('no src attribute'), { code: 'src' });
       const url = new URL(src, document.baseURI);
       // The contract: a same-origin trial file. Nothing else is ever fetched.
       if (url.origin !== window.location.origin) throw Object.assign(new Error('src is not same-origin'), { code: 'src' });
-      const response = await fetch(url, { credentials: 'same-origin' });
+      const fetched = fetch(url, { credentials: 'same-origin' });
+      // While both download, the main thread is idle: the first Intl object
+      // costs tens of ms (locale data), better spent now than before the first
+      // question can show.
+      prepareFormats(dictionaryFor(this.#language()));
+      const response = await fetched;
       if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { code: 'http' });
       const text = await response.text();
+      await engine;
       const screener = await loadScreener(text);
       // The trial's own key order (the core's copy has its keys sorted), so
       // units are offered in the order the file lists them.

@@ -3,7 +3,7 @@
 // soon as a section's answers make the verdict "not_eligible", saying why in
 // plain words, and never says "eligible" without "the study team decides".
 import { h, reconcile } from '../dom.js';
-import { formatDate } from '../texts.js';
+import { formatDate, formatNumber } from '../texts.js';
 
 /** The flow's state, kept by the element so it survives a language switch. */
 export function newFlow() {
@@ -137,7 +137,7 @@ export function patientView(ctx) {
     }
     step.hidden = false;
     outcome.replaceChildren();
-    progress.textContent = t.step(new Intl.NumberFormat(t.intlLocale).format(flow.history.length + 1));
+    progress.textContent = t.step(formatNumber(flow.history.length + 1, t));
     stepTitle.textContent = ctx.text(sectionsById.get(flow.current.section)?.title);
     backButton.hidden = flow.history.length === 0;
     reconcile(questionList, shownIds(result).map((id) => ctx.control(questionsById.get(id)).element));
