@@ -353,6 +353,27 @@ TEST(LogicDerived, AnEnteredTotalWinsOverItsItems) {
   EXPECT_EQ(logic_test::run({{"var", "total"}}, {{"item_a", true}, {"item_b", true}}, {}, options).value, 12);
 }
 
+TEST(LogicDerived, AKnownDerivedValueIsReadWithoutItsItemsButIsNotAnAnswer) {
+  // Screening works each derived value out once and hands the plain ones to
+  // every rule; the rule then reads that value, while `missing` still sees
+  // that nobody entered it.
+  trialscreen::Diagnostics errors;
+  const auto options = derived_total();
+  const auto total_at_least_8 = trialscreen::logic::Rule::compile({{">=", {{{"var", "total"}}, 8}}}, errors, options);
+  const auto total_missing = trialscreen::logic::Rule::compile({{"missing", {"total"}}}, errors, options);
+  ASSERT_TRUE(total_at_least_8 && total_missing);
+  // A known value unlike what the items give shows where the rule read it.
+  const json data = {{"item_a", true}, {"item_b", true}};
+  const json known = {{"total", 5}};
+  trialscreen::logic::Bindings bindings;
+  bindings.missing_is_unknown = true;
+  bindings.known_derived = &known;
+  EXPECT_EQ(total_at_least_8->evaluate(data, bindings).value, false);
+  EXPECT_EQ(total_missing->evaluate(data, bindings).value, json::array({"total"}));
+  // An entered total still wins over the known one.
+  EXPECT_EQ(total_at_least_8->evaluate({{"total", 9}}, bindings).value, true);
+}
+
 TEST(LogicDerived, VariablesIncludeDerivedOnesAndTheirInputs) {
   trialscreen::Diagnostics errors;
   const auto rule = trialscreen::logic::Rule::compile({{">=", {{{"var", "total"}}, {{"var", "limit"}}}}}, errors,

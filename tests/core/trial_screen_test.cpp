@@ -225,6 +225,11 @@ TEST_F(TrialScreen, DerivedScoreUsesBoundsAndTheAnswerWins) {
 
   result = screen({{"item_arthritis", true}, {"item_rash", true}, {"activity_score", 10}});
   EXPECT_EQ(result["warnings"], json::array());
+
+  // A total entered with none of its items answered: nothing to compare.
+  result = screen({{"activity_score", 7}});
+  EXPECT_EQ(result["warnings"], json::array());
+  EXPECT_EQ(result["derived"]["activity_score"], 7);
 }
 
 TEST_F(TrialScreen, DefinitionWarningsFireWhenDecidedTrue) {

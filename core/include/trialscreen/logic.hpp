@@ -55,6 +55,11 @@ struct Bindings {
   bool missing_is_unknown = false;
   // Domains of top-level variables that may be unknown; none means Kind::Any.
   const std::map<std::string, Domain>* domains = nullptr;
+  // Derived variables already worked out for this data (an object: name ->
+  // plain value). An unanswered derived variable found here is read from it
+  // instead of evaluating its expression again; `missing` still looks only
+  // at the data.
+  const nlohmann::json* known_derived = nullptr;
 };
 
 struct Outcome {

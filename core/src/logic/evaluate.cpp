@@ -293,6 +293,13 @@ class Evaluator {
       return out;
     }
     if (derived != kNone && whole) {
+      if (const json* known = ctx_.bindings.known_derived) {
+        const auto computed = known->find(name);
+        if (computed != known->end()) {
+          out.value = &*computed;
+          return out;
+        }
+      }
       Val v = eval(derived);
       if (v.is_unknown()) add(v.detail->waiting, variable);
       out.computed = std::move(v);

@@ -53,6 +53,7 @@ class Screening {
     data_ = json::object();
     trial::normalise_answers(trial_, answers, as_of_, data_, answer_errors);
     if (!as_of_.empty()) data_["as_of"] = as_of_;
+    compute_derived();
 
     json criteria = json::array();
     bool any_fail = false;
@@ -179,7 +180,7 @@ class Screening {
     json next = json::array();
     for (std::size_t i = 0; i < trial_.questions.size(); ++i) {
       const Question& q = trial_.questions[i];
-      if (!could_change[i] || data_.contains(q.id) || (patient_ && q.site_only)) continue;
+      if (!could_change[i] || answered(q.id) || (patient_ && q.site_only)) continue;
       if (q.ask_if && evaluate(*q.ask_if, q.id, "askIf").kind != Truth::Kind::True) continue;
       next.push_back(q.id);
     }
@@ -191,12 +192,39 @@ class Screening {
     return value;
   }
 
-  json derived_values() {
-    json out = json::object();
+  // Each derived value once, before any rule reads it. One that comes out as a
+  // plain value is handed to the rules through the bindings, so that the rules
+  // reading it (a score is read by several criteria and warnings) take it from
+  // there instead of summing its items again: the same value, since a value
+  // does not depend on the answers still missing. It stays out of the data
+  // (`missing` must still see what was answered). An unknown is not handed
+  // over: each rule works out its bounds and waiting set from the items.
+  void compute_derived() {
+    derived_.clear();
+    known_derived_ = json::object();
     for (const trial::Derived& d : trial_.derived) {
       logic::Outcome outcome = d.value->evaluate(data_, bindings_);
-      out[d.id] = outcome.is_value() ? rounded(outcome.value) : json(nullptr);
+      if (outcome.is_value()) {
+        derived_.push_back(rounded(outcome.value));
+        known_derived_[d.id] = std::move(outcome.value);
+      } else {
+        derived_.push_back(nullptr);
+      }
     }
+    bindings_.known_derived = &known_derived_;
+  }
+
+  bool answered(const std::string& id) const { return data_.contains(id); }
+
+  // Some top-level input of `rule` other than the screening date is answered.
+  bool reads_an_answer(const logic::Rule& rule) const {
+    return std::any_of(rule.variables().begin(), rule.variables().end(),
+                       [&](const std::string& name) { return name != "as_of" && answered(name); });
+  }
+
+  json derived_values() {
+    json out = json::object();
+    for (std::size_t i = 0; i < trial_.derived.size(); ++i) out[trial_.derived[i].id] = std::move(derived_[i]);
     return out;
   }
 
@@ -211,8 +239,10 @@ class Screening {
     }
     // A directly entered value against the one computed from its items.
     for (const trial::Derived& d : trial_.derived) {
+      if (!d.is_question || !d.warn_if_answer_differs || !d.computed || !answered(d.id)) continue;
+      // "Its answered items": with none of them answered there is nothing to compare.
+      if (!reads_an_answer(*d.computed)) continue;
       auto answered = data_.find(d.id);
-      if (!d.is_question || !d.warn_if_answer_differs || answered == data_.end() || !d.computed) continue;
       logic::Outcome computed = d.computed->evaluate(data_, bindings_);
       if (!computed.is_value() || !computed.value.is_number() || !answered->is_number()) continue;
       const double from_items = trial::round_significant(computed.value.get<double>());
@@ -235,6 +265,8 @@ class Screening {
   const std::string as_of_;
   logic::Bindings bindings_;
   json data_;
+  json known_derived_;            // derived id -> value, for those that have one
+  std::vector<json> derived_;     // per trial_.derived: rounded, or null when not a value
   json rule_errors_ = json::array();
 };
 
