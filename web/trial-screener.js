@@ -8,9 +8,18 @@ import { dictionaryFor, matchLanguage } from './i18n/index.js';
 import { prepareFormats, textFor } from './texts.js';
 import { questionControl } from './render/questions.js';
 import { newFlow, patientView } from './render/patient.js';
-import { fieldsHiddenByMode, physicianView, scoreGroups } from './render/physician.js';
 
 const STYLESHEET = new URL('./trial-screener.css', import.meta.url).href;
+
+// The physician's view is imported the first time an element shows it, so a
+// patient page never downloads it.
+let physician = null;
+function importPhysicianView() {
+  return import('./render/physician.js').then((module) => {
+    physician = module;
+    return module;
+  });
+}
 
 export class TrialScreenerElement extends HTMLElement {
   static observedAttributes = ['src', 'audience', 'lang', 'as-of'];
@@ -21,7 +30,8 @@ export class TrialScreenerElement extends HTMLElement {
   #definition = null;
   #askIf = new Map();        // question id -> compiled askIf rule
   #scoreRules = new Map();   // score id -> its derived rule, for the running value
-  #groups = [];              // score sections (total or item by item)
+  #groups = null;            // score sections (total or item by item); the physician view's, once prepared
+  #preparing = null;         // the physician view being prepared after an audience switch
   #answers = {};
   #unknownChosen = new Set();  // questions answered "I don't know" explicitly
   #entryModes = new Map();
@@ -127,6 +137,8 @@ export class TrialScreenerElement extends HTMLElement {
     for (const rule of [...this.#askIf.values(), ...this.#scoreRules.values()]) rule.dispose();
     this.#askIf.clear();
     this.#scoreRules.clear();
+    this.#groups = null;
+    this.#preparing = null;
   }
 
   #showLoadState(state) {
@@ -147,6 +159,7 @@ export class TrialScreenerElement extends HTMLElement {
     // failure is reported below, once, when the load waits for it.
     const engine = prepareEngine();
     engine.catch(() => {});
+    if (this.audience === 'physician') importPhysicianView().catch(() => {});
     try {
       const src = this.getAttribute('src');
       if (!src) throw Object.assign(new Error('no src attribute'), { code: 'src' });
@@ -166,24 +179,48 @@ export class TrialScreenerElement extends HTMLElement {
       // The trial's own key order (the core's copy has its keys sorted), so
       // units are offered in the order the file lists them.
       const definition = JSON.parse(text);
-      const groups = scoreGroups(definition);
       const askIf = await compileRules(definition.questions.map((q) => [q.id, q.askIf]));
-      const scoreRules = await compileRules(groups.map((g) => [g.scoreId, g.derived.rule]));
+      const scores = this.audience === 'physician' ? await physicianScores(definition) : null;
       if (token !== this.#loadToken) {
         screener.dispose();
-        for (const rule of [...askIf.values(), ...scoreRules.values()]) rule.dispose();
+        for (const rule of [...askIf.values(), ...(scores?.rules.values() ?? [])]) rule.dispose();
         return;
       }
       this.#screener = screener;
       this.#definition = definition;
       this.#askIf = askIf;
-      this.#scoreRules = scoreRules;
-      this.#groups = groups;
+      if (scores) [this.#groups, this.#scoreRules] = [scores.groups, scores.rules];
       this.#frame.dataset.state = 'ready';
       this.#render({ keepFocus: false });
       this.dispatchEvent(new CustomEvent('screening-ready', { bubbles: true }));
     } catch (error) {
       if (token !== this.#loadToken) return;
+      this.#showLoadState('failed');
+      this.dispatchEvent(new CustomEvent('screening-error', { bubbles: true, detail: { code: error.code ?? 'load', message: error.message } }));
+    }
+  }
+
+  // A switch to the physician view once loaded: its module and score rules
+  // are prepared first (the loading notice shows meanwhile, answers are kept).
+  async #switchToPhysician() {
+    if (this.#preparing) return;
+    const token = this.#loadToken;
+    const definition = this.#definition;
+    this.#preparing = physicianScores(definition);
+    this.#showLoadState('loading');
+    try {
+      const scores = await this.#preparing;
+      if (token !== this.#loadToken || this.#definition !== definition) {
+        for (const rule of scores.rules.values()) rule.dispose();
+        return;
+      }
+      [this.#groups, this.#scoreRules] = [scores.groups, scores.rules];
+      this.#preparing = null;
+      this.#render({ keepFocus: false });
+    } catch (error) {
+      if (token !== this.#loadToken) return;
+      this.#preparing = null;
+      if (this.audience !== 'physician') return;  // switched back meanwhile: nothing is missing
       this.#showLoadState('failed');
       this.dispatchEvent(new CustomEvent('screening-error', { bubbles: true, detail: { code: error.code ?? 'load', message: error.message } }));
     }
@@ -224,6 +261,11 @@ export class TrialScreenerElement extends HTMLElement {
   // Builds everything for the current language and audience, keeping the
   // focus on the same control (a language switch must not lose one's place).
   #render({ keepFocus = true } = {}) {
+    if (this.audience === 'physician' && !this.#groups) {
+      this.#switchToPhysician();
+      return;
+    }
+    this.#frame.dataset.state = 'ready';
     const focusKey = keepFocus ? this.#root.activeElement?.dataset?.key : null;
     this.#controls = new Map();
     const ctx = this.#context();
@@ -241,7 +283,7 @@ export class TrialScreenerElement extends HTMLElement {
           onchange: (event) => this.setAttribute('lang', event.target.value),
         }, languages.map((tag) => h('option', { value: tag, lang: tag, selected: tag === ctx.lang, text: dictionaryFor(tag).languageName })))) : null,
       ctx.audience === 'patient' ? h('p', { class: 'privacy', text: t.privacy }) : null);
-    this.#view = ctx.audience === 'patient' ? patientView(ctx) : physicianView(ctx);
+    this.#view = ctx.audience === 'patient' ? patientView(ctx) : physician.physicianView(ctx);
     this.#frame.dataset.audience = ctx.audience;
     this.#frame.replaceChildren(header, this.#alert, this.#view.element);
     this.#update();
@@ -286,13 +328,13 @@ export class TrialScreenerElement extends HTMLElement {
   // The physician's entry mode hides either a score's total or its items;
   // the hidden side is kept in memory but left out of the evaluation.
   #evaluatedAnswers() {
-    if (this.audience !== 'physician' || this.#groups.length === 0) return this.#answers;
+    if (this.audience !== 'physician' || !this.#groups?.length) return this.#answers;
     const hidden = this.#hiddenByMode();
     return Object.fromEntries(Object.entries(this.#answers).filter(([id]) => !hidden.has(id)));
   }
 
   #hiddenByMode() {
-    return fieldsHiddenByMode(this.#groups, (group) => this.#entryMode(group));
+    return physician.fieldsHiddenByMode(this.#groups, (group) => this.#entryMode(group));
   }
 
   #entryMode(group) {
@@ -334,6 +376,13 @@ export class TrialScreenerElement extends HTMLElement {
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
+}
+
+// The physician view's score sections and their compiled running-score rules.
+async function physicianScores(definition) {
+  const { scoreGroups } = await importPhysicianView();
+  const groups = scoreGroups(definition);
+  return { groups, rules: await compileRules(groups.map((g) => [g.scoreId, g.derived.rule])) };
 }
 
 // Compiles [id, rule] pairs; a rule that does not compile is left out (its

@@ -106,6 +106,28 @@ test('SLEDAI as a total or item by item, with the running score', async () => {
   await guarded.context.close();
 });
 
+// The physician view is imported when first shown: a host that switches a
+// loaded widget to it must get the whole view, scores included, under the CSP.
+test('a patient widget switched to the physician view by its host keeps the answers and shows the checklist', async () => {
+  const guarded = await demo.open({ viewport: { width: 1280, height: 900 } });
+  const { page } = guarded;
+  await page.goto(`${demo.origin}/`);
+  await widgetReady(page);
+  await setAsOf(page);
+  await page.locator('trial-screener').evaluate((element) => {
+    element.answers = { age: 45 };
+    element.setAttribute('audience', 'physician');
+  });
+  await widgetReady(page);
+  assert.equal(await statusOf(page, 'I01', 'Meets'), 'Meets');
+  assert.equal(await page.getByRole('textbox', { name: /age/i }).inputValue(), '45');
+  await page.getByRole('textbox', { name: /SELENA-SLEDAI/ }).fill('10');
+  await page.locator('trial-screener p.running').filter({ hasText: 'SELENA-SLEDAI score: 10 points' }).waitFor();
+  await statusOf(page, 'I03', 'Meets');
+  guarded.assertClean(assert);
+  await guarded.context.close();
+});
+
 test('the referral summary prints, the result downloads as JSON, and "start over" forgets everything', async () => {
   const guarded = await openPhysicianPage();
   const { page } = guarded;
