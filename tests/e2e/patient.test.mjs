@@ -72,6 +72,9 @@ test('a whole screening with the keyboard alone ends with "the study team decide
     assert.equal(new URL(url).origin, demo.origin);
     assert.match(new URL(url).pathname, OWN_FILES, `only the page's and the widget's own files load: ${url}`);
   }
+  const paths = guarded.requests.map((url) => new URL(url).pathname);
+  assert.deepEqual(paths.filter((path, index) => paths.indexOf(path) !== index), [],
+    'each file loads once: the widget reuses what the page preloads');
   const loaded = guarded.requests.length;
   await assertAccessible(assert, page, 'patient page, first step');
   assert.deepEqual(orientationLocks(['web/trial-screener.css', 'examples/site/public/site.css']), [],
