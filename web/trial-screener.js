@@ -11,6 +11,8 @@ import { newFlow, patientView } from './render/patient.js';
 
 const STYLESHEET = new URL('./trial-screener.css', import.meta.url).href;
 
+const whenIdle = typeof requestIdleCallback === 'function' ? (task) => requestIdleCallback(task) : (task) => setTimeout(task, 0);
+
 // The physician's view is imported the first time an element shows it, so a
 // patient page never downloads it.
 let physician = null;
@@ -166,12 +168,7 @@ export class TrialScreenerElement extends HTMLElement {
       const url = new URL(src, document.baseURI);
       // The contract: a same-origin trial file. Nothing else is ever fetched.
       if (url.origin !== window.location.origin) throw Object.assign(new Error('src is not same-origin'), { code: 'src' });
-      const fetched = fetch(url, { credentials: 'same-origin' });
-      // While both download, the main thread is idle: the first Intl object
-      // costs tens of ms (locale data), better spent now than before the first
-      // question can show.
-      prepareFormats(dictionaryFor(this.#language()));
-      const response = await fetched;
+      const response = await fetch(url, { credentials: 'same-origin' });
       if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { code: 'http' });
       const text = await response.text();
       await engine;
@@ -192,6 +189,9 @@ export class TrialScreenerElement extends HTMLElement {
       if (scores) [this.#groups, this.#scoreRules] = [scores.groups, scores.rules];
       this.#frame.dataset.state = 'ready';
       this.#render({ keepFocus: false });
+      // The first Intl object of a page costs tens of ms (locale data): made
+      // while the person reads the first question, not at a first answer.
+      whenIdle(() => prepareFormats(dictionaryFor(this.#language())));
       this.dispatchEvent(new CustomEvent('screening-ready', { bubbles: true }));
     } catch (error) {
       if (token !== this.#loadToken) return;

@@ -3,7 +3,7 @@
 // soon as a section's answers make the verdict "not_eligible", saying why in
 // plain words, and never says "eligible" without "the study team decides".
 import { h, reconcile } from '../dom.js';
-import { formatDate, formatNumber } from '../texts.js';
+import { formatDate } from '../texts.js';
 
 /** The flow's state, kept by the element so it survives a language switch. */
 export function newFlow() {
@@ -137,7 +137,7 @@ export function patientView(ctx) {
     }
     step.hidden = false;
     outcome.replaceChildren();
-    progress.textContent = t.step(formatNumber(flow.history.length + 1, t));
+    progress.textContent = t.step(flow.history.length + 1);
     stepTitle.textContent = ctx.text(sectionsById.get(flow.current.section)?.title);
     backButton.hidden = flow.history.length === 0;
     reconcile(questionList, shownIds(result).map((id) => ctx.control(questionsById.get(id)).element));
