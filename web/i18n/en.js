@@ -18,7 +18,7 @@ export default {
   back: 'Back',
   startOver: 'Start over',
   changeAnswers: 'Change my answers',
-  step: (n) => `Step ${n}`,  // n: a small whole number, written as the language writes it (no Intl on first paint)
+  step: (n) => `Step ${n}`,
   privacy: 'Your answers stay on this device. Nothing is sent or saved.',
   // Patient outcomes: "eligible" is never said without "the study team decides".
   stopTitle: 'Thank you for your answers',

@@ -18,7 +18,7 @@ export default {
   back: '返回',
   startOver: '重新开始',
   changeAnswers: '修改我的回答',
-  step: (n) => `第 ${n} 步`,  // n: a small whole number, written as the language writes it (no Intl on first paint)
+  step: (n) => `第 ${n} 步`,
   privacy: '您的回答只保留在本设备上，不会被发送或保存。',
   stopTitle: '感谢您的回答',
   stopIntro: '本研究目前不适合您：',

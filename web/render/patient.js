@@ -137,6 +137,8 @@ export function patientView(ctx) {
     }
     step.hidden = false;
     outcome.replaceChildren();
+    // A small whole number the dictionary writes itself: an Intl object here
+    // would cost the first screen tens of ms (see whenIdle in the element).
     progress.textContent = t.step(flow.history.length + 1);
     stepTitle.textContent = ctx.text(sectionsById.get(flow.current.section)?.title);
     backButton.hidden = flow.history.length === 0;
