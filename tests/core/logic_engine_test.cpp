@@ -207,6 +207,16 @@ TEST(LogicRule, RuntimeErrorsCarryIdTypeAndPointer) {
   EXPECT_EQ(iterate.error_id, "rule.202");
 }
 
+TEST(LogicRule, AThrownEmptyStringIsAnErrorWhoseTypeIsEmpty) {
+  // Found by fuzz_logic: the type is what was thrown, even "", as a try handler reads it.
+  const auto thrown = logic_test::run({{"throw", ""}}, nullptr);
+  ASSERT_TRUE(thrown.is_error());
+  EXPECT_EQ(thrown.error_type, "");
+  EXPECT_EQ(thrown.error_id, "rule.203");
+  EXPECT_EQ(thrown.error_pointer, "");
+  EXPECT_EQ(logic_test::run({{"try", {{{"throw", ""}}, {{"var", "type"}}}}}, nullptr).value, "");
+}
+
 // ---- dates ----
 
 TEST(LogicDates, DateAddDoesCalendarArithmeticWithMonthEndClamping) {
