@@ -2,7 +2,8 @@
 // The browser side of bench/run, in Debian's headless Chromium against the
 // demo server (the e2e harness). Prints one JSON object on stdout:
 //   payload   every response of the patient page until the first question shows, each body gzip -9
-//   startUp   navigation start to the first question visible, fresh context (no cache) per load
+//   startUp   navigation start to the first question visible, fresh context (no cache) per load,
+//             with the median time at which each step of the load ended
 //   perAnswer one full BH002 re-evaluation through the JS API in the page (median, CPU-bound loop)
 // Usage: node bench/browser.mjs DATA_DIR [LOADS]   (TRIALSCREEN_DIST as for the e2e tests)
 import { gzipSync } from 'node:zlib';
@@ -53,8 +54,26 @@ async function payload(browser, origin) {
   return { files, totalBytes: files.reduce((s, f) => s + f.bytes, 0), totalGzipBytes: files.reduce((s, f) => s + f.gzipBytes, 0) };
 }
 
+// When each step of a load ended, in ms since navigation start: the files
+// (responseEnd) and the widget's User Timing marks (web/trial-screener.js).
+function loadSteps() {
+  const ended = (pattern) => performance.getEntriesByType('resource').find((e) => pattern.test(e.name))?.responseEnd;
+  const marked = (step) => performance.getEntriesByName(`trial-screener:${step}`)[0]?.startTime;
+  return {
+    'modules downloaded': Math.max(...performance.getEntriesByType('resource').filter((e) => /\.m?js$/.test(e.name)).map((e) => e.responseEnd)),
+    'trial file downloaded': ended(/trial\.json$/),
+    'WebAssembly downloaded': ended(/\.wasm$/),
+    'trial text read': marked('trial-downloaded'),
+    'engine instantiated': marked('engine-ready'),
+    'trial session created': marked('session-ready'),
+    'ask-if rules compiled': marked('rules-compiled'),
+    'first render done': marked('first-render'),
+  };
+}
+
 async function startUp(browser, origin) {
   const times = [];
+  const steps = [];
   for (let i = 0; i < LOADS; ++i) {
     const context = await browser.newContext();
     await context.addInitScript(watchFirstQuestion);
@@ -62,9 +81,11 @@ async function startUp(browser, origin) {
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => window.__firstQuestionMs !== undefined);
     times.push(await page.evaluate(() => window.__firstQuestionMs));
+    steps.push(await page.evaluate(loadSteps));
     await context.close();
   }
-  return { loads: times.length, msMedian: median(times), msMin: Math.min(...times), msMax: Math.max(...times) };
+  const stepMedians = Object.fromEntries(Object.keys(steps[0]).map((name) => [name, median(steps.map((s) => s[name]))]));
+  return { loads: times.length, msMedian: median(times), msMin: Math.min(...times), msMax: Math.max(...times), stepMedians };
 }
 
 function sampleAnswers(count) {

@@ -11,6 +11,10 @@ import { newFlow, patientView } from './render/patient.js';
 
 const STYLESHEET = new URL('./trial-screener.css', import.meta.url).href;
 
+// User Timing marks of the load's steps (names only, never an answer), so a
+// page or bench/browser.mjs can see where start-up time goes.
+const mark = (step) => performance.mark(`trial-screener:${step}`);
+
 const whenIdle = typeof requestIdleCallback === 'function' ? (task) => requestIdleCallback(task) : (task) => setTimeout(task, 0);
 
 // The physician's view is imported the first time an element shows it, so a
@@ -171,13 +175,17 @@ export class TrialScreenerElement extends HTMLElement {
       const response = await fetch(url, { credentials: 'same-origin' });
       if (!response.ok) throw Object.assign(new Error(`HTTP ${response.status}`), { code: 'http' });
       const text = await response.text();
+      mark('trial-downloaded');
       await engine;
+      mark('engine-ready');
       const screener = await loadScreener(text);
+      mark('session-ready');
       // The trial's own key order (the core's copy has its keys sorted), so
       // units are offered in the order the file lists them.
       const definition = JSON.parse(text);
       const askIf = await compileRules(definition.questions.map((q) => [q.id, q.askIf]));
       const scores = this.audience === 'physician' ? await physicianScores(definition) : null;
+      mark('rules-compiled');
       if (token !== this.#loadToken) {
         screener.dispose();
         for (const rule of [...askIf.values(), ...(scores?.rules.values() ?? [])]) rule.dispose();
@@ -189,6 +197,7 @@ export class TrialScreenerElement extends HTMLElement {
       if (scores) [this.#groups, this.#scoreRules] = [scores.groups, scores.rules];
       this.#frame.dataset.state = 'ready';
       this.#render({ keepFocus: false });
+      mark('first-render');
       // The first Intl object of a page costs tens of ms (locale data): made
       // while the person reads the first question, not at a first answer.
       whenIdle(() => prepareFormats(dictionaryFor(this.#language())));
