@@ -200,16 +200,10 @@ class Screening {
   // (`missing` must still see what was answered). An unknown is not handed
   // over: each rule works out its bounds and waiting set from the items.
   void compute_derived() {
-    derived_.clear();
     known_derived_ = json::object();
     for (const trial::Derived& d : trial_.derived) {
       logic::Outcome outcome = d.value->evaluate(data_, bindings_);
-      if (outcome.is_value()) {
-        derived_.push_back(rounded(outcome.value));
-        known_derived_[d.id] = std::move(outcome.value);
-      } else {
-        derived_.push_back(nullptr);
-      }
+      if (outcome.is_value()) known_derived_[d.id] = std::move(outcome.value);
     }
     bindings_.known_derived = &known_derived_;
   }
@@ -222,9 +216,13 @@ class Screening {
                        [&](const std::string& name) { return name != "as_of" && answered(name); });
   }
 
-  json derived_values() {
+  // Rounded for people; null when not a plain value yet.
+  json derived_values() const {
     json out = json::object();
-    for (std::size_t i = 0; i < trial_.derived.size(); ++i) out[trial_.derived[i].id] = std::move(derived_[i]);
+    for (const trial::Derived& d : trial_.derived) {
+      const auto known = known_derived_.find(d.id);
+      out[d.id] = known == known_derived_.end() ? json(nullptr) : rounded(*known);
+    }
     return out;
   }
 
@@ -242,15 +240,14 @@ class Screening {
       if (!d.is_question || !d.warn_if_answer_differs || !d.computed || !answered(d.id)) continue;
       // "Its answered items": with none of them answered there is nothing to compare.
       if (!reads_an_answer(*d.computed)) continue;
-      auto answered = data_.find(d.id);
+      const json& entered = *data_.find(d.id);
       logic::Outcome computed = d.computed->evaluate(data_, bindings_);
-      if (!computed.is_value() || !computed.value.is_number() || !answered->is_number()) continue;
+      if (!computed.is_value() || !computed.value.is_number() || !entered.is_number()) continue;
       const double from_items = trial::round_significant(computed.value.get<double>());
-      const double entered = answered->get<double>();
-      if (from_items == entered) continue;
+      if (from_items == entered.get<double>()) continue;
       warnings.push_back({{"code", "derived-disagrees"},
                           {"criteria", d.read_by},
-                          {"message", d.id + " was entered as " + logic::to_json_text(*answered) +
+                          {"message", d.id + " was entered as " + logic::to_json_text(entered) +
                                           " but its answered items give " + logic::to_json_text(rounded(computed.value))}});
     }
   }
@@ -265,8 +262,7 @@ class Screening {
   const std::string as_of_;
   logic::Bindings bindings_;
   json data_;
-  json known_derived_;            // derived id -> value, for those that have one
-  std::vector<json> derived_;     // per trial_.derived: rounded, or null when not a value
+  json known_derived_;  // derived id -> value, for those that have one
   json rule_errors_ = json::array();
 };
 
