@@ -1,6 +1,9 @@
 // The engine's own promises beyond the suites: JSON text in and out, compile
 // errors with ids and pointers, limits against hostile rules, compile once /
 // evaluate many, number printing, date_add and ISO date comparison.
+#include <cstdint>
+#include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -53,6 +56,37 @@ TEST(LogicJsonText, ThirtyThousandDeepRuleTextIsAnErrorNotACrash) {
 TEST(LogicJsonText, DumpIsCompactAndReplacesInvalidUtf8) {
   EXPECT_EQ(trialscreen::logic::to_json_text({{"a", {1, "x"}}}), R"({"a":[1,"x"]})");
   EXPECT_EQ(trialscreen::logic::to_json_text(std::string("a\xff")), "\"a\xEF\xBF\xBD\"");
+}
+
+// The hand-written writer must write byte for byte what nlohmann's dump()
+// writes, for every kind of value and every kind of string: results, CLI
+// output and the WebAssembly API all go through it.
+TEST(LogicJsonText, WritesExactlyWhatNlohmannDumpWrites) {
+  using json = nlohmann::json;
+  const auto dump = [](const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); };
+  const std::vector<json> fixed = {
+      nullptr, true, false, 0, -1, std::numeric_limits<std::int64_t>::min(),
+      std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::uint64_t>::max(), 0.0, -0.0, 1.0, 0.1,
+      1e21, 1.5e-7, -2.5, 3e300, std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
+      "", "plain", "quote \" and backslash \\", std::string("nul \0 and \x01\x1f\x7f", 12), "\b\t\n\f\r",
+      "ü ≥ 𝔘 中文", std::string("\xc0\x80"), std::string("\xed\xa0\x80"), std::string("\xf4\x90\x80\x80"),
+      std::string("ab\xe2\x82"), std::string("\xe2\x28\xa1"), std::string("\xf0\x9f\x98"),
+      json::array(), json::object(), {{"k\n", {1, "x", nullptr}}, {"", json::object()}}};
+  for (const json& v : fixed) EXPECT_EQ(trialscreen::logic::to_json_text(v), dump(v)) << dump(v);
+
+  // Random strings of bytes drawn mostly from the awkward ones.
+  std::mt19937 random(20261125);
+  const unsigned char awkward[] = {0x00, 0x08, 0x09, 0x0a, 0x1f, 0x20, '"', '\\', 'a', 0x7f, 0x80, 0xbf,
+                                   0xc0, 0xc2, 0xdf, 0xe0, 0xa0, 0xed, 0x9f, 0xef, 0xf0, 0x90, 0xf4, 0x8f, 0xff};
+  for (int n = 0; n < 20000; ++n) {
+    std::string text;
+    const int length = static_cast<int>(random() % 9);
+    for (int i = 0; i < length; ++i) {
+      text += static_cast<char>(random() % 4 == 0 ? random() % 256 : awkward[random() % sizeof awkward]);
+    }
+    const json v = {{text, text}};
+    ASSERT_EQ(trialscreen::logic::to_json_text(v), dump(v)) << n;
+  }
 }
 
 // ---- numbers ----

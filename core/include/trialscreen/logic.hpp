@@ -124,7 +124,10 @@ class Rule {
 std::optional<nlohmann::json> parse_json(const std::string& text, Diagnostics& errors,
                                          std::size_t max_depth = 256);
 
-// Serialises without exceptions (invalid UTF-8 is replaced), compactly.
+// Serialises without exceptions (invalid UTF-8 is replaced), compactly:
+// the same text as nlohmann's dump(-1, ' ', false, replace).
 std::string to_json_text(const nlohmann::json& value);
+// The same, appended to `out` (lets a caller reuse one buffer).
+void append_json_text(std::string& out, const nlohmann::json& value);
 
 }  // namespace trialscreen::logic

@@ -1,4 +1,6 @@
 // JSON text in and out without exceptions (the WebAssembly build has them off).
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -140,8 +142,167 @@ std::optional<json> parse_json(const std::string& text, Diagnostics& errors, std
   return std::nullopt;
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence starting at text[i] (Unicode
+// table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+std::size_t utf8_sequence(const unsigned char* text, std::size_t size, std::size_t i) {
+  const unsigned char lead = text[i];
+  auto continuation = [&](std::size_t at, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return at < size && text[at] >= lo && text[at] <= hi;
+  };
+  if (lead >= 0xC2 && lead <= 0xDF) return continuation(i + 1) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    const unsigned char lo = lead == 0xE0 ? 0xA0 : 0x80;
+    const unsigned char hi = lead == 0xED ? 0x9F : 0xBF;
+    return continuation(i + 1, lo, hi) && continuation(i + 2) ? 3 : 0;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    const unsigned char lo = lead == 0xF0 ? 0x90 : 0x80;
+    const unsigned char hi = lead == 0xF4 ? 0x8F : 0xBF;
+    return continuation(i + 1, lo, hi) && continuation(i + 2) && continuation(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
+// Bytes copied as they are: printable ASCII other than the quote and the
+// backslash (0x7f included, as nlohmann leaves it).
+constexpr std::array<bool, 256> kPlainBytes() {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}
+constexpr std::array<bool, 256> kPlain = kPlainBytes();
+
+// A JSON string, escaped exactly as nlohmann's dump() escapes it (ensure_ascii
+// off). Runs of bytes that need nothing are copied whole; a string that is not
+// well-formed UTF-8 is left to nlohmann, whose replacement rules are subtle.
+void append_string(std::string& out, const std::string& text) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t size = text.size();
+  const std::size_t start = out.size();
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  std::size_t i = 0;
+  while (i < size) {
+    while (i < size && kPlain[bytes[i]]) ++i;
+    if (i == size) break;
+    const unsigned char c = bytes[i];
+    if (c >= 0x80) {
+      const std::size_t length = utf8_sequence(bytes, size, i);
+      if (length == 0) {
+        out.resize(start);
+        out += json(text).dump(-1, ' ', false, json::error_handler_t::replace);
+        return;
+      }
+      i += length;
+      continue;
+    }
+    out.append(text, run, i - run);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default: {
+        static const char kHex[] = "0123456789abcdef";
+        const char escaped[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(escaped, sizeof escaped);
+      }
+    }
+    run = ++i;
+  }
+  out.append(text, run, size - run);
+  out += '"';
+}
+
+template <typename Integer>
+void append_integer(std::string& out, Integer value) {
+  char buffer[24];
+  char* end = buffer + sizeof buffer;
+  char* first = end;
+  // Digits from the magnitude, as unsigned, so the most negative value works.
+  const bool negative = value < 0;
+  auto magnitude = static_cast<std::uint64_t>(value);
+  if (negative) magnitude = 0 - magnitude;
+  do {
+    *--first = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  if (negative) *--first = '-';
+  out.append(first, static_cast<std::size_t>(end - first));
+}
+
+}  // namespace
+
+// Writes what value.dump(-1, ' ', false, replace) writes, without building
+// nlohmann's serializer (which checks every byte of every string through its
+// UTF-8 automaton and was a fifth of a batch run's instructions).
+void append_json_text(std::string& out, const json& value) {
+  switch (value.type()) {
+    case json::value_t::null:
+      out += "null";
+      return;
+    case json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case json::value_t::number_integer:
+      append_integer(out, value.get<json::number_integer_t>());
+      return;
+    case json::value_t::number_unsigned:
+      append_integer(out, value.get<json::number_unsigned_t>());
+      return;
+    case json::value_t::number_float: {
+      const double number = value.get<double>();
+      if (!std::isfinite(number)) {
+        out += "null";
+        return;
+      }
+      char buffer[64];
+      const char* end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, number);
+      out.append(buffer, static_cast<std::size_t>(end - buffer));
+      return;
+    }
+    case json::value_t::string:
+      append_string(out, value.get_ref<const std::string&>());
+      return;
+    case json::value_t::array: {
+      out += '[';
+      bool first = true;
+      for (const json& item : value.get_ref<const json::array_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_json_text(out, item);
+      }
+      out += ']';
+      return;
+    }
+    case json::value_t::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& member : value.get_ref<const json::object_t&>()) {
+        if (!first) out += ',';
+        first = false;
+        append_string(out, member.first);
+        out += ':';
+        append_json_text(out, member.second);
+      }
+      out += '}';
+      return;
+    }
+    default:  // binary and discarded never come from parsed JSON
+      out += value.dump(-1, ' ', false, json::error_handler_t::replace);
+      return;
+  }
+}
+
 std::string to_json_text(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  append_json_text(out, value);
+  return out;
 }
 
 }  // namespace trialscreen::logic
