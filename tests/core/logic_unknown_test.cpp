@@ -364,14 +364,66 @@ TEST(LogicDerived, AKnownDerivedValueIsReadWithoutItsItemsButIsNotAnAnswer) {
   ASSERT_TRUE(total_at_least_8 && total_missing);
   // A known value unlike what the items give shows where the rule read it.
   const json data = {{"item_a", true}, {"item_b", true}};
-  const json known = {{"total", 5}};
+  trialscreen::logic::DerivedValues known;
+  known.set("total", 5);
   trialscreen::logic::Bindings bindings;
   bindings.missing_is_unknown = true;
-  bindings.known_derived = &known;
+  bindings.derived = &known;
   EXPECT_EQ(total_at_least_8->evaluate(data, bindings).value, false);
   EXPECT_EQ(total_missing->evaluate(data, bindings).value, json::array({"total"}));
   // An entered total still wins over the known one.
   EXPECT_EQ(total_at_least_8->evaluate({{"total", 9}}, bindings).value, true);
+}
+
+TEST(LogicDerived, AKeptUnknownReadsExactlyAsEvaluatingItsExpressionInPlace) {
+  // Screening keeps each derived unknown (waiting set and bounds) and hands
+  // it to every rule. Whatever the rule and whichever items are answered, the
+  // outcome must be the one the rule gets by evaluating the items itself.
+  const auto options = derived_total();
+  const auto domains = booleans({"item_a", "item_b", "flag"});
+  trialscreen::Diagnostics errors;
+  const auto total = trialscreen::logic::Rule::compile({{"var", "total"}}, errors, options);
+  ASSERT_TRUE(total);
+  const std::vector<json> rules = {
+      {{">=", {{{"var", "total"}}, 8}}},
+      {{"==", {{{"var", "total"}}, 12}}},
+      {{"<", {{{"var", "total"}}, 5}}},
+      {{"and", {{{"var", "flag"}}, {{">", {{{"var", "total"}}, 3}}}}}},
+      {{"or", {{{"var", "item_b"}}, {{"<=", {{{"var", "total"}}, 4}}}}}},
+      {{"+", {{{"var", "total"}}, 1}}},
+  };
+  const json item_values[] = {nullptr, true, false};
+  int unknowns = 0;
+  for (const json& rule_json : rules) {
+    const auto rule = trialscreen::logic::Rule::compile(rule_json, errors, options);
+    ASSERT_TRUE(rule) << rule_json;
+    for (const json& a : item_values) {
+      for (const json& b : item_values) {
+        for (const json& flag : item_values) {
+          json data = json::object();
+          if (!a.is_null()) data["item_a"] = a;
+          if (!b.is_null()) data["item_b"] = b;
+          if (!flag.is_null()) data["flag"] = flag;
+          Bindings bindings;
+          bindings.missing_is_unknown = true;
+          bindings.domains = &domains;
+          const Outcome in_place = rule->evaluate(data, bindings);
+          trialscreen::logic::DerivedValues kept;
+          kept.record("total", *total, data, bindings);
+          bindings.derived = &kept;
+          const Outcome handed = rule->evaluate(data, bindings);
+          const std::string where = rule_json.dump() + " over " + data.dump();
+          ASSERT_EQ(handed.kind, in_place.kind) << where;
+          EXPECT_EQ(handed.value, in_place.value) << where;
+          EXPECT_EQ(handed.waiting_on, in_place.waiting_on) << where;
+          EXPECT_EQ(handed.lower, in_place.lower) << where;
+          EXPECT_EQ(handed.upper, in_place.upper) << where;
+          if (in_place.is_unknown()) ++unknowns;
+        }
+      }
+    }
+  }
+  EXPECT_GT(unknowns, 20) << "the table must exercise kept unknowns";
 }
 
 TEST(LogicDerived, VariablesIncludeDerivedOnesAndTheirInputs) {

@@ -48,6 +48,8 @@ struct Domain {
   std::vector<nlohmann::json> choices;    // Choice: the possible values
 };
 
+class DerivedValues;
+
 // How to read variables during evaluation.
 struct Bindings {
   // Plain JsonLogic (false): a missing variable is null, as in every engine.
@@ -55,11 +57,10 @@ struct Bindings {
   bool missing_is_unknown = false;
   // Domains of top-level variables that may be unknown; none means Kind::Any.
   const std::map<std::string, Domain>* domains = nullptr;
-  // Derived variables already worked out for this data (an object: name ->
-  // plain value). An unanswered derived variable found here is read from it
-  // instead of evaluating its expression again; `missing` still looks only
-  // at the data.
-  const nlohmann::json* known_derived = nullptr;
+  // Derived variables already worked out for this data. An unanswered
+  // derived variable found here is read from it instead of evaluating its
+  // expression again; `missing` still looks only at the data.
+  const DerivedValues* derived = nullptr;
 };
 
 struct Outcome {
@@ -114,8 +115,40 @@ class Rule {
   struct Compiled;
 
  private:
+  friend class DerivedValues;
   explicit Rule(std::unique_ptr<Compiled> compiled);
   std::unique_ptr<Compiled> compiled_;
+};
+
+// Derived variables worked out once for one data document, then read by every
+// rule that reads them (Bindings::derived): a score read by several criteria
+// is summed from its items once, not once per criterion. A plain value is
+// read as it is; an unknown hands over its waiting set and bounds. A rule
+// still evaluates the expression itself while it shrinks its own waiting set
+// (its inputs are then assigned in turn, which the kept unknown cannot see).
+class DerivedValues {
+ public:
+  DerivedValues();
+  DerivedValues(DerivedValues&&) noexcept;
+  DerivedValues& operator=(DerivedValues&&) noexcept;
+  ~DerivedValues();
+
+  // Evaluates `rule`, the expression of derived variable `name`, over `data`
+  // and keeps its plain value or its unknown. An error is not kept: each rule
+  // that reads the variable then meets it and reports it.
+  void record(const std::string& name, const Rule& rule, const nlohmann::json& data, const Bindings& bindings);
+  // Keeps a plain value for `name`.
+  void set(const std::string& name, nlohmann::json value);
+  // The plain value kept for `name`, or nullptr (unknown or not kept).
+  const nlohmann::json* value(const std::string& name) const;
+
+  // What is kept per variable; defined inside the engine only.
+  struct Entry;
+  const Entry* find(const std::string& name) const;
+
+ private:
+  struct Entries;
+  std::unique_ptr<Entries> entries_;
 };
 
 // Parses JSON text without exceptions, refusing nesting deeper than max_depth.

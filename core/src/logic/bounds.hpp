@@ -81,6 +81,16 @@ struct Val {
   json take() && { return ref != nullptr ? *ref : std::move(own); }
 };
 
+// A derived variable worked out once (see DerivedValues): its plain value, or
+// the variables its unknown waits on (by name: each rule numbers its own) and
+// what it may still be.
+struct DerivedValues::Entry {
+  bool known = false;
+  json value;
+  std::vector<std::string> waiting;
+  Bounds bounds;
+};
+
 enum class Truth { Truthy, Falsy, Undecided };
 
 struct Interval {

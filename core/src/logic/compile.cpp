@@ -373,6 +373,7 @@ class Compiler {
     for (std::size_t v = 0; v < count; ++v) collect_inputs(static_cast<std::uint32_t>(v), state);
     std::set<std::string> names(out_.numbered_variables.begin(), out_.numbered_variables.end());
     out_.variable_names.assign(names.begin(), names.end());
+    out_.variable_index.assign(variable_numbers_.begin(), variable_numbers_.end());
   }
 
   void collect_inputs(std::uint32_t variable, std::vector<int>& state) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -60,6 +61,8 @@ struct Rule::Compiled {
   // Variable numbers used by nodes, in first-seen order: numbered_variables[i]
   // is the name of variable i. Derived variables are numbered too.
   std::vector<std::string> numbered_variables;
+  // The numbered variables sorted by name, for finding a name's number.
+  std::vector<std::pair<std::string, std::uint32_t>> variable_index;
   std::vector<std::uint32_t> derived_of_variable;  // per variable: its expression node or kNone
   // Per variable: the non-derived variables its value may depend on (itself if
   // not derived), sorted.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <utility>
 
 #include "bounds.hpp"
@@ -154,10 +155,11 @@ class Evaluator {
   }
 
   std::uint32_t variable_id(const std::string& name) {
+    const auto& index = ctx_.rule.variable_index;
+    const auto found = std::lower_bound(index.begin(), index.end(), name,
+                                        [](const auto& entry, const std::string& key) { return entry.first < key; });
+    if (found != index.end() && found->first == name) return found->second;
     const auto& numbered = ctx_.rule.numbered_variables;
-    for (std::size_t i = 0; i < numbered.size(); ++i) {
-      if (numbered[i] == name) return static_cast<std::uint32_t>(i);
-    }
     for (std::size_t i = 0; i < ctx_.dynamic_names.size(); ++i) {
       if (ctx_.dynamic_names[i] == name) return static_cast<std::uint32_t>(numbered.size() + i);
     }
@@ -293,12 +295,20 @@ class Evaluator {
       return out;
     }
     if (derived != kNone && whole) {
-      if (const json* known = ctx_.bindings.known_derived) {
-        const auto computed = known->find(name);
-        if (computed != known->end()) {
-          out.value = &*computed;
-          return out;
-        }
+      const DerivedValues::Entry* kept = ctx_.bindings.derived != nullptr ? ctx_.bindings.derived->find(name) : nullptr;
+      if (kept != nullptr && kept->known) {
+        // A value does not depend on the answers still missing, so it holds
+        // under any assignment being enumerated too.
+        out.value = &kept->value;
+        return out;
+      }
+      if (kept != nullptr && !ctx_.enumerating) {
+        Val v = Val::unknown({});
+        for (const std::string& input : kept->waiting) add(v.detail->waiting, variable_id(input));
+        add(v.detail->waiting, variable);
+        v.detail->bounds = kept->bounds;
+        out.computed = std::move(v);
+        return out;
       }
       Val v = eval(derived);
       if (v.is_unknown()) add(v.detail->waiting, variable);
@@ -1147,6 +1157,51 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
 }
 
 }  // namespace
+
+struct DerivedValues::Entries {
+  std::map<std::string, Entry, std::less<>> by_name;
+};
+
+DerivedValues::DerivedValues() : entries_(std::make_unique<Entries>()) {}
+DerivedValues::DerivedValues(DerivedValues&&) noexcept = default;
+DerivedValues& DerivedValues::operator=(DerivedValues&&) noexcept = default;
+DerivedValues::~DerivedValues() = default;
+
+void DerivedValues::record(const std::string& name, const Rule& rule, const json& data, const Bindings& bindings) {
+  const Rule::Compiled& compiled = *rule.compiled_;
+  Context context{compiled, bindings, &data, {}, {}, {}, {}, {}, 0, false};
+  Evaluator evaluator(context);
+  // Not shrunk by enumeration: a reading rule gets exactly what evaluating the
+  // expression in its own place would give, and shrinks its own result.
+  Val result = evaluator.eval(compiled.root);
+  if (result.is_error()) return;
+  Entry entry;
+  if (result.is_value()) {
+    entry.known = true;
+    entry.value = std::move(result).take();
+  } else {
+    for (std::uint32_t id : result.detail->waiting) entry.waiting.push_back(evaluator.variable_name(id));
+    entry.bounds = std::move(result.detail->bounds);
+  }
+  entries_->by_name.insert_or_assign(name, std::move(entry));
+}
+
+void DerivedValues::set(const std::string& name, json value) {
+  Entry entry;
+  entry.known = true;
+  entry.value = std::move(value);
+  entries_->by_name.insert_or_assign(name, std::move(entry));
+}
+
+const DerivedValues::Entry* DerivedValues::find(const std::string& name) const {
+  const auto found = entries_->by_name.find(name);
+  return found == entries_->by_name.end() ? nullptr : &found->second;
+}
+
+const json* DerivedValues::value(const std::string& name) const {
+  const Entry* entry = find(name);
+  return entry != nullptr && entry->known ? &entry->value : nullptr;
+}
 
 Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
   Context context{*compiled_, bindings, &data, {}, {}, {}, {}, {}, 0, false};

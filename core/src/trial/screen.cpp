@@ -192,20 +192,16 @@ class Screening {
     return value;
   }
 
-  // Each derived value once, before any rule reads it. One that comes out as a
-  // plain value is handed to the rules through the bindings, so that the rules
-  // reading it (a score is read by several criteria and warnings) take it from
-  // there instead of summing its items again: the same value, since a value
-  // does not depend on the answers still missing. It stays out of the data
-  // (`missing` must still see what was answered). An unknown is not handed
-  // over: each rule works out its bounds and waiting set from the items.
+  // Each derived value once, before any rule reads it: a score read by
+  // several criteria and warnings is summed from its items here, not in each
+  // rule. Its plain value or its unknown (waiting set and bounds) goes to the
+  // rules through the bindings; it stays out of the data (`missing` must
+  // still see only what was answered). Each is worked out from the answers
+  // alone, as a rule would, not from the others already kept.
   void compute_derived() {
-    known_derived_ = json::object();
-    for (const trial::Derived& d : trial_.derived) {
-      logic::Outcome outcome = d.value->evaluate(data_, bindings_);
-      if (outcome.is_value()) known_derived_[d.id] = std::move(outcome.value);
-    }
-    bindings_.known_derived = &known_derived_;
+    derived_ = logic::DerivedValues();
+    for (const trial::Derived& d : trial_.derived) derived_.record(d.id, *d.value, data_, bindings_);
+    bindings_.derived = &derived_;
   }
 
   bool answered(const std::string& id) const { return data_.contains(id); }
@@ -220,8 +216,8 @@ class Screening {
   json derived_values() const {
     json out = json::object();
     for (const trial::Derived& d : trial_.derived) {
-      const auto known = known_derived_.find(d.id);
-      out[d.id] = known == known_derived_.end() ? json(nullptr) : rounded(*known);
+      const json* known = derived_.value(d.id);
+      out[d.id] = known == nullptr ? json(nullptr) : rounded(*known);
     }
     return out;
   }
@@ -262,7 +258,7 @@ class Screening {
   const std::string as_of_;
   logic::Bindings bindings_;
   json data_;
-  json known_derived_;  // derived id -> value, for those that have one
+  logic::DerivedValues derived_;
   json rule_errors_ = json::array();
 };
 
