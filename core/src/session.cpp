@@ -62,7 +62,9 @@ std::string TrialSession::screen(const std::string& answers_json, const std::str
   text_option("audience", screen_options.audience);
   text_option("lang", screen_options.lang);
   const nlohmann::json no_answers = nlohmann::json::object();
-  return logic::to_json_text(trial_->screen(answers->is_null() ? no_answers : *answers, screen_options));
+  std::string result;
+  trial_->screen_text(answers->is_null() ? no_answers : *answers, screen_options, result);
+  return result;
 }
 
 std::string TrialSession::lint() const {

@@ -70,6 +70,19 @@ TEST_P(Bh002Scenario, MatchesItsExpectations) {
   for (const std::string& p : problems) report += "  " + p + "\n";
   EXPECT_TRUE(problems.empty()) << GetParam() << " (" << scenario->value("description", "") << ")\n"
                                 << report << "result: " << result.dump();
+
+  // The batch and the WebAssembly API write the result straight as text: it
+  // must be the very text of the JSON value, with a row's members merged in
+  // key order (before, between and after the result's own).
+  std::string text;
+  bh002()->screen_text(scenario->value("answers", json::object()), options, text);
+  EXPECT_EQ(text, trialscreen::logic::to_json_text(result)) << GetParam();
+  const json row_members = {{"aaa", 1}, {"id", "R1"}, {"record", 7}, {"zzz", nullptr}};
+  json with_members = result;
+  for (const auto& member : row_members.items()) with_members[member.key()] = member.value();
+  text.clear();
+  bh002()->screen_text(scenario->value("answers", json::object()), options, text, &row_members);
+  EXPECT_EQ(text, trialscreen::logic::to_json_text(with_members)) << GetParam();
 }
 
 std::string test_name(const ::testing::TestParamInfo<std::string>& info) {

@@ -162,5 +162,8 @@ std::optional<nlohmann::json> parse_json(const std::string& text, Diagnostics& e
 std::string to_json_text(const nlohmann::json& value);
 // The same, appended to `out` (lets a caller reuse one buffer).
 void append_json_text(std::string& out, const nlohmann::json& value);
+// A string as JSON text, appended to `out`: what append_json_text writes for
+// a JSON string holding `text`.
+void append_json_string(std::string& out, const std::string& text);
 
 }  // namespace trialscreen::logic

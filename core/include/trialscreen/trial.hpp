@@ -39,6 +39,12 @@ class Trial {
   // Screens one person. `answers` is a JSON object keyed by question id.
   // Never fails: bad answers are reported inside the result.
   nlohmann::json screen(const nlohmann::json& answers, const ScreenOptions& options) const;
+  // The same result as JSON text, appended to `out`: exactly
+  // logic::to_json_text(screen(answers, options)), with the members of `extra`
+  // (an object, or nullptr) added as a batch row adds "record" and "id", but
+  // written without building the result as a JSON value first.
+  void screen_text(const nlohmann::json& answers, const ScreenOptions& options, std::string& out,
+                   const nlohmann::json* extra = nullptr) const;
 
   const nlohmann::json& definition() const;
   const std::string& sha256() const;

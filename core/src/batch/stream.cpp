@@ -258,35 +258,40 @@ class Run {
   }
 
   void result_row(std::size_t record, const json& id, const json& answers) {
-    json result = trial_.screen(answers, options_.screen);
+    out_.clear();
     if (options_.output == Format::Csv) {
-      out_.clear();
-      out_ += std::to_string(record);
-      out_ += ',';
-      if (!id.is_null()) append_csv_cell(out_, id_text(id));
-      out_ += ',';
-      out_ += result["verdict"].get_ref<const std::string&>();
-      const json& criteria = result["criteria"];
-      for (std::size_t i = 0; i < criterion_ids_.size(); ++i) {
-        out_ += ',';
-        if (i < criteria.size()) out_ += criteria[i]["status"].get_ref<const std::string&>();
-      }
-      out_ += ',';
-      std::string answer_errors;
-      for (const json& e : result["answerErrors"]) {
-        if (!answer_errors.empty()) answer_errors += "; ";
-        answer_errors += e["field"].get_ref<const std::string&>() + ":" + e["code"].get_ref<const std::string&>();
-      }
-      append_csv_cell(out_, answer_errors);
-      out_ += ",\r\n";
+      csv_row(record, id, answers);
     } else {
-      result["record"] = record;
-      if (!id.is_null()) result["id"] = id;
-      out_ = logic::to_json_text(result);
+      // Written straight as text, with the row's own members in key order.
+      json row_members = {{"record", record}};
+      if (!id.is_null()) row_members["id"] = id;
+      trial_.screen_text(answers, options_.screen, out_, &row_members);
       out_ += '\n';
     }
     write_(out_.data(), out_.size());
     progress_tick();
+  }
+
+  void csv_row(std::size_t record, const json& id, const json& answers) {
+    const json result = trial_.screen(answers, options_.screen);
+    out_ += std::to_string(record);
+    out_ += ',';
+    if (!id.is_null()) append_csv_cell(out_, id_text(id));
+    out_ += ',';
+    out_ += result["verdict"].get_ref<const std::string&>();
+    const json& criteria = result["criteria"];
+    for (std::size_t i = 0; i < criterion_ids_.size(); ++i) {
+      out_ += ',';
+      if (i < criteria.size()) out_ += criteria[i]["status"].get_ref<const std::string&>();
+    }
+    out_ += ',';
+    std::string answer_errors;
+    for (const json& e : result["answerErrors"]) {
+      if (!answer_errors.empty()) answer_errors += "; ";
+      answer_errors += e["field"].get_ref<const std::string&>() + ":" + e["code"].get_ref<const std::string&>();
+    }
+    append_csv_cell(out_, answer_errors);
+    out_ += ",\r\n";
   }
 
   void error_row(std::size_t record, const json* id, const char* code, const std::string& message) {

@@ -299,6 +299,8 @@ void append_json_text(std::string& out, const json& value) {
   }
 }
 
+void append_json_string(std::string& out, const std::string& text) { append_string(out, text); }
+
 std::string to_json_text(const json& value) {
   std::string out;
   append_json_text(out, value);

@@ -1,6 +1,7 @@
 // Trial::screen: one person's answers against the compiled definition, giving
 // the result of ../shared/contract.md. Parses and compiles nothing.
 #include <algorithm>
+#include <iterator>
 
 #include "answers.hpp"
 #include "model.hpp"
@@ -25,11 +26,35 @@ const char* status_name(Status s) {
   return "unknown";
 }
 
+// Question numbers (indices into Loaded::questions), sorted: asking order.
+using QuestionSet = std::vector<std::size_t>;
+
 // A rule's three-valued answer, plus the unanswered questions it waits on.
 struct Truth {
   enum class Kind { True, False, Unknown, Error } kind = Kind::Unknown;
-  std::vector<std::string> waiting_on;
+  QuestionSet waiting_on;
   std::string error;
+};
+
+// One criterion's line of the result, before it is written out.
+struct CriterionLine {
+  const Criterion* criterion = nullptr;
+  Status status = Status::Unknown;
+  QuestionSet waiting;        // written for unknown and deferred
+  std::string clears_on;      // "" when none
+  const std::string* reason = nullptr;
+};
+
+// The contract's result, kept as plain values until it is written out, as a
+// JSON value (Trial::screen) or straight as text (Trial::screen_text), so the
+// batch and the WebAssembly API need not build a DOM only to print it.
+struct Screened {
+  const char* verdict = "incomplete";
+  std::vector<CriterionLine> criteria;
+  QuestionSet next;
+  json derived;
+  json answer_errors;
+  json warnings;
 };
 
 class Screening {
@@ -43,47 +68,39 @@ class Screening {
     bindings_.domains = &trial.domains;
   }
 
-  json run(const json& answers) {
-    json answer_errors = json::array();
+  Screened run(const json& answers) {
+    Screened out;
+    out.answer_errors = json::array();
     if (as_of_.empty()) {
-      answer_errors.push_back({{"field", "as_of"},
-                               {"code", "date"},
-                               {"message", "the screening date " + trial::quoted(options_.as_of) + " is not YYYY-MM-DD"}});
+      out.answer_errors.push_back({{"field", "as_of"},
+                                   {"code", "date"},
+                                   {"message", "the screening date " + trial::quoted(options_.as_of) + " is not YYYY-MM-DD"}});
     }
     data_ = json::object();
-    trial::normalise_answers(trial_, answers, as_of_, data_, answer_errors);
+    trial::normalise_answers(trial_, answers, as_of_, data_, out.answer_errors);
     if (!as_of_.empty()) data_["as_of"] = as_of_;
     compute_derived();
 
-    json criteria = json::array();
     bool any_fail = false;
     bool any_unknown = false;
     std::vector<bool> could_change(trial_.questions.size(), false);
+    out.criteria.reserve(trial_.criteria.size());
     for (const Criterion& c : trial_.criteria) {
-      Status status = Status::Unknown;
-      json entry = screen_criterion(c, status);
-      any_fail = any_fail || status == Status::Fail;
-      if (status == Status::Unknown) {
+      out.criteria.push_back(screen_criterion(c));
+      const CriterionLine& line = out.criteria.back();
+      any_fail = any_fail || line.status == Status::Fail;
+      if (line.status == Status::Unknown) {
         any_unknown = true;
-        for (const json& field : entry["waitingOn"]) {
-          could_change[trial_.question_index.at(field.get<std::string>())] = true;
-        }
+        for (std::size_t question : line.waiting) could_change[question] = true;
       }
-      criteria.push_back(std::move(entry));
     }
-    const char* verdict = any_fail ? "not_eligible" : any_unknown ? "incomplete" : "eligible";
-
-    json result = {{"verdict", verdict},
-                   {"criteria", std::move(criteria)},
-                   {"next", any_fail || !any_unknown ? json::array() : next_questions(could_change)},
-                   {"derived", derived_values()},
-                   {"answerErrors", std::move(answer_errors)},
-                   {"warnings", json::array()},
-                   {"trial", {{"id", trial_.id}, {"version", trial_.version}, {"sha256", trial_.sha256}}},
-                   {"engine", {{"version", engine_version()}}}};
-    add_warnings(result["warnings"]);
-    for (json& w : rule_errors_) result["warnings"].push_back(std::move(w));
-    return result;
+    out.verdict = any_fail ? "not_eligible" : any_unknown ? "incomplete" : "eligible";
+    if (!any_fail && any_unknown) out.next = next_questions(could_change);
+    out.derived = derived_values();
+    out.warnings = json::array();
+    add_warnings(out.warnings);
+    for (json& w : rule_errors_) out.warnings.push_back(std::move(w));
+    return out;
   }
 
  private:
@@ -103,22 +120,23 @@ class Screening {
   }
 
   // Keeps the names that are questions, in asking order.
-  std::vector<std::string> questions_only(const std::vector<std::string>& names) const {
-    std::vector<std::size_t> indices;
+  QuestionSet questions_only(const std::vector<std::string>& names) const {
+    QuestionSet indices;
+    indices.reserve(names.size());
     for (const std::string& name : names) {
       auto it = trial_.question_index.find(name);
       if (it != trial_.question_index.end()) indices.push_back(it->second);
     }
     std::sort(indices.begin(), indices.end());
     indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-    std::vector<std::string> out;
-    out.reserve(indices.size());
-    for (std::size_t i : indices) out.push_back(trial_.questions[i].id);
-    return out;
+    return indices;
   }
 
-  json screen_criterion(const Criterion& c, Status& status) {
-    std::vector<std::string> waiting;
+  CriterionLine screen_criterion(const Criterion& c) {
+    CriterionLine line;
+    line.criterion = &c;
+    Status& status = line.status;
+    QuestionSet& waiting = line.waiting;
     const Truth rule = evaluate(*c.rule, c.id, "rule");
     const Status by_rule = rule.kind == Truth::Kind::True    ? (c.inclusion ? Status::Pass : Status::Fail)
                            : rule.kind == Truth::Kind::False ? (c.inclusion ? Status::Fail : Status::Pass)
@@ -135,7 +153,7 @@ class Screening {
       waiting = rule.waiting_on;
     } else {
       waiting = applies.waiting_on;
-      if (by_rule == Status::Unknown) waiting = questions_only_union(waiting, rule.waiting_on);
+      if (by_rule == Status::Unknown) waiting = united(waiting, rule.waiting_on);
     }
     for (const Truth* t : {static_cast<const Truth*>(&applies), &rule}) {
       if (t->kind == Truth::Kind::Error && status != Status::NotApplicable) {
@@ -143,46 +161,36 @@ class Screening {
       }
     }
     if (status == Status::Unknown && patient_ && !waiting.empty() &&
-        std::all_of(waiting.begin(), waiting.end(),
-                    [&](const std::string& id) { return trial_.questions[trial_.question_index.at(id)].site_only; })) {
+        std::all_of(waiting.begin(), waiting.end(), [&](std::size_t q) { return trial_.questions[q].site_only; })) {
       status = Status::Deferred;
     }
-
-    // Built key by key in the map's (alphabetical) order: this runs for
-    // every criterion of every screening, and initializer lists copy.
-    json entry(json::value_t::object);
-    json::object_t& fields = entry.get_ref<json::object_t&>();
     if (c.clears_on && (status == Status::Fail || status == Status::Unknown || status == Status::Deferred)) {
       logic::Outcome clears = c.clears_on->evaluate(data_, bindings_);
       if (clears.is_value() && clears.value.is_string() &&
           is_calendar_date(clears.value.get_ref<const std::string&>())) {
-        fields.emplace_hint(fields.end(), "clearsOn", std::move(clears.value));
+        line.clears_on = std::move(clears.value.get_ref<std::string&>());
       }
     }
-    fields.emplace_hint(fields.end(), "id", c.id);
-    fields.emplace_hint(fields.end(), "kind", c.inclusion ? "inclusion" : "exclusion");
-    fields.emplace_hint(fields.end(), "reason",
-                        text(status == Status::Fail && c.fail_text != nullptr ? c.fail_text : c.label));
-    fields.emplace_hint(fields.end(), "status", status_name(status));
-    if (status == Status::Unknown || status == Status::Deferred) {
-      fields.emplace_hint(fields.end(), "waitingOn", std::move(waiting));
-    }
-    return entry;
+    line.reason = &text(status == Status::Fail && c.fail_text != nullptr ? c.fail_text : c.label);
+    if (status != Status::Unknown && status != Status::Deferred) waiting.clear();
+    return line;
   }
 
-  std::vector<std::string> questions_only_union(std::vector<std::string> a, const std::vector<std::string>& b) const {
-    a.insert(a.end(), b.begin(), b.end());
-    return questions_only(a);
+  static QuestionSet united(const QuestionSet& a, const QuestionSet& b) {
+    QuestionSet out;
+    out.reserve(a.size() + b.size());
+    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+    return out;
   }
 
   // Unanswered, currently asked questions that can still change the verdict.
-  json next_questions(const std::vector<bool>& could_change) {
-    json next = json::array();
+  QuestionSet next_questions(const std::vector<bool>& could_change) {
+    QuestionSet next;
     for (std::size_t i = 0; i < trial_.questions.size(); ++i) {
       const Question& q = trial_.questions[i];
       if (!could_change[i] || answered(q.id) || (patient_ && q.site_only)) continue;
       if (q.ask_if && evaluate(*q.ask_if, q.id, "askIf").kind != Truth::Kind::True) continue;
-      next.push_back(q.id);
+      next.push_back(i);
     }
     return next;
   }
@@ -262,10 +270,157 @@ class Screening {
   json rule_errors_ = json::array();
 };
 
+json question_ids(const Trial::Loaded& trial, const QuestionSet& questions) {
+  json ids = json::array();
+  for (std::size_t q : questions) ids.push_back(trial.questions[q].id);
+  return ids;
+}
+
+json trial_identity(const Trial::Loaded& trial) {
+  return {{"id", trial.id}, {"version", trial.version}, {"sha256", trial.sha256}};
+}
+
+bool lists_waiting(Status status) { return status == Status::Unknown || status == Status::Deferred; }
+
+json to_json(const Trial::Loaded& trial, Screened&& screened) {
+  json criteria = json::array();
+  for (CriterionLine& line : screened.criteria) {
+    // Built key by key in the map's (alphabetical) order: initializer lists copy.
+    json entry(json::value_t::object);
+    json::object_t& fields = entry.get_ref<json::object_t&>();
+    if (!line.clears_on.empty()) fields.emplace_hint(fields.end(), "clearsOn", std::move(line.clears_on));
+    fields.emplace_hint(fields.end(), "id", line.criterion->id);
+    fields.emplace_hint(fields.end(), "kind", line.criterion->inclusion ? "inclusion" : "exclusion");
+    fields.emplace_hint(fields.end(), "reason", *line.reason);
+    fields.emplace_hint(fields.end(), "status", status_name(line.status));
+    if (lists_waiting(line.status)) fields.emplace_hint(fields.end(), "waitingOn", question_ids(trial, line.waiting));
+    criteria.push_back(std::move(entry));
+  }
+  return {{"verdict", screened.verdict},
+          {"criteria", std::move(criteria)},
+          {"next", question_ids(trial, screened.next)},
+          {"derived", std::move(screened.derived)},
+          {"answerErrors", std::move(screened.answer_errors)},
+          {"warnings", std::move(screened.warnings)},
+          {"trial", trial_identity(trial)},
+          {"engine", {{"version", engine_version()}}}};
+}
+
+// Writes what logic::to_json_text(to_json(...)) would, member by member in the
+// same (alphabetical) key order, with `extra`'s members merged in.
+class ResultWriter {
+ public:
+  ResultWriter(const Trial::Loaded& trial, const Screened& screened, std::string& out)
+      : trial_(trial), screened_(screened), out_(out) {}
+
+  void write(const json* extra) {
+    static const char* const kMembers[] = {"answerErrors", "criteria", "derived", "engine",
+                                           "next",         "trial",    "verdict", "warnings"};
+    const bool has_extra = extra != nullptr && extra->is_object();
+    json::const_iterator more = has_extra ? extra->cbegin() : json::const_iterator();
+    const auto more_left = [&] { return has_extra && more != extra->cend(); };
+    const auto write_extra = [&] {
+      member(more.key());
+      logic::append_json_text(out_, more.value());
+      ++more;
+    };
+    out_ += '{';
+    for (const char* name : kMembers) {
+      while (more_left() && more.key() < name) write_extra();
+      if (more_left() && more.key() == name) {
+        write_extra();  // the caller's member replaces ours, as assigning it into the object would
+        continue;
+      }
+      member(name);
+      write_member(name);
+    }
+    while (more_left()) write_extra();
+    out_ += '}';
+  }
+
+ private:
+  void member(const std::string& key) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    logic::append_json_string(out_, key);
+    out_ += ':';
+  }
+
+  void write_member(const std::string& name) {
+    if (name == "answerErrors") {
+      logic::append_json_text(out_, screened_.answer_errors);
+    } else if (name == "criteria") {
+      write_criteria();
+    } else if (name == "derived") {
+      logic::append_json_text(out_, screened_.derived);
+    } else if (name == "engine") {
+      out_ += "{\"version\":";
+      logic::append_json_string(out_, engine_version());
+      out_ += '}';
+    } else if (name == "next") {
+      write_ids(screened_.next);
+    } else if (name == "trial") {
+      logic::append_json_text(out_, trial_identity(trial_));
+    } else if (name == "verdict") {
+      logic::append_json_string(out_, screened_.verdict);
+    } else {
+      logic::append_json_text(out_, screened_.warnings);
+    }
+  }
+
+  void write_criteria() {
+    out_ += '[';
+    bool first = true;
+    for (const CriterionLine& line : screened_.criteria) {
+      if (!first) out_ += ',';
+      first = false;
+      out_ += '{';
+      if (!line.clears_on.empty()) {
+        out_ += "\"clearsOn\":";
+        logic::append_json_string(out_, line.clears_on);
+        out_ += ',';
+      }
+      out_ += "\"id\":";
+      logic::append_json_string(out_, line.criterion->id);
+      out_ += line.criterion->inclusion ? ",\"kind\":\"inclusion\",\"reason\":" : ",\"kind\":\"exclusion\",\"reason\":";
+      logic::append_json_string(out_, *line.reason);
+      out_ += ",\"status\":\"";
+      out_ += status_name(line.status);
+      out_ += '"';
+      if (lists_waiting(line.status)) {
+        out_ += ",\"waitingOn\":";
+        write_ids(line.waiting);
+      }
+      out_ += '}';
+    }
+    out_ += ']';
+  }
+
+  void write_ids(const QuestionSet& questions) {
+    out_ += '[';
+    for (std::size_t i = 0; i < questions.size(); ++i) {
+      if (i > 0) out_ += ',';
+      logic::append_json_string(out_, trial_.questions[questions[i]].id);
+    }
+    out_ += ']';
+  }
+
+  const Trial::Loaded& trial_;
+  const Screened& screened_;
+  std::string& out_;
+  bool first_ = true;
+};
+
 }  // namespace
 
 nlohmann::json Trial::screen(const nlohmann::json& answers, const ScreenOptions& options) const {
-  return Screening(*loaded_, options).run(answers);
+  return to_json(*loaded_, Screening(*loaded_, options).run(answers));
+}
+
+void Trial::screen_text(const nlohmann::json& answers, const ScreenOptions& options, std::string& out,
+                        const nlohmann::json* extra) const {
+  const Screened screened = Screening(*loaded_, options).run(answers);
+  ResultWriter(*loaded_, screened, out).write(extra);
 }
 
 }  // namespace trialscreen
