@@ -18,12 +18,12 @@ class BoundedDomBuilder {
  public:
   BoundedDomBuilder(json& root, std::size_t max_depth) : root_(root), max_depth_(max_depth) {}
 
-  bool null() { return add(json(nullptr)); }
-  bool boolean(bool value) { return add(json(value)); }
-  bool number_integer(json::number_integer_t value) { return add(json(value)); }
-  bool number_unsigned(json::number_unsigned_t value) { return add(json(value)); }
-  bool number_float(json::number_float_t value, const json::string_t&) { return add(json(value)); }
-  bool string(json::string_t& value) { return add(json(std::move(value))); }
+  bool null() { return add(json(nullptr)) != nullptr; }
+  bool boolean(bool value) { return add(json(value)) != nullptr; }
+  bool number_integer(json::number_integer_t value) { return add(json(value)) != nullptr; }
+  bool number_unsigned(json::number_unsigned_t value) { return add(json(value)) != nullptr; }
+  bool number_float(json::number_float_t value, const json::string_t&) { return add(json(value)) != nullptr; }
+  bool string(json::string_t& value) { return add(json(std::move(value))) != nullptr; }
   bool binary(json::binary_t&) { return fail_syntax(0, "binary values are not JSON"); }
 
   bool start_object(std::size_t) { return open(json::object()); }
@@ -46,25 +46,22 @@ class BoundedDomBuilder {
   std::string error_message;
 
  private:
-  bool add(json&& value) {
+  // Adds a value where the parser is; returns where it now lives. A repeated
+  // key keeps the last value, as nlohmann's own parser does.
+  json* add(json&& value) {
     if (stack_.empty()) {
       root_ = std::move(value);
-      return true;
+      return &root_;
     }
     json& parent = *stack_.back();
     if (parent.is_array()) {
-      parent.get_ref<json::array_t&>().push_back(std::move(value));
-    } else {
-      parent.get_ref<json::object_t&>()[pending_key_] = std::move(value);
+      auto& items = parent.get_ref<json::array_t&>();
+      items.push_back(std::move(value));
+      return &items.back();
     }
-    return true;
-  }
-
-  json* last_added() {
-    if (stack_.empty()) return &root_;
-    json& parent = *stack_.back();
-    if (parent.is_array()) return &parent.get_ref<json::array_t&>().back();
-    return &parent.get_ref<json::object_t&>()[pending_key_];
+    json& slot = parent.get_ref<json::object_t&>()[std::move(pending_key_)];
+    slot = std::move(value);
+    return &slot;
   }
 
   bool open(json&& container) {
@@ -73,8 +70,7 @@ class BoundedDomBuilder {
       error_message = "JSON nests deeper than " + std::to_string(max_depth_) + " levels";
       return false;
     }
-    add(std::move(container));
-    stack_.push_back(last_added());
+    stack_.push_back(add(std::move(container)));
     return true;
   }
 
