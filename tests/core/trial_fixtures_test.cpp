@@ -83,6 +83,15 @@ TEST_P(Bh002Scenario, MatchesItsExpectations) {
   text.clear();
   bh002()->screen_text(scenario->value("answers", json::object()), options, text, &row_members);
   EXPECT_EQ(text, trialscreen::logic::to_json_text(with_members)) << GetParam();
+
+  // The brief form a CSV row is written from says the same.
+  const trialscreen::ScreenSummary summary = bh002()->screen_summary(scenario->value("answers", json::object()), options);
+  EXPECT_EQ(summary.verdict, result["verdict"].get<std::string>()) << GetParam();
+  ASSERT_EQ(summary.statuses.size(), result["criteria"].size()) << GetParam();
+  for (std::size_t i = 0; i < summary.statuses.size(); ++i) {
+    EXPECT_EQ(summary.statuses[i], result["criteria"][i]["status"].get<std::string>()) << GetParam() << " #" << i;
+  }
+  EXPECT_EQ(summary.answer_errors, result["answerErrors"]) << GetParam();
 }
 
 std::string test_name(const ::testing::TestParamInfo<std::string>& info) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +23,15 @@ struct ScreenOptions {
   std::string as_of;                  // "YYYY-MM-DD"; the CLI defaults it to today
   std::string audience = "physician"; // "patient" | "physician"
   std::string lang = "en";            // one of the trial's languages
+};
+
+// A screening in brief, for list views such as the batch's CSV rows: the
+// same verdict and statuses as Trial::screen gives, without the texts.
+struct ScreenSummary {
+  const char* verdict = "incomplete";   // "eligible" | "not_eligible" | "incomplete"
+  std::vector<const char*> statuses;    // per criterion, in the definition's order:
+                                        // "pass", "fail", "unknown", "not_applicable", "deferred"
+  nlohmann::json answer_errors;         // the result's answerErrors
 };
 
 class Trial {
@@ -45,6 +55,8 @@ class Trial {
   // written without building the result as a JSON value first.
   void screen_text(const nlohmann::json& answers, const ScreenOptions& options, std::string& out,
                    const nlohmann::json* extra = nullptr) const;
+  // The verdict, statuses and answer errors of screen(answers, options) only.
+  ScreenSummary screen_summary(const nlohmann::json& answers, const ScreenOptions& options) const;
 
   const nlohmann::json& definition() const;
   const std::string& sha256() const;

@@ -273,20 +273,19 @@ class Run {
   }
 
   void csv_row(std::size_t record, const json& id, const json& answers) {
-    const json result = trial_.screen(answers, options_.screen);
+    const ScreenSummary result = trial_.screen_summary(answers, options_.screen);
     out_ += std::to_string(record);
     out_ += ',';
     if (!id.is_null()) append_csv_cell(out_, id_text(id));
     out_ += ',';
-    out_ += result["verdict"].get_ref<const std::string&>();
-    const json& criteria = result["criteria"];
+    out_ += result.verdict;
     for (std::size_t i = 0; i < criterion_ids_.size(); ++i) {
       out_ += ',';
-      if (i < criteria.size()) out_ += criteria[i]["status"].get_ref<const std::string&>();
+      if (i < result.statuses.size()) out_ += result.statuses[i];
     }
     out_ += ',';
     std::string answer_errors;
-    for (const json& e : result["answerErrors"]) {
+    for (const json& e : result.answer_errors) {
       if (!answer_errors.empty()) answer_errors += "; ";
       answer_errors += e["field"].get_ref<const std::string&>() + ":" + e["code"].get_ref<const std::string&>();
     }

@@ -417,6 +417,16 @@ nlohmann::json Trial::screen(const nlohmann::json& answers, const ScreenOptions&
   return to_json(*loaded_, Screening(*loaded_, options).run(answers));
 }
 
+ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenOptions& options) const {
+  Screened screened = Screening(*loaded_, options).run(answers);
+  ScreenSummary summary;
+  summary.verdict = screened.verdict;
+  summary.statuses.reserve(screened.criteria.size());
+  for (const CriterionLine& line : screened.criteria) summary.statuses.push_back(status_name(line.status));
+  summary.answer_errors = std::move(screened.answer_errors);
+  return summary;
+}
+
 void Trial::screen_text(const nlohmann::json& answers, const ScreenOptions& options, std::string& out,
                         const nlohmann::json* extra) const {
   const Screened screened = Screening(*loaded_, options).run(answers);
