@@ -5,6 +5,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleWidget } from './bundle.mjs';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -43,6 +44,18 @@ export function defaultMounts(distDir = join(repo, 'build/wasm-release/dist')) {
   ];
 }
 
+// The widget in one file (bundle.mjs), for the patient page: made from the
+// mounted web/ and wasm/ folders on each request, as every other file is read
+// on each request, so it is never older than the modules it holds.
+export const BUNDLE_PATH = '/web/trial-screener.bundle.js';
+
+function bundleFile(mounts) {
+  const dirOf = (prefix) => mounts.find(([mounted]) => mounted === prefix)?.[1];
+  const [webDir, wasmDir] = [dirOf('/web/'), dirOf('/wasm/')];
+  if (!webDir || !wasmDir) return null;
+  return { file: join(webDir, 'trial-screener.bundle.js'), body: Buffer.from(bundleWidget({ webDir, wasmDir }).text) };
+}
+
 function resolvePath(mounts, pathname) {
   for (const [prefix, dir] of mounts) {
     if (!pathname.startsWith(prefix)) continue;
@@ -68,9 +81,15 @@ export function createDemoServer({ mounts = defaultMounts() } = {}) {
     }
     let file;
     try {
-      file = resolvePath(mounts, new URL(request.url, 'http://localhost').pathname);
-      if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = file ? await readFile(file) : null;
+      const pathname = new URL(request.url, 'http://localhost').pathname;
+      let body = null;
+      if (pathname === BUNDLE_PATH) {
+        ({ file, body } = bundleFile(mounts) ?? {});
+      } else {
+        file = resolvePath(mounts, pathname);
+        if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
+        body = file ? await readFile(file) : null;
+      }
       if (!body) throw new Error('not found');
       const type = MIME_TYPES[extname(file)] ?? 'application/octet-stream';
       response.writeHead(200, { ...headers, 'Content-Type': type, 'Content-Length': body.length });

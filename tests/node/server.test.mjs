@@ -26,6 +26,7 @@ test('files are served with their MIME types, WebAssembly as application/wasm', 
   const cases = {
     '/': 'text/html',
     '/web/define.js': 'text/javascript',
+    '/web/trial-screener.bundle.js': 'text/javascript',
     '/web/trial-screener.css': 'text/css',
     '/bh002/trial.json': 'application/json',
     '/wasm/trialscreen-core.wasm': 'application/wasm',
