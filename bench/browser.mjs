@@ -6,12 +6,23 @@
 //             with the median time at which each step of the load ended
 //   perAnswer one full BH002 re-evaluation through the JS API in the page (median, CPU-bound loop)
 // Usage: node bench/browser.mjs DATA_DIR [LOADS]   (TRIALSCREEN_DIST as for the e2e tests)
+//
+// An interleaved start-up A/B of two versions of the pages and the widget,
+// with the same WebAssembly build (TRIALSCREEN_DIST) and this tree's server:
+//   node bench/browser.mjs --compare BEFORE_ROOT AFTER_ROOT [LOADS]
+// where each root holds web/ and examples/site/public/ (a checkout, or
+// `git archive COMMIT web examples | tar -x -C DIR`). Loads alternate
+// before/after, after/before, ... in one browser; prints both start-ups and
+// the median of the per-pair differences (after - before).
 import { gzipSync } from 'node:zlib';
 import { openSync, readSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDemoServer } from '../examples/site/server.mjs';
 import { launchBrowser, startServer } from '../tests/e2e/support.mjs';
 
-const [dataDir, loadsArg] = process.argv.slice(2);
+const COMPARE = process.argv[2] === '--compare';
+const [dataDir, loadsArg] = COMPARE ? [null, process.argv[5]] : process.argv.slice(2);
 const LOADS = Number(loadsArg ?? 20);
 const AS_OF = '2026-11-25';
 const QUESTION = 'trial-screener fieldset.question';
@@ -80,22 +91,62 @@ function loadSteps() {
   };
 }
 
-async function startUp(browser, origin) {
-  const times = [];
-  const steps = [];
-  for (let i = 0; i < LOADS; ++i) {
-    const context = await browser.newContext();
-    await context.addInitScript(watchFirstQuestion, SHOWN);
-    const page = await context.newPage();
-    const shown = page.waitForEvent('console', { predicate: (message) => message.text() === SHOWN, timeout: 60_000 });
-    await page.goto(`${origin}/`, { waitUntil: 'commit' });
-    await shown;
-    times.push(await page.evaluate(() => window.__firstQuestionMs));
-    steps.push(await page.evaluate(loadSteps));
-    await context.close();
-  }
-  const stepMedians = Object.fromEntries(Object.keys(steps[0]).map((name) => [name, median(steps.map((s) => s[name]))]));
+// One load in a fresh browser context (no cache): when the first question
+// showed and when each step ended.
+async function loadOnce(browser, origin) {
+  const context = await browser.newContext();
+  await context.addInitScript(watchFirstQuestion, SHOWN);
+  const page = await context.newPage();
+  const shown = page.waitForEvent('console', { predicate: (message) => message.text() === SHOWN, timeout: 60_000 });
+  await page.goto(`${origin}/`, { waitUntil: 'commit' });
+  await shown;
+  const ms = await page.evaluate(() => window.__firstQuestionMs);
+  const steps = await page.evaluate(loadSteps);
+  await context.close();
+  return { ms, steps };
+}
+
+function summary(loads) {
+  const times = loads.map((load) => load.ms);
+  const stepMedians = Object.fromEntries(Object.keys(loads[0].steps).map((name) => [name, median(loads.map((load) => load.steps[name]))]));
   return { loads: times.length, msMedian: median(times), msMin: Math.min(...times), msMax: Math.max(...times), stepMedians };
+}
+
+async function startUp(browser, origin) {
+  const loads = [];
+  for (let i = 0; i < LOADS; ++i) loads.push(await loadOnce(browser, origin));
+  return summary(loads);
+}
+
+// A server for one version: its web/ and pages, the shared module and trial.
+async function versionServer(root) {
+  const repo = fileURLToPath(new URL('..', import.meta.url));
+  const dist = resolve(repo, process.env.TRIALSCREEN_DIST ?? 'build/wasm-release/dist');
+  const server = createDemoServer({ mounts: [
+    ['/web/', resolve(root, 'web')], ['/wasm/', dist], ['/bh002/', join(repo, 'examples/bh002')], ['/', resolve(root, 'examples/site/public')],
+  ] });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((done) => server.close(done)) };
+}
+
+async function compare(browser, beforeRoot, afterRoot) {
+  const servers = { before: await versionServer(beforeRoot), after: await versionServer(afterRoot) };
+  const loads = { before: [], after: [] };
+  try {
+    for (let i = 0; i < LOADS; ++i) {
+      for (const version of i % 2 ? ['after', 'before'] : ['before', 'after']) loads[version].push(await loadOnce(browser, servers[version].origin));
+    }
+  } finally {
+    await servers.before.close();
+    await servers.after.close();
+  }
+  const differences = loads.after.map((load, i) => load.ms - loads.before[i].ms);
+  return {
+    before: summary(loads.before),
+    after: summary(loads.after),
+    pairedMedianMs: median(differences),
+    afterFasterIn: `${differences.filter((d) => d < 0).length} of ${differences.length}`,
+  };
 }
 
 function sampleAnswers(count) {
@@ -137,16 +188,26 @@ async function perAnswer(browser, origin) {
   return result;
 }
 
-const server = await startServer();
-const browser = await launchBrowser();
-try {
-  const out = {
-    payload: await payload(browser, server.origin),
-    startUp: await startUp(browser, server.origin),
-    perAnswer: await perAnswer(browser, server.origin),
-  };
-  console.log(JSON.stringify(out));
-} finally {
-  await browser.close();
-  await server.close();
+if (COMPARE) {
+  const [beforeRoot, afterRoot] = process.argv.slice(3, 5);
+  const browser = await launchBrowser();
+  try {
+    console.log(JSON.stringify(await compare(browser, beforeRoot, afterRoot)));
+  } finally {
+    await browser.close();
+  }
+} else {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const out = {
+      payload: await payload(browser, server.origin),
+      startUp: await startUp(browser, server.origin),
+      perAnswer: await perAnswer(browser, server.origin),
+    };
+    console.log(JSON.stringify(out));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
