@@ -1,7 +1,10 @@
 // The engine's own promises beyond the suites: JSON text in and out, compile
 // errors with ids and pointers, limits against hostile rules, compile once /
 // evaluate many, number printing, date_add and ISO date comparison.
+#include <cmath>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <limits>
 #include <random>
 #include <string>
@@ -86,6 +89,94 @@ TEST(LogicJsonText, WritesExactlyWhatNlohmannDumpWrites) {
     }
     const json v = {{text, text}};
     ASSERT_EQ(trialscreen::logic::to_json_text(v), dump(v)) << n;
+  }
+}
+
+// parse_json reads well-formed text on a fast path of its own and leaves
+// everything else to nlohmann. Both must agree exactly, types of numbers
+// included, on valid and invalid text alike.
+bool same_json(const nlohmann::json& a, const nlohmann::json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same_json(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto it = a.begin(), jt = b.begin(); it != a.end(); ++it, ++jt) {
+      if (it.key() != jt.key() || !same_json(it.value(), jt.value())) return false;
+    }
+    return true;
+  }
+  if (a.is_number_float()) {
+    const double x = a.get<double>();
+    const double y = b.get<double>();
+    return x == y && std::signbit(x) == std::signbit(y);
+  }
+  return a == b;
+}
+
+void expect_parsed_as_nlohmann_does(const std::string& text) {
+  using json = nlohmann::json;
+  trialscreen::Diagnostics errors;
+  const std::optional<json> ours = trialscreen::logic::parse_json(text, errors);
+  const json theirs = json::parse(text, nullptr, false);
+  if (theirs.is_discarded()) {
+    EXPECT_FALSE(ours) << "accepted what nlohmann rejects: " << text;
+    return;
+  }
+  ASSERT_TRUE(ours) << "rejected valid JSON: " << text;
+  EXPECT_TRUE(same_json(*ours, theirs)) << text << "\nours:   " << ours->dump() << "\ntheirs: " << theirs.dump();
+}
+
+TEST(LogicJsonText, ParsesExactlyAsNlohmannDoes) {
+  const std::vector<std::string> fixed = {
+      "", " ", "null", "true", "false", "nul", "truex", "0", "-0", "-0.0", "01", "1.", ".5", "1e", "1e+", "1E+2",
+      "-1e-7", "0.1", "1.5e300", "1e400", "-1e400", "18446744073709551615", "18446744073709551616",
+      "9223372036854775807", "-9223372036854775808", "-9223372036854775809", "123456789012345678901234567890",
+      "\"\"", "\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"", "\"\\u0000\"", "\"\\u00e9\\u4e2d\"",
+      "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "\"\\ude00\"", "\"\\ud83d\\u0041\"", "\"\\u12\"", "\"\\x\"",
+      "\"tab\there\"", "\"ü中𝔘\"", std::string("\"\xff\""), std::string("\"\xed\xa0\x80\""),
+      std::string("\xef\xbb\xbf{}"), "[]", "{}", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{1:2}", "[1 2]",
+      "{\"a\":1,\"a\":2}", " {\"k\" : [ 1 , {\"x\":null} ] } ", "[1]x", "[1] ", "\t\n\r[]\r\n",
+      "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "[\"unclosed",
+      "{\"a\":", "-", "--1", "+1", "1e5.5", "0x10", "Infinity", "NaN"};
+  for (const std::string& text : fixed) expect_parsed_as_nlohmann_does(text);
+
+  // Random documents, written out and then damaged at random.
+  std::mt19937 random(20261126);
+  const auto pick = [&](std::size_t n) { return static_cast<std::size_t>(random() % n); };
+  const std::vector<std::string> atoms = {"0", "-0", "7", "-12", "3.25", "1e3", "-2.5E-3", "18446744073709551616",
+                                          "true", "false", "null", "\"\"", "\"x\"", "\"\\n\\u00e9\"",
+                                          "\"≥ 8\"", "\"\\ud83d\\ude00\""};
+  std::function<std::string(int)> document = [&](int depth) -> std::string {
+    const std::size_t kind = depth > 3 ? 2 : pick(3);
+    if (kind == 2) return atoms[pick(atoms.size())];
+    std::string text = kind == 0 ? "[" : "{";
+    const std::size_t count = pick(4);
+    for (std::size_t i = 0; i < count; ++i) {
+      if (i > 0) text += pick(2) ? "," : " , ";
+      if (kind == 1) text += "\"k" + std::to_string(pick(3)) + "\":";
+      text += document(depth + 1);
+    }
+    return text + (kind == 0 ? "]" : "}");
+  };
+  const std::string damage = "{}[],:\"\\ 0-e.tu\x01\x80\xff";
+  for (int n = 0; n < 20000; ++n) {
+    std::string text = document(0);
+    if (n % 2 == 1 && !text.empty()) {
+      const std::size_t at = pick(text.size());
+      switch (pick(3)) {
+        case 0: text[at] = damage[pick(damage.size())]; break;
+        case 1: text.erase(at, 1); break;
+        default: text.insert(at, 1, damage[pick(damage.size())]); break;
+      }
+    }
+    expect_parsed_as_nlohmann_does(text);
+    if (HasFailure()) return;
   }
 }
 

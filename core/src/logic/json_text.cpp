@@ -1,5 +1,8 @@
 // JSON text in and out without exceptions (the WebAssembly build has them off).
 #include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -11,6 +14,27 @@ namespace trialscreen::logic {
 namespace {
 
 using json = nlohmann::json;
+
+// The length of the well-formed UTF-8 sequence starting at text[i] (Unicode
+// table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or 0.
+std::size_t utf8_sequence(const unsigned char* text, std::size_t size, std::size_t i) {
+  const unsigned char lead = text[i];
+  auto continuation = [&](std::size_t at, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return at < size && text[at] >= lo && text[at] <= hi;
+  };
+  if (lead >= 0xC2 && lead <= 0xDF) return continuation(i + 1) ? 2 : 0;
+  if (lead >= 0xE0 && lead <= 0xEF) {
+    const unsigned char lo = lead == 0xE0 ? 0xA0 : 0x80;
+    const unsigned char hi = lead == 0xED ? 0x9F : 0xBF;
+    return continuation(i + 1, lo, hi) && continuation(i + 2) ? 3 : 0;
+  }
+  if (lead >= 0xF0 && lead <= 0xF4) {
+    const unsigned char lo = lead == 0xF0 ? 0x90 : 0x80;
+    const unsigned char hi = lead == 0xF4 ? 0x8F : 0xBF;
+    return continuation(i + 1, lo, hi) && continuation(i + 2) && continuation(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
 
 // Builds the DOM from SAX events, refusing nesting deeper than the limit, so a
 // hostile document is rejected before it can make anything recurse deeply.
@@ -91,6 +115,262 @@ class BoundedDomBuilder {
   std::string pending_key_;
 };
 
+// The common case first: well-formed JSON read straight into the DOM in one
+// pass over the bytes. nlohmann's SAX parser costs several times as much per
+// byte (most of all in the size-optimised WebAssembly build, where its
+// per-character calls are not inlined), and answers and records are parsed on
+// every screening. Anything this does not accept as plainly valid (a syntax
+// error, bad UTF-8, a lone surrogate, a number out of range, a byte order
+// mark, nesting past the limit) makes it give up, and nlohmann parses the
+// text instead, so what is accepted and every error message stay nlohmann's.
+// Numbers are converted exactly as nlohmann converts them (strtoull for
+// non-negative integers, strtoll for negative ones, strtod otherwise).
+class FastParser {
+ public:
+  FastParser(const std::string& text, std::size_t max_depth)
+      : at_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
+
+  bool parse(json& root) {
+    if (!value(root, 0)) return false;
+    skip_space();
+    return at_ == end_;
+  }
+
+ private:
+  void skip_space() {
+    while (at_ != end_ && (*at_ == ' ' || *at_ == '\n' || *at_ == '\r' || *at_ == '\t')) ++at_;
+  }
+
+  bool literal(const char* word, std::size_t length) {
+    if (static_cast<std::size_t>(end_ - at_) < length || std::memcmp(at_, word, length) != 0) return false;
+    at_ += length;
+    return true;
+  }
+
+  bool value(json& out, std::size_t depth) {
+    skip_space();
+    if (at_ == end_) return false;
+    switch (*at_) {
+      case '{':
+        return object(out, depth);
+      case '[':
+        return array(out, depth);
+      case '"': {
+        std::string text;
+        if (!string(text)) return false;
+        out = std::move(text);
+        return true;
+      }
+      case 't':
+        out = true;
+        return literal("true", 4);
+      case 'f':
+        out = false;
+        return literal("false", 5);
+      case 'n':
+        out = nullptr;
+        return literal("null", 4);
+      default:
+        return number(out);
+    }
+  }
+
+  bool object(json& out, std::size_t depth) {
+    if (depth >= max_depth_) return false;
+    ++at_;
+    out = json::object();
+    json::object_t& members = out.get_ref<json::object_t&>();
+    skip_space();
+    if (at_ != end_ && *at_ == '}') {
+      ++at_;
+      return true;
+    }
+    while (true) {
+      skip_space();
+      std::string key;
+      if (at_ == end_ || *at_ != '"' || !string(key)) return false;
+      skip_space();
+      if (at_ == end_ || *at_ != ':') return false;
+      ++at_;
+      json member;
+      if (!value(member, depth + 1)) return false;
+      members[std::move(key)] = std::move(member);  // a repeated key keeps the last value
+      skip_space();
+      if (at_ == end_) return false;
+      const char c = *at_++;
+      if (c == '}') return true;
+      if (c != ',') return false;
+    }
+  }
+
+  bool array(json& out, std::size_t depth) {
+    if (depth >= max_depth_) return false;
+    ++at_;
+    out = json::array();
+    json::array_t& items = out.get_ref<json::array_t&>();
+    skip_space();
+    if (at_ != end_ && *at_ == ']') {
+      ++at_;
+      return true;
+    }
+    while (true) {
+      items.emplace_back();
+      if (!value(items.back(), depth + 1)) return false;
+      skip_space();
+      if (at_ == end_) return false;
+      const char c = *at_++;
+      if (c == ']') return true;
+      if (c != ',') return false;
+    }
+  }
+
+  static int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  // Four hex digits after "\u"; -1 if they are not.
+  long hex4() {
+    if (end_ - at_ < 4) return -1;
+    long code = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int digit = hex_digit(at_[i]);
+      if (digit < 0) return -1;
+      code = code * 16 + digit;
+    }
+    at_ += 4;
+    return code;
+  }
+
+  static void append_utf8(std::string& out, long code) {
+    if (code < 0x80) {
+      out += static_cast<char>(code);
+    } else if (code < 0x800) {
+      out += static_cast<char>(0xC0 | (code >> 6));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else if (code < 0x10000) {
+      out += static_cast<char>(0xE0 | (code >> 12));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (code >> 18));
+      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (code & 0x3F));
+    }
+  }
+
+  bool string(std::string& out) {
+    ++at_;  // the opening quote
+    const auto* bytes = reinterpret_cast<const unsigned char*>(at_);
+    const auto* const limit = reinterpret_cast<const unsigned char*>(end_);
+    while (true) {
+      const unsigned char* run = bytes;
+      while (bytes != limit && *bytes >= 0x20 && *bytes < 0x80 && *bytes != '"' && *bytes != '\\') ++bytes;
+      out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(bytes - run));
+      if (bytes == limit || *bytes < 0x20) return false;  // unclosed, or a raw control character
+      if (*bytes == '"') {
+        at_ = reinterpret_cast<const char*>(bytes + 1);
+        return true;
+      }
+      if (*bytes >= 0x80) {
+        const std::size_t length = utf8_sequence(bytes, static_cast<std::size_t>(limit - bytes), 0);
+        if (length == 0) return false;
+        out.append(reinterpret_cast<const char*>(bytes), length);
+        bytes += length;
+        continue;
+      }
+      // A backslash escape.
+      if (limit - bytes < 2) return false;
+      const unsigned char escape = bytes[1];
+      bytes += 2;
+      switch (escape) {
+        case '"': out += '"'; break;
+        case '\\': out += '\\'; break;
+        case '/': out += '/'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'u': {
+          at_ = reinterpret_cast<const char*>(bytes);
+          long code = hex4();
+          if (code < 0 || (code >= 0xDC00 && code <= 0xDFFF)) return false;
+          if (code >= 0xD800 && code <= 0xDBFF) {
+            // A high surrogate must be followed by an escaped low one.
+            if (end_ - at_ < 2 || at_[0] != '\\' || at_[1] != 'u') return false;
+            at_ += 2;
+            const long low = hex4();
+            if (low < 0xDC00 || low > 0xDFFF) return false;
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+          }
+          append_utf8(out, code);
+          bytes = reinterpret_cast<const unsigned char*>(at_);
+          break;
+        }
+        default:
+          return false;
+      }
+    }
+  }
+
+  static bool digit(char c) { return c >= '0' && c <= '9'; }
+
+  bool number(json& out) {
+    const char* start = at_;
+    const bool negative = at_ != end_ && *at_ == '-';
+    if (negative) ++at_;
+    if (at_ == end_ || !digit(*at_)) return false;
+    if (*at_ == '0') {
+      ++at_;
+    } else {
+      while (at_ != end_ && digit(*at_)) ++at_;
+    }
+    bool integer = true;
+    if (at_ != end_ && *at_ == '.') {
+      integer = false;
+      ++at_;
+      if (at_ == end_ || !digit(*at_)) return false;
+      while (at_ != end_ && digit(*at_)) ++at_;
+    }
+    if (at_ != end_ && (*at_ == 'e' || *at_ == 'E')) {
+      integer = false;
+      ++at_;
+      if (at_ != end_ && (*at_ == '+' || *at_ == '-')) ++at_;
+      if (at_ == end_ || !digit(*at_)) return false;
+      while (at_ != end_ && digit(*at_)) ++at_;
+    }
+    // The conversions need a terminated copy of the token.
+    const std::string token(start, at_);
+    char* token_end = nullptr;
+    errno = 0;
+    if (integer && !negative) {
+      const auto x = std::strtoull(token.c_str(), &token_end, 10);
+      if (errno == 0) {
+        out = static_cast<json::number_unsigned_t>(x);
+        return true;
+      }
+    } else if (integer) {
+      const auto x = std::strtoll(token.c_str(), &token_end, 10);
+      if (errno == 0) {
+        out = static_cast<json::number_integer_t>(x);
+        return true;
+      }
+    }
+    const double x = std::strtod(token.c_str(), &token_end);
+    if (!std::isfinite(x)) return false;  // nlohmann reports the overflow
+    out = x;
+    return true;
+  }
+
+  const char* at_;
+  const char* const end_;
+  const std::size_t max_depth_;
+};
+
 // Byte offset of the container that broke the depth limit: the first opening
 // bracket outside strings at depth max_depth + 1.
 std::size_t offset_of_depth(const std::string& text, std::size_t max_depth) {
@@ -122,6 +402,8 @@ std::size_t offset_of_depth(const std::string& text, std::size_t max_depth) {
 
 std::optional<json> parse_json(const std::string& text, Diagnostics& errors, std::size_t max_depth) {
   json root;
+  if (FastParser(text, max_depth).parse(root)) return root;
+  root = json();
   BoundedDomBuilder builder(root, max_depth);
   const bool ok = json::sax_parse(text, &builder, json::input_format_t::json, true);
   if (ok) return root;
@@ -139,27 +421,6 @@ std::optional<json> parse_json(const std::string& text, Diagnostics& errors, std
 }
 
 namespace {
-
-// The length of the well-formed UTF-8 sequence starting at text[i] (Unicode
-// table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF), or 0.
-std::size_t utf8_sequence(const unsigned char* text, std::size_t size, std::size_t i) {
-  const unsigned char lead = text[i];
-  auto continuation = [&](std::size_t at, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
-    return at < size && text[at] >= lo && text[at] <= hi;
-  };
-  if (lead >= 0xC2 && lead <= 0xDF) return continuation(i + 1) ? 2 : 0;
-  if (lead >= 0xE0 && lead <= 0xEF) {
-    const unsigned char lo = lead == 0xE0 ? 0xA0 : 0x80;
-    const unsigned char hi = lead == 0xED ? 0x9F : 0xBF;
-    return continuation(i + 1, lo, hi) && continuation(i + 2) ? 3 : 0;
-  }
-  if (lead >= 0xF0 && lead <= 0xF4) {
-    const unsigned char lo = lead == 0xF0 ? 0x90 : 0x80;
-    const unsigned char hi = lead == 0xF4 ? 0x8F : 0xBF;
-    return continuation(i + 1, lo, hi) && continuation(i + 2) && continuation(i + 3) ? 4 : 0;
-  }
-  return 0;
-}
 
 // Bytes copied as they are: printable ASCII other than the quote and the
 // backslash (0x7f included, as nlohmann leaves it).
