@@ -123,8 +123,29 @@ inline std::map<std::string, logic::Domain> domains_for(const std::vector<std::s
 
 // JsonLogic: compile the rule, evaluate it plainly, then as screening does
 // (missing is unknown, with bounds) on the data and on no data at all.
+// parse_json reads well-formed text on a fast path of its own and leaves the
+// rest to nlohmann: both must agree on every text, number types included, and
+// the writer must print what nlohmann's dump prints.
+inline std::string check_parse_agrees(const std::string& text) {
+  Diagnostics errors;
+  const std::optional<nlohmann::json> ours = logic::parse_json(text, errors);
+  if (!ours && !errors.empty() && errors.front().id == "json.002") return "";  // nlohmann has no depth limit
+  const nlohmann::json theirs = nlohmann::json::parse(text, nullptr, false);
+  if (theirs.is_discarded()) return ours ? "parse_json accepted what nlohmann rejects" : "";
+  if (!ours) return "parse_json rejected what nlohmann accepts";
+  if (*ours != theirs || ours->dump() != theirs.dump()) return "parse_json and nlohmann read different values";
+  if (logic::to_json_text(*ours) != theirs.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) {
+    return "to_json_text and nlohmann's dump differ";
+  }
+  return "";
+}
+
 inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
   const auto [rule_text, data_text] = split_at_newline(bytes, size);
+  for (const std::string* text : {&rule_text, &data_text}) {
+    const std::string problem = check_parse_agrees(*text);
+    if (!problem.empty()) return problem;
+  }
   Diagnostics errors;
   const std::optional<nlohmann::json> rule_json = logic::parse_json(rule_text, errors);
   if (!rule_json) return check_diagnostics(errors, {"json."});

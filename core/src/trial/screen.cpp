@@ -314,57 +314,57 @@ class ResultWriter {
       : trial_(trial), screened_(screened), out_(out) {}
 
   void write(const json* extra) {
-    static const char* const kMembers[] = {"answerErrors", "criteria", "derived", "engine",
-                                           "next",         "trial",    "verdict", "warnings"};
+    // The result's members in key order, the order nlohmann's map prints.
+    static const std::pair<const char*, Member> kMembers[] = {
+        {"answerErrors", Member::AnswerErrors}, {"criteria", Member::Criteria}, {"derived", Member::Derived},
+        {"engine", Member::Engine},             {"next", Member::Next},         {"trial", Member::Trial},
+        {"verdict", Member::Verdict},           {"warnings", Member::Warnings}};
     const bool has_extra = extra != nullptr && extra->is_object();
     json::const_iterator more = has_extra ? extra->cbegin() : json::const_iterator();
     const auto more_left = [&] { return has_extra && more != extra->cend(); };
     const auto write_extra = [&] {
-      member(more.key());
+      key(more.key());
       logic::append_json_text(out_, more.value());
       ++more;
     };
     out_ += '{';
-    for (const char* name : kMembers) {
+    for (const auto& [name, member] : kMembers) {
       while (more_left() && more.key() < name) write_extra();
       if (more_left() && more.key() == name) {
         write_extra();  // the caller's member replaces ours, as assigning it into the object would
         continue;
       }
-      member(name);
-      write_member(name);
+      key(name);
+      write_member(member);
     }
     while (more_left()) write_extra();
     out_ += '}';
   }
 
  private:
-  void member(const std::string& key) {
+  enum class Member { AnswerErrors, Criteria, Derived, Engine, Next, Trial, Verdict, Warnings };
+
+  void key(const std::string& name) {
     if (!first_) out_ += ',';
     first_ = false;
-    logic::append_json_string(out_, key);
+    logic::append_json_string(out_, name);
     out_ += ':';
   }
 
-  void write_member(const std::string& name) {
-    if (name == "answerErrors") {
-      logic::append_json_text(out_, screened_.answer_errors);
-    } else if (name == "criteria") {
-      write_criteria();
-    } else if (name == "derived") {
-      logic::append_json_text(out_, screened_.derived);
-    } else if (name == "engine") {
-      out_ += "{\"version\":";
-      logic::append_json_string(out_, engine_version());
-      out_ += '}';
-    } else if (name == "next") {
-      write_ids(screened_.next);
-    } else if (name == "trial") {
-      logic::append_json_text(out_, trial_identity(trial_));
-    } else if (name == "verdict") {
-      logic::append_json_string(out_, screened_.verdict);
-    } else {
-      logic::append_json_text(out_, screened_.warnings);
+  void write_member(Member member) {
+    switch (member) {
+      case Member::AnswerErrors: logic::append_json_text(out_, screened_.answer_errors); break;
+      case Member::Criteria: write_criteria(); break;
+      case Member::Derived: logic::append_json_text(out_, screened_.derived); break;
+      case Member::Engine:
+        out_ += "{\"version\":";
+        logic::append_json_string(out_, engine_version());
+        out_ += '}';
+        break;
+      case Member::Next: write_ids(screened_.next); break;
+      case Member::Trial: logic::append_json_text(out_, trial_identity(trial_)); break;
+      case Member::Verdict: logic::append_json_string(out_, screened_.verdict); break;
+      case Member::Warnings: logic::append_json_text(out_, screened_.warnings); break;
     }
   }
 
