@@ -7,11 +7,11 @@
 // (docs/performance.md, "Start-up").
 //
 // Only the import and export forms this project writes are understood; any
-// other form stops the bundling with an error rather than guess. Dynamic
-// imports (the physician view; a bare one such as node:fs is left as it is)
-// and import.meta.url keep resolving against each
-// module's own place, so the bundle must be served from the web/ folder, with
-// wasm/ beside it, as the modules themselves are (docs/embedding.md).
+// other form stops the bundling with an error rather than guess. Relative
+// dynamic imports (the physician view) and import.meta.url keep resolving
+// against each module's own place (a bare import such as node:fs is left as
+// it is), so the bundle must be served from the web/ folder, with wasm/ beside
+// it, as the modules themselves are (docs/embedding.md).
 //
 //   node examples/site/bundle.mjs WEB_DIR WASM_DIR > trial-screener.bundle.js
 import { readFileSync } from 'node:fs';
