@@ -1,6 +1,9 @@
 // Embind bindings: this file only binds. All behaviour lives in the core's
 // JSON-text façade (core/include/trialscreen/session.hpp); JSON strings cross
 // the boundary, never exceptions (emcc builds with exceptions off).
+#include <cstdint>
+#include <string>
+
 #include <emscripten/bind.h>
 
 #include "trialscreen/session.hpp"
@@ -10,6 +13,14 @@ namespace {
 
 std::string engine_version_string() { return trialscreen::engine_version(); }
 
+// A session from the trial file's UTF-8 bytes, which the wrapper has copied
+// into the module's memory in one HEAPU8.set: Embind's own conversion of a JS
+// string walks a 100 KB trial one character at a time in JavaScript, cold, on
+// every page load (docs/performance.md, "Start-up").
+trialscreen::TrialSession* session_from_bytes(std::uintptr_t bytes, std::size_t size) {
+  return new trialscreen::TrialSession(std::string(reinterpret_cast<const char*>(bytes), size));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(trialscreen) {
@@ -17,6 +28,7 @@ EMSCRIPTEN_BINDINGS(trialscreen) {
 
   emscripten::class_<trialscreen::TrialSession>("TrialSession")
       .constructor<std::string>()
+      .constructor(&session_from_bytes, emscripten::allow_raw_pointers())
       .function("ok", &trialscreen::TrialSession::ok)
       .function("loadError", &trialscreen::TrialSession::load_error)
       .function("definition", &trialscreen::TrialSession::definition)

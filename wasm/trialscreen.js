@@ -127,10 +127,26 @@ class Screener {
   }
 }
 
+// A trial session from the definition's text. The text goes in as UTF-8
+// bytes copied into the module's memory at once (TextEncoder, HEAPU8.set):
+// Embind's conversion of a string argument is a JavaScript loop over every
+// character, the slowest part of a cold page load for a 100 KB trial.
+function newTrialSession(module, text) {
+  const bytes = new TextEncoder().encode(text);
+  const address = module._malloc(Math.max(bytes.length, 1));
+  if (!address) return new module.TrialSession(text);  // out of memory: let Embind try
+  try {
+    module.HEAPU8.set(bytes, address);
+    return new module.TrialSession(address, bytes.length);
+  } finally {
+    module._free(address);
+  }
+}
+
 /** Loads a trial definition (JSON text or object). Throws TrialError. */
 export async function loadScreener(trial) {
   const module = await core();
-  const session = new module.TrialSession(toText(trial, 'trial'));
+  const session = newTrialSession(module, toText(trial, 'trial'));
   if (!session.ok()) {
     const { error } = JSON.parse(session.loadError());
     session.delete();
