@@ -175,17 +175,31 @@ class FastParser {
     }
   }
 
-  bool object(json& out, std::size_t depth) {
+  // The elements of an object or an array, from its opening bracket on:
+  // `read_element` reads one; a comma goes on, `close` ends the container.
+  template <typename ReadElement>
+  bool elements(std::size_t depth, char close, ReadElement read_element) {
     if (depth >= max_depth_) return false;
     ++at_;
-    out = json::object();
-    json::object_t& members = out.get_ref<json::object_t&>();
     skip_space();
-    if (at_ != end_ && *at_ == '}') {
+    if (at_ != end_ && *at_ == close) {
       ++at_;
       return true;
     }
     while (true) {
+      if (!read_element()) return false;
+      skip_space();
+      if (at_ == end_) return false;
+      const char c = *at_++;
+      if (c == close) return true;
+      if (c != ',') return false;
+    }
+  }
+
+  bool object(json& out, std::size_t depth) {
+    out = json::object();
+    json::object_t& members = out.get_ref<json::object_t&>();
+    return elements(depth, '}', [&] {
       skip_space();
       std::string key;
       if (at_ == end_ || *at_ != '"' || !string(key)) return false;
@@ -195,33 +209,17 @@ class FastParser {
       json member;
       if (!value(member, depth + 1)) return false;
       members[std::move(key)] = std::move(member);  // a repeated key keeps the last value
-      skip_space();
-      if (at_ == end_) return false;
-      const char c = *at_++;
-      if (c == '}') return true;
-      if (c != ',') return false;
-    }
+      return true;
+    });
   }
 
   bool array(json& out, std::size_t depth) {
-    if (depth >= max_depth_) return false;
-    ++at_;
     out = json::array();
     json::array_t& items = out.get_ref<json::array_t&>();
-    skip_space();
-    if (at_ != end_ && *at_ == ']') {
-      ++at_;
-      return true;
-    }
-    while (true) {
+    return elements(depth, ']', [&] {
       items.emplace_back();
-      if (!value(items.back(), depth + 1)) return false;
-      skip_space();
-      if (at_ == end_) return false;
-      const char c = *at_++;
-      if (c == ']') return true;
-      if (c != ',') return false;
-    }
+      return value(items.back(), depth + 1);
+    });
   }
 
   static int hex_digit(char c) {
