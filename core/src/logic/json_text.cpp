@@ -36,6 +36,16 @@ std::size_t utf8_sequence(const unsigned char* text, std::size_t size, std::size
   return 0;
 }
 
+// Bytes that stand for themselves inside a JSON string, read or written:
+// printable ASCII other than the quote and the backslash (0x7f included, as
+// nlohmann leaves it).
+constexpr std::array<bool, 256> kPlainBytes() {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return plain;
+}
+constexpr std::array<bool, 256> kPlain = kPlainBytes();
+
 // Builds the DOM from SAX events, refusing nesting deeper than the limit, so a
 // hostile document is rejected before it can make anything recurse deeply.
 class BoundedDomBuilder {
@@ -266,7 +276,7 @@ class FastParser {
     const auto* const limit = reinterpret_cast<const unsigned char*>(end_);
     while (true) {
       const unsigned char* run = bytes;
-      while (bytes != limit && *bytes >= 0x20 && *bytes < 0x80 && *bytes != '"' && *bytes != '\\') ++bytes;
+      while (bytes != limit && kPlain[*bytes]) ++bytes;
       out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(bytes - run));
       if (bytes == limit || *bytes < 0x20) return false;  // unclosed, or a raw control character
       if (*bytes == '"') {
@@ -419,15 +429,6 @@ std::optional<json> parse_json(const std::string& text, Diagnostics& errors, std
 }
 
 namespace {
-
-// Bytes copied as they are: printable ASCII other than the quote and the
-// backslash (0x7f included, as nlohmann leaves it).
-constexpr std::array<bool, 256> kPlainBytes() {
-  std::array<bool, 256> plain{};
-  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
-  return plain;
-}
-constexpr std::array<bool, 256> kPlain = kPlainBytes();
 
 // A JSON string, escaped exactly as nlohmann's dump() escapes it (ensure_ascii
 // off). Runs of bytes that need nothing are copied whole; a string that is not
