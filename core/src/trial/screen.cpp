@@ -68,7 +68,11 @@ class Screening {
     bindings_.domains = &trial.domains;
   }
 
-  Screened run(const json& answers) {
+  // What run() works out: everything, or only what ScreenSummary holds
+  // (verdict, statuses, answer errors), for list views that print no more.
+  enum class Parts { All, Brief };
+
+  Screened run(const json& answers, Parts parts = Parts::All) {
     Screened out;
     out.answer_errors = json::array();
     if (as_of_.empty()) {
@@ -95,6 +99,7 @@ class Screening {
       }
     }
     out.verdict = any_fail ? "not_eligible" : any_unknown ? "incomplete" : "eligible";
+    if (parts == Parts::Brief) return out;
     if (!any_fail && any_unknown) out.next = next_questions(could_change);
     out.derived = derived_values();
     out.warnings = json::array();
@@ -418,7 +423,7 @@ nlohmann::json Trial::screen(const nlohmann::json& answers, const ScreenOptions&
 }
 
 ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenOptions& options) const {
-  Screened screened = Screening(*loaded_, options).run(answers);
+  Screened screened = Screening(*loaded_, options).run(answers, Screening::Parts::Brief);
   ScreenSummary summary;
   summary.verdict = screened.verdict;
   summary.statuses.reserve(screened.criteria.size());
