@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -36,6 +37,11 @@ struct CompileOptions {
   // items' bounds still deciding thresholds when the total is unanswered.
   // Cycles are a compile error.
   std::map<std::string, nlohmann::json> derived;
+  // Top-level names the host numbers once (sorted, unique), e.g. a trial's
+  // questions: a rule compiled with them reads those variables through
+  // Bindings::slot_values, by number, instead of looking each name up in the
+  // data at every read. Only the pointer is kept while compiling.
+  const std::vector<std::string>* slots = nullptr;
 };
 
 // What an unanswered variable may still turn out to be.
@@ -61,6 +67,18 @@ struct Bindings {
   // derived variable found here is read from it instead of evaluating its
   // expression again; `missing` still looks only at the data.
   const DerivedValues* derived = nullptr;
+  // For rules compiled with CompileOptions::slots: per slot, the data's
+  // top-level member of that name, or nullptr when it has none. Must describe
+  // `data` exactly (the host fills it once per data document, then every rule
+  // reads by number).
+  const std::vector<const nlohmann::json*>* slot_values = nullptr;
+  // Per slot, its domain (nullptr: Kind::Any); used instead of `domains` for
+  // variables that have a slot.
+  const std::vector<const Domain*>* slot_domains = nullptr;
+  // For rules compiled with slots: an unknown's waiting variables that have a
+  // slot go to Outcome::waiting_slots instead of Outcome::waiting_on (no name
+  // is copied out for them).
+  bool waiting_by_slot = false;
 };
 
 struct Outcome {
@@ -71,6 +89,8 @@ struct Outcome {
 
   std::vector<std::string> waiting_on;  // Kind::Unknown: sorted, unique, as small
                                         // as the bounds allow
+  std::vector<std::uint32_t> waiting_slots;  // Kind::Unknown with Bindings::waiting_by_slot:
+                                        // the waiting variables that have a slot, sorted
   std::optional<double> lower;          // Kind::Unknown: numeric bounds, when known
   std::optional<double> upper;
 

@@ -27,10 +27,24 @@ void add_choice(std::vector<json>& choices, const json& value) {
   choices.push_back(value);
 }
 
+namespace {
+const std::vector<json> kBooleans = {json(false), json(true)};
+}  // namespace
+
+Bounds borrowing(const Bounds& bounds) {
+  Bounds copy;
+  copy.finite = bounds.finite;
+  copy.choices = Choices::borrow(bounds.choices.list());
+  copy.numeric = bounds.numeric;
+  copy.lo = bounds.lo;
+  copy.hi = bounds.hi;
+  return copy;
+}
+
 Bounds boolean_bounds() {
   Bounds bounds;
   bounds.finite = true;
-  bounds.choices = {json(false), json(true)};
+  bounds.choices = Choices::borrow(kBooleans);
   return bounds;
 }
 
@@ -99,6 +113,14 @@ Bounds bounds_of_domain(const Domain& domain) {
     return bounds;
   }
   if (domain.kind == Domain::Kind::Any || (domain.kind == Domain::Kind::Choice && domain.choices.empty())) return {};
+  // The common cases borrow their lists (the domain outlives the evaluation).
+  if (domain.kind == Domain::Kind::Boolean) return boolean_bounds();
+  if (domain.kind == Domain::Kind::Choice && domain.choices.size() <= kMaxChoices) {
+    Bounds bounds;
+    bounds.finite = true;
+    bounds.choices = Choices::borrow(domain.choices);
+    return bounds;
+  }
   return finite_bounds(enumerate_domain(domain));
 }
 

@@ -24,11 +24,37 @@ inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Finite sets of possibilities larger than this become intervals.
 inline constexpr std::size_t kMaxChoices = 64;
 
+// The possible values of a finite unknown: a list it owns, or a constant
+// list it borrows (false/true, a domain's choices), so that the unknown of an
+// unanswered yes/no question allocates nothing for them. A borrowed list
+// must outlive the evaluation (Bindings' domains do).
+class Choices {
+ public:
+  Choices() = default;
+  Choices(std::vector<json> owned) : owned_(std::move(owned)) {}  // NOLINT: a list is its choices
+  static Choices borrow(const std::vector<json>& list) {
+    Choices c;
+    c.borrowed_ = &list;
+    return c;
+  }
+  const std::vector<json>& list() const { return borrowed_ != nullptr ? *borrowed_ : owned_; }
+  std::vector<json>::const_iterator begin() const { return list().begin(); }
+  std::vector<json>::const_iterator end() const { return list().end(); }
+  std::size_t size() const { return list().size(); }
+  bool empty() const { return list().empty(); }
+  // The same choices, owned: for keeping beyond the evaluation.
+  Choices owned() const { return Choices(list()); }
+
+ private:
+  const std::vector<json>* borrowed_ = nullptr;
+  std::vector<json> owned_;
+};
+
 // What an unknown may still be. Both parts may hold at once; neither means
 // "anything".
 struct Bounds {
   bool finite = false;          // the value is one of `choices`
-  std::vector<json> choices;
+  Choices choices;
   bool numeric = false;         // the value is a number in [lo, hi]
   double lo = -kInfinity;
   double hi = kInfinity;
@@ -102,6 +128,8 @@ struct Interval {
 void unite(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from);
 void add(std::vector<std::uint32_t>& into, std::uint32_t id);
 
+// A copy of `bounds` that borrows its choices (`bounds` must outlive it).
+Bounds borrowing(const Bounds& bounds);
 Bounds boolean_bounds();
 Bounds finite_bounds(std::vector<json> choices);
 Bounds bounds_of_domain(const Domain& domain);

@@ -463,6 +463,17 @@ std::optional<Rule> Rule::compile(const json& rule, Diagnostics& errors, const C
   auto compiled = std::make_unique<Compiled>();
   Compiler compiler(*compiled, errors, options);
   if (!compiler.run(rule)) return std::nullopt;
+  if (options.slots != nullptr) {
+    const std::vector<std::string>& slots = *options.slots;
+    compiled->has_slots = true;
+    compiled->slot_of_variable.reserve(compiled->numbered_variables.size());
+    for (const std::string& name : compiled->numbered_variables) {
+      const auto found = std::lower_bound(slots.begin(), slots.end(), name);
+      compiled->slot_of_variable.push_back(found != slots.end() && *found == name
+                                               ? static_cast<std::uint32_t>(found - slots.begin())
+                                               : kNone);
+    }
+  }
   return Rule(std::move(compiled));
 }
 

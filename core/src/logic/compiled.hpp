@@ -63,6 +63,9 @@ struct Rule::Compiled {
   std::vector<std::string> numbered_variables;
   // The numbered variables sorted by name, for finding a name's number.
   std::vector<std::pair<std::string, std::uint32_t>> variable_index;
+  // Per variable: its slot (CompileOptions::slots), or kNone.
+  std::vector<std::uint32_t> slot_of_variable;
+  bool has_slots = false;  // compiled with CompileOptions::slots
   std::vector<std::uint32_t> derived_of_variable;  // per variable: its expression node or kNone
   // Per variable: the non-derived variables its value may depend on (itself if
   // not derived), sorted.

@@ -36,6 +36,11 @@ const json kNull = nullptr;
 const json kTrue = true;
 const json kFalse = false;
 
+// The slot (CompileOptions::slots) of variable `id`, or kNone.
+std::uint32_t slot_of(const Rule::Compiled& rule, std::uint32_t id) {
+  return id < rule.slot_of_variable.size() ? rule.slot_of_variable[id] : kNone;
+}
+
 struct Context {
   const Rule::Compiled& rule;
   const Bindings& bindings;
@@ -147,7 +152,12 @@ class Evaluator {
   // variable (not a path inside it) is read.
   Val unknown_variable(std::uint32_t id, bool whole) {
     Val v = Val::unknown({id});
-    if (whole && ctx_.bindings.domains != nullptr) {
+    if (!whole) return v;
+    const std::uint32_t slot = slot_of(ctx_.rule, id);
+    if (slot != kNone && ctx_.bindings.slot_domains != nullptr) {
+      const Domain* domain = (*ctx_.bindings.slot_domains)[slot];
+      if (domain != nullptr) v.detail->bounds = bounds_of_domain(*domain);
+    } else if (ctx_.bindings.domains != nullptr) {
       const auto found = ctx_.bindings.domains->find(variable_name(id));
       if (found != ctx_.bindings.domains->end()) v.detail->bounds = bounds_of_domain(found->second);
     }
@@ -289,7 +299,8 @@ class Evaluator {
       out.value = ctx_.overrides[variable];
       return out;
     }
-    const json* found = step(ctx_.data, name);
+    const std::uint32_t slot = variable != kNone && ctx_.bindings.slot_values != nullptr ? slot_of(ctx_.rule, variable) : kNone;
+    const json* found = slot != kNone ? (*ctx_.bindings.slot_values)[slot] : step(ctx_.data, name);
     if (found != nullptr && !found->is_null()) {
       out.value = found;
       return out;
@@ -306,7 +317,7 @@ class Evaluator {
         Val v = Val::unknown({});
         for (const std::string& input : kept->waiting) add(v.detail->waiting, variable_id(input));
         add(v.detail->waiting, variable);
-        v.detail->bounds = kept->bounds;
+        v.detail->bounds = borrowing(kept->bounds);  // kept for the whole screening
         out.computed = std::move(v);
         return out;
       }
@@ -1182,6 +1193,7 @@ void DerivedValues::record(const std::string& name, const Rule& rule, const json
   } else {
     for (std::uint32_t id : result.detail->waiting) entry.waiting.push_back(evaluator.variable_name(id));
     entry.bounds = std::move(result.detail->bounds);
+    entry.bounds.choices = entry.bounds.choices.owned();  // a borrowed list may not live as long
   }
   entries_->by_name.insert_or_assign(name, std::move(entry));
 }
@@ -1216,7 +1228,17 @@ Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
       break;
     case Val::Kind::Unknown: {
       outcome.kind = Outcome::Kind::Unknown;
-      for (std::uint32_t id : result.detail->waiting) outcome.waiting_on.push_back(evaluator.variable_name(id));
+      for (std::uint32_t id : result.detail->waiting) {
+        const std::uint32_t slot = bindings.waiting_by_slot ? slot_of(*compiled_, id) : kNone;
+        if (slot != kNone) {
+          outcome.waiting_slots.push_back(slot);
+        } else {
+          outcome.waiting_on.push_back(evaluator.variable_name(id));
+        }
+      }
+      std::sort(outcome.waiting_slots.begin(), outcome.waiting_slots.end());
+      outcome.waiting_slots.erase(std::unique(outcome.waiting_slots.begin(), outcome.waiting_slots.end()),
+                                  outcome.waiting_slots.end());
       std::sort(outcome.waiting_on.begin(), outcome.waiting_on.end());
       outcome.waiting_on.erase(std::unique(outcome.waiting_on.begin(), outcome.waiting_on.end()), outcome.waiting_on.end());
       if (const auto range = numeric_hull(result.detail->bounds)) {

@@ -599,9 +599,27 @@ class Loader {
     return !found;
   }
 
+  // The names every rule reads by number: questions, derived values, "as_of".
+  void number_slots() {
+    std::set<std::string> names{"as_of"};
+    for (const trial::Question& q : out_.questions) names.insert(q.id);
+    for (const trial::Derived& d : out_.derived) names.insert(d.id);
+    out_.slots.assign(names.begin(), names.end());
+    out_.slot_domains.assign(out_.slots.size(), nullptr);
+    out_.question_of_slot.assign(out_.slots.size(), Trial::Loaded::kNoQuestion);
+    for (std::size_t slot = 0; slot < out_.slots.size(); ++slot) {
+      const auto domain = out_.domains.find(out_.slots[slot]);
+      if (domain != out_.domains.end()) out_.slot_domains[slot] = &domain->second;
+      const auto question = out_.question_index.find(out_.slots[slot]);
+      if (question != out_.question_index.end()) out_.question_of_slot[slot] = question->second;
+    }
+  }
+
   void compile_rules(const json& root) {
+    number_slots();
     logic::CompileOptions plain;
     plain.limits.max_nodes = DefinitionLimits::max_rule_nodes;
+    plain.slots = &out_.slots;
     for (const trial::Derived& d : out_.derived) derived_ids_.insert(d.id);
 
     // Derived rules first, alone, to find what each reads directly.

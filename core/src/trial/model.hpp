@@ -105,6 +105,13 @@ struct Trial::Loaded {
   std::vector<trial::Warning> warnings;
   std::vector<trial::TextSite> texts;
   std::vector<std::string> names_read;     // every variable any rule reads, sorted, unique
+  // The names rules are compiled to read by number (logic::CompileOptions::
+  // slots): the questions, the derived values and "as_of", sorted, unique.
+  // Per slot: its domain (or nullptr) and its question (or kNoQuestion).
+  std::vector<std::string> slots;
+  std::vector<const logic::Domain*> slot_domains;
+  std::vector<std::size_t> question_of_slot;
+  static constexpr std::size_t kNoQuestion = static_cast<std::size_t>(-1);
 };
 
 namespace trial {

@@ -66,6 +66,9 @@ class Screening {
         as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()) {
     bindings_.missing_is_unknown = true;
     bindings_.domains = &trial.domains;
+    bindings_.slot_values = &slot_values_;
+    bindings_.slot_domains = &trial.slot_domains;
+    bindings_.waiting_by_slot = true;
   }
 
   // What run() works out: everything, or only what ScreenSummary holds
@@ -83,6 +86,7 @@ class Screening {
     data_ = json::object();
     trial::normalise_answers(trial_, answers, as_of_, data_, out.answer_errors);
     if (!as_of_.empty()) data_["as_of"] = as_of_;
+    number_answers();
     compute_derived();
 
     bool any_fail = false;
@@ -116,7 +120,7 @@ class Screening {
     if (outcome.is_value()) {
       truth.kind = logic::truthy(outcome.value) ? Truth::Kind::True : Truth::Kind::False;
     } else if (outcome.is_unknown()) {
-      truth.waiting_on = questions_only(outcome.waiting_on);
+      truth.waiting_on = questions_only(outcome.waiting_slots, outcome.waiting_on);
     } else {
       truth.kind = Truth::Kind::Error;
       truth.error = owner + " " + part + ": " + outcome.error_type + (outcome.error_message.empty() ? "" : ": " + outcome.error_message);
@@ -124,10 +128,14 @@ class Screening {
     return truth;
   }
 
-  // Keeps the names that are questions, in asking order.
-  QuestionSet questions_only(const std::vector<std::string>& names) const {
+  // Keeps the variables that are questions, in asking order.
+  QuestionSet questions_only(const std::vector<std::uint32_t>& slots, const std::vector<std::string>& names) const {
     QuestionSet indices;
-    indices.reserve(names.size());
+    indices.reserve(slots.size() + names.size());
+    for (std::uint32_t slot : slots) {
+      const std::size_t question = trial_.question_of_slot[slot];
+      if (question != Trial::Loaded::kNoQuestion) indices.push_back(question);
+    }
     for (const std::string& name : names) {
       auto it = trial_.question_index.find(name);
       if (it != trial_.question_index.end()) indices.push_back(it->second);
@@ -217,6 +225,19 @@ class Screening {
     bindings_.derived = &derived_;
   }
 
+  // Where each slot's answer is in data_ (rules read answers by number).
+  // Both lists are sorted by name, so one merge finds them all.
+  void number_answers() {
+    const std::vector<std::string>& slots = trial_.slots;
+    slot_values_.assign(slots.size(), nullptr);
+    std::size_t slot = 0;
+    for (const auto& [name, value] : data_.get_ref<const json::object_t&>()) {
+      while (slot < slots.size() && slots[slot] < name) ++slot;
+      if (slot == slots.size()) break;
+      if (slots[slot] == name) slot_values_[slot] = &value;
+    }
+  }
+
   bool answered(const std::string& id) const { return data_.contains(id); }
 
   // Some top-level input of `rule` other than the screening date is answered.
@@ -271,6 +292,7 @@ class Screening {
   const std::string as_of_;
   logic::Bindings bindings_;
   json data_;
+  std::vector<const json*> slot_values_;  // per slot of the trial, its member of data_ or nullptr
   logic::DerivedValues derived_;
   json rule_errors_ = json::array();
 };
