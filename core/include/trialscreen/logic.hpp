@@ -56,6 +56,25 @@ struct Domain {
 
 class DerivedValues;
 
+// Working buffers of an evaluation, kept between evaluations so that a host
+// evaluating many rules over one document (a screening evaluates about
+// forty) does not allocate them afresh for each. Optional (Bindings::scratch);
+// serves one evaluation at a time.
+class Scratch {
+ public:
+  Scratch();
+  Scratch(Scratch&&) noexcept;
+  Scratch& operator=(Scratch&&) noexcept;
+  ~Scratch();
+
+  // The buffers; defined inside the engine only.
+  struct Buffers;
+  Buffers& buffers() { return *buffers_; }
+
+ private:
+  std::unique_ptr<Buffers> buffers_;
+};
+
 // How to read variables during evaluation.
 struct Bindings {
   // Plain JsonLogic (false): a missing variable is null, as in every engine.
@@ -79,6 +98,8 @@ struct Bindings {
   // slot go to Outcome::waiting_slots instead of Outcome::waiting_on (no name
   // is copied out for them).
   bool waiting_by_slot = false;
+  // Buffers to reuse (see Scratch); none: each evaluation makes its own.
+  Scratch* scratch = nullptr;
 };
 
 struct Outcome {

@@ -7,17 +7,21 @@
 
 namespace trialscreen::logic {
 
-void unite(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from) {
+void unite(Waiting& into, const Waiting& from) {
   if (from.empty()) return;
-  std::vector<std::uint32_t> merged;
+  if (into.empty() || into.back() < from.front()) {
+    into.append(from.begin(), from.end());
+    return;
+  }
+  Waiting merged;
   merged.reserve(into.size() + from.size());
   std::set_union(into.begin(), into.end(), from.begin(), from.end(), std::back_inserter(merged));
   into = std::move(merged);
 }
 
-void add(std::vector<std::uint32_t>& into, std::uint32_t id) {
+void add(Waiting& into, std::uint32_t id) {
   const auto position = std::lower_bound(into.begin(), into.end(), id);
-  if (position == into.end() || *position != id) into.insert(position, id);
+  if (position == into.end() || *position != id) into.insert_at(static_cast<std::size_t>(position - into.begin()), id);
 }
 
 void add_choice(std::vector<json>& choices, const json& value) {
@@ -102,6 +106,12 @@ std::vector<json> enumerate_domain(const Domain& domain) {
       break;
   }
   return values;
+}
+
+Choices domain_choices(const Domain& domain) {
+  if (domain.kind == Domain::Kind::Boolean) return Choices::borrow(kBooleans);
+  if (domain.kind == Domain::Kind::Choice) return Choices::borrow(domain.choices);
+  return Choices(enumerate_domain(domain));
 }
 
 Bounds bounds_of_domain(const Domain& domain) {
@@ -259,7 +269,7 @@ void for_each_combination(const std::vector<std::vector<const json*>>& choices,
   }
 }
 
-Val join(std::vector<Val>& branches, std::vector<std::uint32_t> waiting) {
+Val join(std::vector<Val>& branches, Waiting waiting) {
   bool all_known = true;
   bool any_error = false;
   for (const Val& b : branches) {

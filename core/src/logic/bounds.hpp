@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
 #include <functional>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -60,9 +62,91 @@ struct Bounds {
   double hi = kInfinity;
 };
 
+// Variable numbers an unknown waits on (see Evaluator::variable_name), kept
+// sorted and unique by unite/add. Held inline while small, as most are, so
+// making an unknown does not allocate for them.
+class Waiting {
+ public:
+  using value_type = std::uint32_t;
+  using const_iterator = const std::uint32_t*;
+
+  Waiting() = default;
+  Waiting(std::initializer_list<std::uint32_t> ids) {
+    for (std::uint32_t id : ids) push_back(id);
+  }
+  Waiting(const Waiting& other) { append(other.begin(), other.end()); }
+  Waiting(Waiting&& other) noexcept { take(other); }
+  Waiting& operator=(const Waiting& other) {
+    if (this != &other) {
+      size_ = 0;
+      append(other.begin(), other.end());
+    }
+    return *this;
+  }
+  Waiting& operator=(Waiting&& other) noexcept {
+    if (this != &other) {
+      delete[] heap_;
+      take(other);
+    }
+    return *this;
+  }
+  ~Waiting() { delete[] heap_; }
+
+  std::uint32_t* begin() { return data(); }
+  std::uint32_t* end() { return data() + size_; }
+  const std::uint32_t* begin() const { return data(); }
+  const std::uint32_t* end() const { return data() + size_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::uint32_t operator[](std::size_t i) const { return data()[i]; }
+  std::uint32_t front() const { return data()[0]; }
+  std::uint32_t back() const { return data()[size_ - 1]; }
+  void clear() { size_ = 0; }
+  void reserve(std::size_t capacity) {
+    if (capacity <= capacity_) return;
+    auto* grown = new std::uint32_t[capacity];
+    std::copy(begin(), end(), grown);
+    delete[] heap_;
+    heap_ = grown;
+    capacity_ = static_cast<std::uint32_t>(capacity);
+  }
+  void push_back(std::uint32_t id) {
+    if (size_ == capacity_) reserve(capacity_ * 2);
+    data()[size_++] = id;
+  }
+  void append(const std::uint32_t* first, const std::uint32_t* last) {
+    reserve(size_ + static_cast<std::size_t>(last - first));
+    std::copy(first, last, end());
+    size_ += static_cast<std::uint32_t>(last - first);
+  }
+  // Inserts `id` before position `at` (0..size()).
+  void insert_at(std::size_t at, std::uint32_t id) {
+    push_back(id);
+    std::rotate(begin() + at, end() - 1, end());
+  }
+
+ private:
+  static constexpr std::uint32_t kInline = 6;
+  std::uint32_t* data() { return heap_ != nullptr ? heap_ : inline_; }
+  const std::uint32_t* data() const { return heap_ != nullptr ? heap_ : inline_; }
+  void take(Waiting& other) {
+    size_ = other.size_;
+    capacity_ = other.capacity_;
+    heap_ = other.heap_;
+    if (heap_ == nullptr) std::copy(other.inline_, other.inline_ + size_, inline_);
+    other.heap_ = nullptr;
+    other.size_ = 0;
+    other.capacity_ = kInline;
+  }
+
+  std::uint32_t size_ = 0;
+  std::uint32_t capacity_ = kInline;
+  std::uint32_t* heap_ = nullptr;
+  std::uint32_t inline_[kInline] = {};
+};
+
 struct Detail {
-  // Unknown: variable numbers (see Evaluator::variable_name), sorted, unique.
-  std::vector<std::uint32_t> waiting;
+  Waiting waiting;
   Bounds bounds;
   bool minimized = false;  // waiting already shrunk by enumeration
   // Error
@@ -92,7 +176,7 @@ struct Val {
     v.own = std::move(value);
     return v;
   }
-  static Val unknown(std::vector<std::uint32_t> waiting) {
+  static Val unknown(Waiting waiting) {
     Val v;
     v.kind = Kind::Unknown;
     v.detail = std::make_unique<Detail>();
@@ -125,8 +209,8 @@ struct Interval {
 };
 
 // Sorted-set union of variable numbers.
-void unite(std::vector<std::uint32_t>& into, const std::vector<std::uint32_t>& from);
-void add(std::vector<std::uint32_t>& into, std::uint32_t id);
+void unite(Waiting& into, const Waiting& from);
+void add(Waiting& into, std::uint32_t id);
 
 // A copy of `bounds` that borrows its choices (`bounds` must outlive it).
 Bounds borrowing(const Bounds& bounds);
@@ -136,6 +220,9 @@ Bounds bounds_of_domain(const Domain& domain);
 // The values to try for an unanswered variable when enumerating; empty when
 // the domain is not small and finite.
 std::vector<json> enumerate_domain(const Domain& domain);
+// The same, borrowing the list when the domain holds one (the domain must
+// outlive the result).
+Choices domain_choices(const Domain& domain);
 void add_choice(std::vector<json>& choices, const json& value);
 
 Truth truth_of(const Val& v);
@@ -155,6 +242,6 @@ void for_each_combination(const std::vector<std::vector<const json*>>& choices,
                           const std::function<void(const std::vector<const json*>&)>& visit);
 
 // The result of `if` or `and`/`or` that may be any of `branches`.
-Val join(std::vector<Val>& branches, std::vector<std::uint32_t> waiting);
+Val join(std::vector<Val>& branches, Waiting waiting);
 
 }  // namespace trialscreen::logic

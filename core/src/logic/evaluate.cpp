@@ -41,15 +41,47 @@ std::uint32_t slot_of(const Rule::Compiled& rule, std::uint32_t id) {
   return id < rule.slot_of_variable.size() ? rule.slot_of_variable[id] : kNone;
 }
 
-struct Context {
-  const Rule::Compiled& rule;
-  const Bindings& bindings;
-  const json* data;                         // the top-level data
+}  // namespace
+
+struct Scratch::Buffers {
   std::vector<const json*> scopes;          // above the data: iterators push metadata and item
   std::vector<Val> arg_stack;               // arguments of the strict operators being evaluated
   std::vector<const json*> plain;           // scratch: one operator's plain argument values
   std::vector<const json*> overrides;       // per variable, while enumerating assignments
   std::vector<std::string> dynamic_names;   // unknown variables named by computed paths
+
+  // Empty again for the next evaluation; the capacity stays.
+  void clear() {
+    scopes.clear();
+    arg_stack.clear();
+    plain.clear();
+    overrides.clear();
+    dynamic_names.clear();
+  }
+};
+
+Scratch::Scratch() : buffers_(std::make_unique<Buffers>()) {}
+Scratch::Scratch(Scratch&&) noexcept = default;
+Scratch& Scratch::operator=(Scratch&&) noexcept = default;
+Scratch::~Scratch() = default;
+
+namespace {
+
+struct Context {
+  Context(const Rule::Compiled& compiled, const Bindings& bound, const json& top, Scratch::Buffers& buffers)
+      : rule(compiled), bindings(bound), data(&top), scopes(buffers.scopes), arg_stack(buffers.arg_stack),
+        plain(buffers.plain), overrides(buffers.overrides), dynamic_names(buffers.dynamic_names) {
+    buffers.clear();
+  }
+
+  const Rule::Compiled& rule;
+  const Bindings& bindings;
+  const json* data;                          // the top-level data
+  std::vector<const json*>& scopes;          // see Scratch::Buffers
+  std::vector<Val>& arg_stack;
+  std::vector<const json*>& plain;
+  std::vector<const json*>& overrides;
+  std::vector<std::string>& dynamic_names;
   std::size_t depth = 0;
   bool enumerating = false;
 };
@@ -153,15 +185,17 @@ class Evaluator {
   Val unknown_variable(std::uint32_t id, bool whole) {
     Val v = Val::unknown({id});
     if (!whole) return v;
-    const std::uint32_t slot = slot_of(ctx_.rule, id);
-    if (slot != kNone && ctx_.bindings.slot_domains != nullptr) {
-      const Domain* domain = (*ctx_.bindings.slot_domains)[slot];
-      if (domain != nullptr) v.detail->bounds = bounds_of_domain(*domain);
-    } else if (ctx_.bindings.domains != nullptr) {
-      const auto found = ctx_.bindings.domains->find(variable_name(id));
-      if (found != ctx_.bindings.domains->end()) v.detail->bounds = bounds_of_domain(found->second);
-    }
+    if (const Domain* domain = domain_of(id)) v.detail->bounds = bounds_of_domain(*domain);
     return v;
+  }
+
+  // The domain of variable `id` in the bindings, or nullptr (Kind::Any).
+  const Domain* domain_of(std::uint32_t id) const {
+    const std::uint32_t slot = slot_of(ctx_.rule, id);
+    if (slot != kNone && ctx_.bindings.slot_domains != nullptr) return (*ctx_.bindings.slot_domains)[slot];
+    if (ctx_.bindings.domains == nullptr) return nullptr;
+    const auto found = ctx_.bindings.domains->find(variable_name(id));
+    return found != ctx_.bindings.domains->end() ? &found->second : nullptr;
   }
 
   std::uint32_t variable_id(const std::string& name) {
@@ -453,7 +487,7 @@ Val Evaluator::eval_if(std::uint32_t index) {
   const Node& n = node(index);
   const std::size_t count = n.child_count;
   std::vector<Val> branches;  // every result still possible
-  std::vector<std::uint32_t> waiting;
+  Waiting waiting;
   std::size_t i = 0;
   while (true) {
     if (i + 1 < count) {
@@ -491,7 +525,7 @@ Val Evaluator::eval_and_or(std::uint32_t index) {
   const Node& n = node(index);
   const bool is_and = n.op == Op::And;
   if (n.child_count == 0) return Val::borrow(kFalse);
-  std::vector<std::uint32_t> pending;
+  Waiting pending;
   bool any_pending = false;
   for (std::size_t i = 0; i < n.child_count; ++i) {
     Val operand = eval(child(n, i));
@@ -548,7 +582,7 @@ Val Evaluator::eval_comparison(std::uint32_t index) {
   const Op op = n.op;
   Val previous = eval(child(n, 0));
   if (previous.is_error()) return previous;
-  std::vector<std::uint32_t> pending;
+  Waiting pending;
   bool any_pending = false;
   for (std::size_t i = 1; i < n.child_count; ++i) {
     Val current = eval(child(n, i));
@@ -718,26 +752,50 @@ Val Evaluator::compare_plain(std::uint32_t index, Op op, const json& left, const
   return Val::borrow(result ? kTrue : kFalse);
 }
 
+// A value's possibilities as one contiguous run: itself, or a finite
+// unknown's choices. False when it has no such list.
+bool possible_values(const Val& v, const json*& first, std::size_t& count) {
+  if (v.is_value()) {
+    first = &v.get();
+    count = 1;
+    return true;
+  }
+  if (v.is_unknown() && v.detail->bounds.finite && !v.detail->bounds.choices.empty()) {
+    first = v.detail->bounds.choices.list().data();
+    count = v.detail->bounds.choices.size();
+    return true;
+  }
+  return false;
+}
+
 // One comparison where a side may be unknown: decided when every possible
 // pair of values agrees, or when the numeric ranges decide it.
 Val Evaluator::compare(std::uint32_t index, Op op, const Val& left, const Val& right) {
   if (left.is_value() && right.is_value()) return compare_plain(index, op, left.get(), right.get());
-  std::vector<std::uint32_t> waiting;
+  Waiting waiting;
   if (left.is_unknown()) unite(waiting, left.detail->waiting);
   if (right.is_unknown()) unite(waiting, right.detail->waiting);
-  std::vector<std::vector<const json*>> choices;
-  if (finite_choices({&left, &right}, choices)) {
+  const json* left_first = nullptr;
+  const json* right_first = nullptr;
+  std::size_t left_count = 0;
+  std::size_t right_count = 0;
+  if (possible_values(left, left_first, left_count) && possible_values(right, right_first, right_count) &&
+      left_count * right_count <= kMaxChoices) {
+    // Every pair of possible values (as finite_choices and for_each_combination
+    // would give them, without building the lists).
     bool any_true = false;
     bool any_false = false;
     bool any_error = false;
-    for_each_combination(choices, [&](const std::vector<const json*>& pair) {
-      const Val r = compare_plain(index, op, *pair[0], *pair[1]);
-      if (!r.is_value()) {
-        any_error = true;
-      } else {
-        (r.get().get<bool>() ? any_true : any_false) = true;
+    for (std::size_t j = 0; j < right_count; ++j) {
+      for (std::size_t i = 0; i < left_count; ++i) {
+        const Val r = compare_plain(index, op, left_first[i], right_first[j]);
+        if (!r.is_value()) {
+          any_error = true;
+        } else {
+          (r.get().get<bool>() ? any_true : any_false) = true;
+        }
       }
-    });
+    }
     if (!any_error && !(any_true && any_false)) return Val::borrow(any_true ? kTrue : kFalse);
   } else if (surely_number(left) || surely_number(right)) {
     const auto a = interval_of(left);
@@ -830,7 +888,7 @@ Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_c
   const Op op = node(index).op;
   std::vector<const Val*> args;
   for (std::size_t i = 0; i < arg_count; ++i) args.push_back(arg_begin + i);
-  std::vector<std::uint32_t> waiting;
+  Waiting waiting;
   for (const Val* a : args) {
     if (a->is_unknown()) unite(waiting, a->detail->waiting);
   }
@@ -1064,15 +1122,13 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
   const auto& rule = ctx_.rule;
   // Enumerate the waiting variables that are answers with a finite domain.
   std::vector<std::uint32_t> enumerated;
-  std::vector<std::vector<json>> domains;
+  std::vector<Choices> domains;
   std::size_t combinations = 1;
   for (std::uint32_t id : waiting) {
     const bool derived = id < rule.derived_of_variable.size() && rule.derived_of_variable[id] != kNone;
     if (derived) continue;  // kept or dropped with its inputs, below
-    std::vector<json> possible;
-    const auto found = id < rule.numbered_variables.size() ? ctx_.bindings.domains->find(rule.numbered_variables[id])
-                                                           : ctx_.bindings.domains->end();
-    if (found != ctx_.bindings.domains->end()) possible = enumerate_domain(found->second);
+    const Domain* domain = id < rule.numbered_variables.size() ? domain_of(id) : nullptr;
+    Choices possible = domain != nullptr ? domain_choices(*domain) : Choices();
     if (possible.empty() || combinations * possible.size() > rule.limits.max_enumeration) {
       // With a variable left unknown most outcomes stay unknown and nothing
       // could be dropped: not worth the evaluations.
@@ -1102,7 +1158,7 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
     if (!seen.evaluated) {
       std::size_t rest = combination;
       for (std::size_t k = 0; k < enumerated.size(); ++k) {
-        ctx_.overrides[enumerated[k]] = &domains[k][rest % domains[k].size()];
+        ctx_.overrides[enumerated[k]] = &domains[k].list()[rest % domains[k].size()];
         rest /= domains[k].size();
       }
       Val v = eval(index);
@@ -1131,7 +1187,7 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
     if (matters) relevant.push_back(enumerated[k]);
     stride *= size;
   }
-  std::vector<std::uint32_t> kept;
+  Waiting kept;
   for (std::uint32_t id : waiting) {
     const bool derived = id < rule.derived_of_variable.size() && rule.derived_of_variable[id] != kNone;
     const bool was_enumerated = std::find(enumerated.begin(), enumerated.end(), id) != enumerated.end();
@@ -1180,7 +1236,9 @@ DerivedValues::~DerivedValues() = default;
 
 void DerivedValues::record(const std::string& name, const Rule& rule, const json& data, const Bindings& bindings) {
   const Rule::Compiled& compiled = *rule.compiled_;
-  Context context{compiled, bindings, &data, {}, {}, {}, {}, {}, 0, false};
+  std::optional<Scratch> own;
+  if (bindings.scratch == nullptr) own.emplace();
+  Context context(compiled, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
   Evaluator evaluator(context);
   // Not shrunk by enumeration: a reading rule gets exactly what evaluating the
   // expression in its own place would give, and shrinks its own result.
@@ -1216,7 +1274,9 @@ const json* DerivedValues::value(const std::string& name) const {
 }
 
 Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
-  Context context{*compiled_, bindings, &data, {}, {}, {}, {}, {}, 0, false};
+  std::optional<Scratch> own;
+  if (bindings.scratch == nullptr) own.emplace();
+  Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
   Evaluator evaluator(context);
   Val result = evaluator.eval(compiled_->root);
   evaluator.minimize(compiled_->root, result);
@@ -1228,6 +1288,7 @@ Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
       break;
     case Val::Kind::Unknown: {
       outcome.kind = Outcome::Kind::Unknown;
+      if (bindings.waiting_by_slot) outcome.waiting_slots.reserve(result.detail->waiting.size());
       for (std::uint32_t id : result.detail->waiting) {
         const std::uint32_t slot = bindings.waiting_by_slot ? slot_of(*compiled_, id) : kNone;
         if (slot != kNone) {

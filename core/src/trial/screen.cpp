@@ -69,6 +69,7 @@ class Screening {
     bindings_.slot_values = &slot_values_;
     bindings_.slot_domains = &trial.slot_domains;
     bindings_.waiting_by_slot = true;
+    bindings_.scratch = &scratch_;
   }
 
   // What run() works out: everything, or only what ScreenSummary holds
@@ -293,6 +294,7 @@ class Screening {
   logic::Bindings bindings_;
   json data_;
   std::vector<const json*> slot_values_;  // per slot of the trial, its member of data_ or nullptr
+  logic::Scratch scratch_;                // buffers every evaluation of this screening reuses
   logic::DerivedValues derived_;
   json rule_errors_ = json::array();
 };
