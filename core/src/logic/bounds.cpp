@@ -24,11 +24,26 @@ void add(Waiting& into, std::uint32_t id) {
   if (position == into.end() || *position != id) into.insert_at(static_cast<std::size_t>(position - into.begin()), id);
 }
 
-void add_choice(std::vector<json>& choices, const json& value) {
-  for (const json& existing : choices) {
+void Choices::add(const json& value) {
+  for (const json& existing : *this) {
     if (values::strict_equal(existing, value)) return;
   }
-  choices.push_back(value);
+  if (owned_.empty() && small_count_ < 2) {
+    new (small() + small_count_) json(value);
+    ++small_count_;
+    return;
+  }
+  if (small_count_ > 0) {
+    owned_.reserve(4);
+    for (std::uint8_t i = 0; i < small_count_; ++i) owned_.push_back(std::move(small()[i]));
+    clear_small();
+  }
+  owned_.push_back(value);
+}
+
+Choices Choices::owned() const {
+  if (borrowed_ == nullptr) return *this;
+  return Choices(std::vector<json>(begin(), end()));
 }
 
 namespace {
@@ -38,7 +53,7 @@ const std::vector<json> kBooleans = {json(false), json(true)};
 Bounds borrowing(const Bounds& bounds) {
   Bounds copy;
   copy.finite = bounds.finite;
-  copy.choices = Choices::borrow(bounds.choices.list());
+  copy.choices = Choices::borrow(bounds.choices.data(), bounds.choices.size());
   copy.numeric = bounds.numeric;
   copy.lo = bounds.lo;
   copy.hi = bounds.hi;
@@ -52,7 +67,7 @@ Bounds boolean_bounds() {
   return bounds;
 }
 
-Bounds finite_bounds(std::vector<json> choices) {
+Bounds finite_bounds(Choices choices) {
   Bounds bounds;
   if (choices.size() > kMaxChoices) {
     // Too many to list: keep the numeric range when they are all numbers.
@@ -269,29 +284,31 @@ void for_each_combination(const std::vector<std::vector<const json*>>& choices,
   }
 }
 
-Val join(std::vector<Val>& branches, Waiting waiting) {
+Val join(Val* branches, std::size_t count, Waiting waiting) {
+  const Val* const first = branches;
+  const Val* const last = branches + count;
   bool all_known = true;
   bool any_error = false;
-  for (const Val& b : branches) {
-    all_known = all_known && b.is_value();
-    any_error = any_error || b.is_error();
-    if (b.is_unknown()) unite(waiting, b.detail->waiting);
+  for (const Val* b = first; b != last; ++b) {
+    all_known = all_known && b->is_value();
+    any_error = any_error || b->is_error();
+    if (b->is_unknown()) unite(waiting, b->detail->waiting);
   }
   if (all_known) {
     bool agree = true;
-    for (const Val& b : branches) agree = agree && values::strict_equal(b.get(), branches.front().get());
-    if (agree) return std::move(branches.front());
+    for (const Val* b = first; b != last; ++b) agree = agree && values::strict_equal(b->get(), first->get());
+    if (agree) return std::move(branches[0]);
   }
   Val v = Val::unknown(std::move(waiting));
   if (any_error) return v;
   // Finite union when every branch is finite, else the numeric hull.
-  std::vector<json> choices;
+  Choices choices;
   bool finite = true;
-  for (const Val& b : branches) {
-    if (b.is_value()) {
-      add_choice(choices, b.get());
-    } else if (b.detail->bounds.finite) {
-      for (const json& c : b.detail->bounds.choices) add_choice(choices, c);
+  for (const Val* b = first; b != last && finite; ++b) {
+    if (b->is_value()) {
+      choices.add(b->get());
+    } else if (b->detail->bounds.finite) {
+      for (const json& c : b->detail->bounds.choices) choices.add(c);
     } else {
       finite = false;
     }
@@ -301,9 +318,9 @@ Val join(std::vector<Val>& branches, Waiting waiting) {
     return v;
   }
   Interval hull{kInfinity, -kInfinity};
-  for (const Val& b : branches) {
-    const auto range = interval_of(b);
-    if (!range || !surely_number(b)) return v;
+  for (const Val* b = first; b != last; ++b) {
+    const auto range = interval_of(*b);
+    if (!range || !surely_number(*b)) return v;
     hull = {std::min(hull.lo, range->lo), std::max(hull.hi, range->hi)};
   }
   v.detail->bounds.numeric = true;

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <limits>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,34 +23,87 @@ namespace trialscreen::logic {
 
 using json = nlohmann::json;
 
+inline const json kNullValue;  // what a Val that holds nothing reads as
 inline constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Finite sets of possibilities larger than this become intervals.
 inline constexpr std::size_t kMaxChoices = 64;
 
-// The possible values of a finite unknown: a list it owns, or a constant
-// list it borrows (false/true, a domain's choices), so that the unknown of an
-// unanswered yes/no question allocates nothing for them. A borrowed list
-// must outlive the evaluation (Bindings' domains do).
+// The possible values of a finite unknown: a constant list it borrows
+// (false/true, a domain's choices) or a list of its own, held inline while it
+// has at most two values (the two branches of an `if`), so that most unknowns
+// allocate nothing for them. A borrowed list must outlive the evaluation
+// (Bindings' domains and the rule's literals do).
 class Choices {
  public:
   Choices() = default;
-  Choices(std::vector<json> owned) : owned_(std::move(owned)) {}  // NOLINT: a list is its choices
-  static Choices borrow(const std::vector<json>& list) {
+  Choices(std::vector<json> list) : owned_(std::move(list)) {}  // NOLINT: a list is its choices
+  Choices(const Choices& other) : borrowed_(other.borrowed_), borrowed_count_(other.borrowed_count_), owned_(other.owned_) {
+    for (std::uint8_t i = 0; i < other.small_count_; ++i) new (small() + i) json(other.small()[i]);
+    small_count_ = other.small_count_;
+  }
+  Choices(Choices&& other) noexcept
+      : borrowed_(other.borrowed_), borrowed_count_(other.borrowed_count_), owned_(std::move(other.owned_)) {
+    for (std::uint8_t i = 0; i < other.small_count_; ++i) new (small() + i) json(std::move(other.small()[i]));
+    small_count_ = other.small_count_;
+    other.clear_small();
+  }
+  Choices& operator=(const Choices& other) {
+    if (this != &other) {
+      Choices copy(other);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  Choices& operator=(Choices&& other) noexcept {
+    if (this != &other) {
+      clear_small();
+      borrowed_ = other.borrowed_;
+      borrowed_count_ = other.borrowed_count_;
+      owned_ = std::move(other.owned_);
+      for (std::uint8_t i = 0; i < other.small_count_; ++i) new (small() + i) json(std::move(other.small()[i]));
+      small_count_ = other.small_count_;
+      other.clear_small();
+    }
+    return *this;
+  }
+  ~Choices() { clear_small(); }
+  static Choices borrow(const json* first, std::size_t count) {
     Choices c;
-    c.borrowed_ = &list;
+    c.borrowed_ = first;
+    c.borrowed_count_ = count;
     return c;
   }
-  const std::vector<json>& list() const { return borrowed_ != nullptr ? *borrowed_ : owned_; }
-  std::vector<json>::const_iterator begin() const { return list().begin(); }
-  std::vector<json>::const_iterator end() const { return list().end(); }
-  std::size_t size() const { return list().size(); }
-  bool empty() const { return list().empty(); }
+  static Choices borrow(const std::vector<json>& list) { return borrow(list.data(), list.size()); }
+
+  const json* data() const { return borrowed_ != nullptr ? borrowed_ : small_count_ > 0 ? small() : owned_.data(); }
+  std::size_t size() const {
+    return borrowed_ != nullptr ? borrowed_count_ : small_count_ > 0 ? small_count_ : owned_.size();
+  }
+  bool empty() const { return size() == 0; }
+  const json* begin() const { return data(); }
+  const json* end() const { return data() + size(); }
+  const json& operator[](std::size_t i) const { return data()[i]; }
+
+  // Adds `value` unless a strictly equal one is there (a list of its own only).
+  void add(const json& value);
   // The same choices, owned: for keeping beyond the evaluation.
-  Choices owned() const { return Choices(list()); }
+  Choices owned() const;
 
  private:
-  const std::vector<json>* borrowed_ = nullptr;
+  // Up to two values live in raw storage, constructed only when added: a
+  // json member would cost every Bounds a construction and a destruction.
+  json* small() { return reinterpret_cast<json*>(small_storage_); }
+  const json* small() const { return reinterpret_cast<const json*>(small_storage_); }
+  void clear_small() {
+    for (std::uint8_t i = 0; i < small_count_; ++i) small()[i].~json();
+    small_count_ = 0;
+  }
+
+  const json* borrowed_ = nullptr;
+  std::size_t borrowed_count_ = 0;
   std::vector<json> owned_;
+  alignas(json) unsigned char small_storage_[2 * sizeof(json)];
+  std::uint8_t small_count_ = 0;
 };
 
 // What an unknown may still be. Both parts may hold at once; neither means
@@ -145,16 +199,20 @@ class Waiting {
   std::uint32_t inline_[kInline] = {};
 };
 
-struct Detail {
-  Waiting waiting;
-  Bounds bounds;
-  bool minimized = false;  // waiting already shrunk by enumeration
-  // Error
-  std::string error_type;
-  std::string error_message;
-  std::string error_id;
-  std::string error_pointer;
+// Why an evaluation failed: only errors have one.
+struct Failure {
+  std::string type;
+  std::string message;
+  std::string id;
+  std::string pointer;
   json thrown;
+};
+
+struct Detail {
+  Waiting waiting;           // Unknown: the variables it waits on
+  Bounds bounds;             // Unknown: what it may still be
+  bool minimized = false;    // waiting already shrunk by enumeration
+  std::unique_ptr<Failure> failure;  // Error (apart, so that an unknown stays small)
 };
 
 // A node's result: a plain value (borrowed when it lives in the data or the
@@ -163,7 +221,9 @@ struct Val {
   enum class Kind : std::uint8_t { Value, Unknown, Error };
   Kind kind = Kind::Value;
   const json* ref = nullptr;
-  json own;
+  // Engaged only for an owned value: most Vals borrow, and an empty json
+  // member would still cost each of them an (out-of-line) destruction.
+  std::optional<json> own;
   std::unique_ptr<Detail> detail;
 
   static Val borrow(const json& value) {
@@ -173,7 +233,7 @@ struct Val {
   }
   static Val owned(json value) {
     Val v;
-    v.own = std::move(value);
+    v.own.emplace(std::move(value));
     return v;
   }
   static Val unknown(Waiting waiting) {
@@ -187,8 +247,8 @@ struct Val {
   bool is_value() const { return kind == Kind::Value; }
   bool is_unknown() const { return kind == Kind::Unknown; }
   bool is_error() const { return kind == Kind::Error; }
-  const json& get() const { return ref != nullptr ? *ref : own; }
-  json take() && { return ref != nullptr ? *ref : std::move(own); }
+  const json& get() const { return ref != nullptr ? *ref : own ? *own : kNullValue; }
+  json take() && { return ref != nullptr ? *ref : own ? std::move(*own) : json(); }
 };
 
 // A derived variable worked out once (see DerivedValues): its plain value, or
@@ -215,7 +275,7 @@ void add(Waiting& into, std::uint32_t id);
 // A copy of `bounds` that borrows its choices (`bounds` must outlive it).
 Bounds borrowing(const Bounds& bounds);
 Bounds boolean_bounds();
-Bounds finite_bounds(std::vector<json> choices);
+Bounds finite_bounds(Choices choices);
 Bounds bounds_of_domain(const Domain& domain);
 // The values to try for an unanswered variable when enumerating; empty when
 // the domain is not small and finite.
@@ -223,7 +283,6 @@ std::vector<json> enumerate_domain(const Domain& domain);
 // The same, borrowing the list when the domain holds one (the domain must
 // outlive the result).
 Choices domain_choices(const Domain& domain);
-void add_choice(std::vector<json>& choices, const json& value);
 
 Truth truth_of(const Val& v);
 
@@ -242,6 +301,6 @@ void for_each_combination(const std::vector<std::vector<const json*>>& choices,
                           const std::function<void(const std::vector<const json*>&)>& visit);
 
 // The result of `if` or `and`/`or` that may be any of `branches`.
-Val join(std::vector<Val>& branches, Waiting waiting);
+Val join(Val* branches, std::size_t count, Waiting waiting);
 
 }  // namespace trialscreen::logic

@@ -161,19 +161,21 @@ class Evaluator {
     Val v;
     v.kind = Val::Kind::Error;
     v.detail = std::make_unique<Detail>();
-    v.detail->error_type = type;
-    v.detail->error_message = message;
-    v.detail->error_pointer = ctx_.rule.pointers[node(index).pointer];
+    v.detail->failure = std::make_unique<Failure>();
+    Failure& failure = *v.detail->failure;
+    failure.type = type;
+    failure.message = message;
+    failure.pointer = ctx_.rule.pointers[node(index).pointer];
     if (type == "NaN") {
-      v.detail->error_id = "rule.201";
+      failure.id = "rule.201";
     } else if (type == "Invalid Arguments") {
-      v.detail->error_id = "rule.202";
+      failure.id = "rule.202";
     } else if (type == "Invalid Date") {
-      v.detail->error_id = "rule.204";
+      failure.id = "rule.204";
     } else if (type == "Limit Exceeded") {
-      v.detail->error_id = "rule.205";
+      failure.id = "rule.205";
     } else {
-      v.detail->error_id = "rule.203";
+      failure.id = "rule.203";
     }
     return v;
   }
@@ -225,6 +227,7 @@ class Evaluator {
     ArgFrame& operator=(const ArgFrame&) = delete;
     ~ArgFrame() { stack_.erase(stack_.begin() + static_cast<std::ptrdiff_t>(base_), stack_.end()); }
     std::size_t size() const { return stack_.size() - base_; }
+    bool empty() const { return size() == 0; }
     Val* begin() { return stack_.data() + base_; }
     Val* end() { return stack_.data() + stack_.size(); }
     void push(Val v) { stack_.push_back(std::move(v)); }
@@ -486,7 +489,7 @@ class Evaluator {
 Val Evaluator::eval_if(std::uint32_t index) {
   const Node& n = node(index);
   const std::size_t count = n.child_count;
-  std::vector<Val> branches;  // every result still possible
+  ArgFrame branches(ctx_.arg_stack);  // every result still possible (on the shared stack: no allocation)
   Waiting waiting;
   std::size_t i = 0;
   while (true) {
@@ -494,18 +497,18 @@ Val Evaluator::eval_if(std::uint32_t index) {
       Val condition = eval(child(n, i));
       if (condition.is_error()) {
         if (branches.empty() && waiting.empty()) return condition;
-        branches.push_back(Val::unknown({}));  // reached only on some answers
+        branches.push(Val::unknown({}));  // reached only on some answers
         break;
       }
       const Truth truth = truth_of(condition);
       if (truth == Truth::Truthy) {
         if (branches.empty() && waiting.empty()) return eval(child(n, i + 1));  // the plain path
-        branches.push_back(eval(child(n, i + 1)));
+        branches.push(eval(child(n, i + 1)));
         break;
       }
       if (truth == Truth::Undecided) {
         unite(waiting, condition.detail->waiting);
-        branches.push_back(eval(child(n, i + 1)));
+        branches.push(eval(child(n, i + 1)));
       } else if (condition.is_unknown()) {
         // Decided falsy by its bounds: no branch taken, but nothing to wait on.
       }
@@ -513,12 +516,12 @@ Val Evaluator::eval_if(std::uint32_t index) {
     } else {
       Val last = i < count ? eval(child(n, i)) : Val::borrow(kNull);
       if (branches.empty() && waiting.empty()) return last;
-      branches.push_back(std::move(last));
+      branches.push(std::move(last));
       break;
     }
   }
-  if (waiting.empty() && branches.size() == 1) return std::move(branches.front());
-  return join(branches, waiting);
+  if (waiting.empty() && branches.size() == 1) return std::move(*branches.begin());
+  return join(branches.begin(), branches.size(), std::move(waiting));
 }
 
 Val Evaluator::eval_and_or(std::uint32_t index) {
@@ -720,7 +723,7 @@ Val Evaluator::eval_try(std::uint32_t index) {
   json caught;
   for (std::size_t i = 1; i < n.child_count && attempt.is_error(); ++i) {
     // A handler reads the error as its data: {"type": ...}.
-    caught = json::object({{"type", attempt.detail->error_type}});
+    caught = json::object({{"type", attempt.detail->failure->type}});
     ctx_.scopes.push_back(&kNull);
     ctx_.scopes.push_back(&caught);
     attempt = eval(child(n, i));
@@ -761,7 +764,7 @@ bool possible_values(const Val& v, const json*& first, std::size_t& count) {
     return true;
   }
   if (v.is_unknown() && v.detail->bounds.finite && !v.detail->bounds.choices.empty()) {
-    first = v.detail->bounds.choices.list().data();
+    first = v.detail->bounds.choices.data();
     count = v.detail->bounds.choices.size();
     return true;
   }
@@ -895,7 +898,7 @@ Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_c
   // date_add and throw of an unknown: unknown, nothing more to say.
   std::vector<std::vector<const json*>> choices;
   if (finite_choices(args, choices)) {
-    std::vector<json> results;
+    Choices results;
     bool may_fail = false;
     for_each_combination(choices, [&](const std::vector<const json*>& combination) {
       if (may_fail) return;
@@ -904,10 +907,10 @@ Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_c
         may_fail = true;
         return;
       }
-      add_choice(results, r.get());
+      results.add(r.get());
     });
     if (!may_fail) {
-      if (results.size() == 1) return Val::owned(std::move(results.front()));
+      if (results.size() == 1) return Val::owned(results[0]);
       Val v = Val::unknown(std::move(waiting));
       v.detail->bounds = finite_bounds(std::move(results));
       return v;
@@ -1012,10 +1015,11 @@ Val Evaluator::apply(std::uint32_t index, JsonList args) {
       } else {
         type = to_json_text(thrown);
       }
-      v.detail->error_type = type;
-      v.detail->error_message = "thrown: " + values::brief(thrown);
-      v.detail->thrown = thrown;
-      v.detail->error_id = "rule.203";
+      Failure& failure = *v.detail->failure;  // error() made it, with the pointer
+      failure.type = type;
+      failure.message = "thrown: " + values::brief(thrown);
+      failure.thrown = thrown;
+      failure.id = "rule.203";
       return v;
     }
     case Op::DateAdd: {
@@ -1158,7 +1162,7 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
     if (!seen.evaluated) {
       std::size_t rest = combination;
       for (std::size_t k = 0; k < enumerated.size(); ++k) {
-        ctx_.overrides[enumerated[k]] = &domains[k].list()[rest % domains[k].size()];
+        ctx_.overrides[enumerated[k]] = &domains[k][rest % domains[k].size()];
         rest /= domains[k].size();
       }
       Val v = eval(index);
@@ -1310,11 +1314,11 @@ Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
     }
     case Val::Kind::Error:
       outcome.kind = Outcome::Kind::Error;
-      outcome.error_type = result.detail->error_type;
-      outcome.error_message = result.detail->error_message;
-      outcome.error_id = result.detail->error_id;
-      outcome.error_pointer = result.detail->error_pointer;
-      outcome.thrown = result.detail->thrown;
+      outcome.error_type = result.detail->failure->type;
+      outcome.error_message = result.detail->failure->message;
+      outcome.error_id = result.detail->failure->id;
+      outcome.error_pointer = result.detail->failure->pointer;
+      outcome.thrown = result.detail->failure->thrown;
       break;
   }
   return outcome;
