@@ -110,7 +110,7 @@ struct Outcome {
 
   std::vector<std::string> waiting_on;  // Kind::Unknown: sorted, unique, as small
                                         // as the bounds allow
-  std::vector<std::uint32_t> waiting_slots;  // Kind::Unknown with Bindings::waiting_by_slot:
+  std::vector<std::size_t> waiting_slots;  // Kind::Unknown with Bindings::waiting_by_slot:
                                         // the waiting variables that have a slot, sorted
   std::optional<double> lower;          // Kind::Unknown: numeric bounds, when known
   std::optional<double> upper;

@@ -124,9 +124,13 @@ void normalise_answers(const Trial::Loaded& trial, const json& answers, const st
   }
   // Answers come in key order, so each valid one goes at the end of `data`.
   json::object_t& values = data.get_ref<json::object_t&>();
+  // The questions are in key order too: one walk through them finds each
+  // answer's question.
+  auto found = trial.question_index.begin();
+  const auto questions_end = trial.question_index.end();
   for (auto it = answers.begin(); it != answers.end(); ++it) {
-    auto found = trial.question_index.find(it.key());
-    if (found == trial.question_index.end()) {
+    while (found != questions_end && found->first < it.key()) ++found;
+    if (found == questions_end || found->first != it.key()) {
       errors.push_back({{"field", it.key()}, {"code", "unknown-field"}, {"message", "no question has this id"}});
       continue;
     }

@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -98,7 +97,7 @@ struct Trial::Loaded {
   std::vector<std::string> languages;
   std::vector<std::string> section_ids;
   std::vector<trial::Question> questions;                  // asking order
-  std::unordered_map<std::string, std::size_t> question_index;
+  std::map<std::string, std::size_t, std::less<>> question_index;  // a map, not a hash: less code in the WebAssembly build
   std::map<std::string, logic::Domain> domains;
   std::vector<trial::Derived> derived;
   std::vector<trial::Criterion> criteria;

@@ -130,10 +130,10 @@ class Screening {
   }
 
   // Keeps the variables that are questions, in asking order.
-  QuestionSet questions_only(const std::vector<std::uint32_t>& slots, const std::vector<std::string>& names) const {
+  QuestionSet questions_only(const std::vector<std::size_t>& slots, const std::vector<std::string>& names) const {
     QuestionSet indices;
     indices.reserve(slots.size() + names.size());
-    for (std::uint32_t slot : slots) {
+    for (std::size_t slot : slots) {
       const std::size_t question = trial_.question_of_slot[slot];
       if (question != Trial::Loaded::kNoQuestion) indices.push_back(question);
     }
