@@ -1,5 +1,6 @@
 // Unknown as a value (Bindings::missing_is_unknown): Kleene truth tables,
 // short-circuiting, waiting sets, bounds from domains, derived variables.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -424,6 +425,84 @@ TEST(LogicDerived, AKeptUnknownReadsExactlyAsEvaluatingItsExpressionInPlace) {
     }
   }
   EXPECT_GT(unknowns, 20) << "the table must exercise kept unknowns";
+}
+
+TEST(LogicSlots, ReadingAnswersByNumberGivesWhatReadingThemByNameGives) {
+  // A host that numbers its names (CompileOptions::slots) hands each answer's
+  // place once (Bindings::slot_values) and gets waiting variables back as
+  // numbers; one set of buffers serves every evaluation (Scratch). Over a
+  // truth table, each outcome must be the one the plain bindings give.
+  // "limit" has no slot: it is still read by name.
+  const Strings slots = {"as_of", "flag", "item_a", "item_b", "kind", "total"};
+  CompileOptions by_number = derived_total();
+  by_number.slots = &slots;
+  auto domains = booleans({"item_a", "item_b", "flag"});
+  domains["kind"] = choice_domain({"x", "y"});
+  domains["limit"] = range_domain(0, 20);
+  std::vector<const Domain*> slot_domains;
+  for (const std::string& name : slots) {
+    const auto found = domains.find(name);
+    slot_domains.push_back(found == domains.end() ? nullptr : &found->second);
+  }
+  const std::vector<json> rules = {
+      {{">=", {{{"var", "total"}}, {{"var", "limit"}}}}},
+      {{"and", {{{"var", "flag"}}, {{"==", {{{"var", "kind"}}, "x"}}}}}},
+      {{"or", {{{"var", "item_b"}}, {{"<=", {{{"var", "total"}}, 4}}}, {{"var", "flag"}}}}},
+      {{"if", {{{"var", "item_a"}}, {{"var", "kind"}}, "z"}}},
+      {{"missing", {"item_a", "limit"}}},
+      {{"+", {{{"var", "total"}}, {{"if", {{{"var", "flag"}}, 2, 0}}}}}},
+  };
+  const json values[] = {nullptr, true, false};
+  const json kinds[] = {nullptr, "x", "y"};
+  const json limits[] = {nullptr, 3};
+  trialscreen::logic::Scratch scratch;
+  int unknowns = 0;
+  for (const json& rule_json : rules) {
+    trialscreen::Diagnostics errors;
+    const auto by_name_rule = trialscreen::logic::Rule::compile(rule_json, errors, derived_total());
+    const auto by_number_rule = trialscreen::logic::Rule::compile(rule_json, errors, by_number);
+    ASSERT_TRUE(by_name_rule && by_number_rule) << rule_json;
+    for (const json& a : values) {
+      for (const json& flag : values) {
+        for (const json& kind : kinds) {
+          for (const json& limit : limits) {
+            json data = {{"as_of", "2026-11-25"}};
+            if (!a.is_null()) data["item_a"] = a;
+            if (!flag.is_null()) data["flag"] = flag;
+            if (!kind.is_null()) data["kind"] = kind;
+            if (!limit.is_null()) data["limit"] = limit;
+            Bindings by_name;
+            by_name.missing_is_unknown = true;
+            by_name.domains = &domains;
+            std::vector<const json*> slot_values;
+            for (const std::string& name : slots) slot_values.push_back(data.contains(name) ? &data[name] : nullptr);
+            Bindings numbered = by_name;
+            numbered.slot_values = &slot_values;
+            numbered.slot_domains = &slot_domains;
+            numbered.waiting_by_slot = true;
+            numbered.scratch = &scratch;
+            const Outcome expected = by_name_rule->evaluate(data, by_name);
+            const Outcome got = by_number_rule->evaluate(data, numbered);
+            const std::string where = rule_json.dump() + " over " + data.dump();
+            ASSERT_EQ(got.kind, expected.kind) << where;
+            EXPECT_EQ(got.value, expected.value) << where;
+            EXPECT_EQ(got.lower, expected.lower) << where;
+            EXPECT_EQ(got.upper, expected.upper) << where;
+            EXPECT_TRUE(std::is_sorted(got.waiting_slots.begin(), got.waiting_slots.end())) << where;
+            Strings waiting = got.waiting_on;
+            for (std::size_t slot : got.waiting_slots) waiting.push_back(slots[slot]);
+            std::sort(waiting.begin(), waiting.end());
+            EXPECT_EQ(waiting, expected.waiting_on) << where;
+            for (const std::string& name : got.waiting_on) {
+              EXPECT_FALSE(std::binary_search(slots.begin(), slots.end(), name)) << name << " has a slot: " << where;
+            }
+            if (expected.is_unknown()) ++unknowns;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(unknowns, 40) << "the table must exercise unknowns";
 }
 
 TEST(LogicDerived, VariablesIncludeDerivedOnesAndTheirInputs) {
