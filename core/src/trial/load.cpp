@@ -500,6 +500,8 @@ class Loader {
       check_optional_audience_text(c, "failText", at);
       info.label = member(c, "label");
       info.fail_text = member(c, "failText");
+      info.label_picks = trial::pick_texts(info.label, out_.languages);
+      info.fail_picks = trial::pick_texts(info.fail_text, out_.languages);
       out_.criteria.push_back(std::move(info));
     }
   }
@@ -615,6 +617,11 @@ class Loader {
     }
   }
 
+  // The slot of a name every rule may read (number_slots has numbered them all).
+  std::size_t slot_of(const std::string& name) const {
+    return static_cast<std::size_t>(std::lower_bound(out_.slots.begin(), out_.slots.end(), name) - out_.slots.begin());
+  }
+
   void compile_rules(const json& root) {
     number_slots();
     logic::CompileOptions plain;
@@ -648,6 +655,12 @@ class Loader {
       const std::string at = "/derived/" + std::to_string(i);
       d.computed = compile_member((*derived)[i], "rule", at, value_only);
       d.value = compile(json{{"var", d.id}}, at, value_only);
+      d.slot = slot_of(d.id);
+      if (d.computed) {
+        for (const std::string& name : d.computed->variables()) {
+          if (name != kAsOf) d.input_slots.push_back(slot_of(name));
+        }
+      }
     }
     const json& questions = root["questions"];
     for (std::size_t i = 0; i < out_.questions.size(); ++i) {

@@ -40,11 +40,22 @@ struct Question {
 
 struct Derived {
   std::string id;
+  std::size_t slot = 0;                  // in Loaded::slots
+  std::vector<std::size_t> input_slots;  // the answers `computed` reads (not as_of), by slot
   std::optional<logic::Rule> value;      // {"var": id}: the answer if given, else the rule
   std::optional<logic::Rule> computed;   // the rule alone, to compare with an answer
   bool warn_if_answer_differs = true;
   bool is_question = false;              // a question with the same id exists
   std::vector<std::string> read_by;      // criteria whose rules read it
+};
+
+// The words pick_text gives for one audience text, picked once at load per
+// audience and trial language: a screening reads them by number.
+struct PickedText {
+  std::vector<const std::string*> picks;  // [audience: patient 0, physician 1][index in Loaded::languages]
+  const std::string& pick(std::size_t audience, std::size_t language, std::size_t languages) const {
+    return *picks[audience * languages + language];
+  }
 };
 
 struct Criterion {
@@ -55,6 +66,7 @@ struct Criterion {
   std::optional<logic::Rule> clears_on;
   const nlohmann::json* label = nullptr;      // audience texts inside the definition
   const nlohmann::json* fail_text = nullptr;
+  PickedText label_picks, fail_picks;         // their words (see PickedText)
 };
 
 struct Warning {
@@ -127,6 +139,8 @@ std::string quoted(const std::string& text);
 // back to the first language present. "" when there is none.
 const std::string& pick_text(const nlohmann::json* audience_text, const std::string& audience,
                              const std::string& lang, const std::vector<std::string>& languages);
+// pick_text's answer for every audience and language of `languages`.
+PickedText pick_texts(const nlohmann::json* audience_text, const std::vector<std::string>& languages);
 
 }  // namespace trial
 }  // namespace trialscreen

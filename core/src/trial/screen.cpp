@@ -185,7 +185,8 @@ class Screening {
         line.clears_on = std::move(clears.value.get_ref<std::string&>());
       }
     }
-    line.reason = &text(status == Status::Fail && c.fail_text != nullptr ? c.fail_text : c.label);
+    const bool fail_text = status == Status::Fail && c.fail_text != nullptr;
+    line.reason = &picked(fail_text ? c.fail_picks : c.label_picks, fail_text ? c.fail_text : c.label);
     if (status != Status::Unknown && status != Status::Deferred) waiting.clear();
     return line;
   }
@@ -241,10 +242,10 @@ class Screening {
 
   bool answered(const std::string& id) const { return data_.contains(id); }
 
-  // Some top-level input of `rule` other than the screening date is answered.
-  bool reads_an_answer(const logic::Rule& rule) const {
-    return std::any_of(rule.variables().begin(), rule.variables().end(),
-                       [&](const std::string& name) { return name != "as_of" && answered(name); });
+  // Some answer a derived value's own rule reads is given.
+  bool reads_an_answer(const trial::Derived& d) const {
+    return std::any_of(d.input_slots.begin(), d.input_slots.end(),
+                       [&](std::size_t slot) { return slot_values_[slot] != nullptr; });
   }
 
   // Rounded for people; null when not a plain value yet.
@@ -268,10 +269,10 @@ class Screening {
     }
     // A directly entered value against the one computed from its items.
     for (const trial::Derived& d : trial_.derived) {
-      if (!d.is_question || !d.warn_if_answer_differs || !d.computed || !answered(d.id)) continue;
+      if (!d.is_question || !d.warn_if_answer_differs || !d.computed || slot_values_[d.slot] == nullptr) continue;
       // "Its answered items": with none of them answered there is nothing to compare.
-      if (!reads_an_answer(*d.computed)) continue;
-      const json& entered = *data_.find(d.id);
+      if (!reads_an_answer(d)) continue;
+      const json& entered = *slot_values_[d.slot];
       logic::Outcome computed = d.computed->evaluate(data_, bindings_);
       if (!computed.is_value() || !computed.value.is_number() || !entered.is_number()) continue;
       const double from_items = trial::round_significant(computed.value.get<double>());
@@ -287,9 +288,23 @@ class Screening {
     return trial::pick_text(audience_text, patient_ ? "patient" : "physician", options_.lang, trial_.languages);
   }
 
+  // The words of a text picked at load, when the language asked for is one
+  // of the trial's (else pick_text's fallback, worked out here).
+  const std::string& picked(const trial::PickedText& picks, const json* audience_text) const {
+    if (language_ == kNoLanguage) return text(audience_text);
+    return picks.pick(patient_ ? 0 : 1, language_, trial_.languages.size());
+  }
+
+  static constexpr std::size_t kNoLanguage = static_cast<std::size_t>(-1);
+  static std::size_t language_index(const std::vector<std::string>& languages, const std::string& lang) {
+    const auto found = std::find(languages.begin(), languages.end(), lang);
+    return found == languages.end() ? kNoLanguage : static_cast<std::size_t>(found - languages.begin());
+  }
+
   const Trial::Loaded& trial_;
   const ScreenOptions& options_;
   const bool patient_;
+  const std::size_t language_ = language_index(trial_.languages, options_.lang);
   const std::string as_of_;
   logic::Bindings bindings_;
   json data_;

@@ -58,5 +58,13 @@ const std::string& pick_text(const nlohmann::json* audience_text, const std::str
   return kNone;
 }
 
+PickedText pick_texts(const nlohmann::json* audience_text, const std::vector<std::string>& languages) {
+  PickedText picked;
+  for (const char* audience : {"patient", "physician"}) {
+    for (const std::string& lang : languages) picked.picks.push_back(&pick_text(audience_text, audience, lang, languages));
+  }
+  return picked;
+}
+
 }  // namespace trial
 }  // namespace trialscreen
