@@ -719,6 +719,7 @@ std::optional<Trial> Trial::load(const std::string& text, Diagnostics& errors) {
     errors.insert(errors.end(), found.begin(), found.end());
     return std::nullopt;
   }
+  trial::prepare_result_texts(*loaded);
   return Trial(std::move(loaded));
 }
 

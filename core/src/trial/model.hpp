@@ -36,6 +36,7 @@ struct Question {
   std::vector<std::string> options;          // choice values
   bool past = false;
   std::optional<logic::Rule> ask_if;
+  std::string id_json;                       // the id as JSON text, for writing results
 };
 
 struct Derived {
@@ -53,9 +54,7 @@ struct Derived {
 // audience and trial language: a screening reads them by number.
 struct PickedText {
   std::vector<const std::string*> picks;  // [audience: patient 0, physician 1][index in Loaded::languages]
-  const std::string& pick(std::size_t audience, std::size_t language, std::size_t languages) const {
-    return *picks[audience * languages + language];
-  }
+  std::vector<std::string> picks_json;    // the same as JSON text, for writing results
 };
 
 struct Criterion {
@@ -67,6 +66,7 @@ struct Criterion {
   const nlohmann::json* label = nullptr;      // audience texts inside the definition
   const nlohmann::json* fail_text = nullptr;
   PickedText label_picks, fail_picks;         // their words (see PickedText)
+  std::string id_json;                        // the id as JSON text, for writing results
 };
 
 struct Warning {
@@ -119,6 +119,7 @@ struct Trial::Loaded {
   // The names rules are compiled to read by number (logic::CompileOptions::
   // slots): the questions, the derived values and "as_of", sorted, unique.
   // Per slot: its domain (or nullptr) and its question (or kNoQuestion).
+  std::string identity_json;  // the result's "trial" member as JSON text
   std::vector<std::string> slots;
   std::vector<const logic::Domain*> slot_domains;
   std::vector<std::size_t> question_of_slot;
@@ -141,6 +142,10 @@ const std::string& pick_text(const nlohmann::json* audience_text, const std::str
                              const std::string& lang, const std::vector<std::string>& languages);
 // pick_text's answer for every audience and language of `languages`.
 PickedText pick_texts(const nlohmann::json* audience_text, const std::vector<std::string>& languages);
+
+// Writes, once at load, the JSON text of what every result repeats (ids,
+// picked words, the trial's identity), so results copy it (screen.cpp).
+void prepare_result_texts(Trial::Loaded& trial);
 
 }  // namespace trial
 }  // namespace trialscreen

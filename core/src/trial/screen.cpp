@@ -43,6 +43,7 @@ struct CriterionLine {
   QuestionSet waiting;        // written for unknown and deferred
   std::string clears_on;      // "" when none
   const std::string* reason = nullptr;
+  const std::string* reason_json = nullptr;  // the same as JSON text, when picked at load
 };
 
 // The contract's result, kept as plain values until it is written out, as a
@@ -186,7 +187,14 @@ class Screening {
       }
     }
     const bool fail_text = status == Status::Fail && c.fail_text != nullptr;
-    line.reason = &picked(fail_text ? c.fail_picks : c.label_picks, fail_text ? c.fail_text : c.label);
+    const trial::PickedText& picks = fail_text ? c.fail_picks : c.label_picks;
+    if (language_ != kNoLanguage) {
+      const std::size_t at = (patient_ ? 0 : 1) * trial_.languages.size() + language_;
+      line.reason = picks.picks[at];
+      line.reason_json = &picks.picks_json[at];
+    } else {
+      line.reason = &text(fail_text ? c.fail_text : c.label);
+    }
     if (status != Status::Unknown && status != Status::Deferred) waiting.clear();
     return line;
   }
@@ -288,13 +296,6 @@ class Screening {
     return trial::pick_text(audience_text, patient_ ? "patient" : "physician", options_.lang, trial_.languages);
   }
 
-  // The words of a text picked at load, when the language asked for is one
-  // of the trial's (else pick_text's fallback, worked out here).
-  const std::string& picked(const trial::PickedText& picks, const json* audience_text) const {
-    if (language_ == kNoLanguage) return text(audience_text);
-    return picks.pick(patient_ ? 0 : 1, language_, trial_.languages.size());
-  }
-
   static constexpr std::size_t kNoLanguage = static_cast<std::size_t>(-1);
   static std::size_t language_index(const std::vector<std::string>& languages, const std::string& lang) {
     const auto found = std::find(languages.begin(), languages.end(), lang);
@@ -349,6 +350,22 @@ json to_json(const Trial::Loaded& trial, Screened&& screened) {
           {"trial", trial_identity(trial)},
           {"engine", {{"version", engine_version()}}}};
 }
+
+}  // namespace
+
+void trial::prepare_result_texts(Trial::Loaded& trial) {
+  for (Question& q : trial.questions) q.id_json = logic::to_json_text(q.id);
+  for (Criterion& c : trial.criteria) {
+    c.id_json = logic::to_json_text(c.id);
+    for (PickedText* picked : {&c.label_picks, &c.fail_picks}) {
+      picked->picks_json.clear();
+      for (const std::string* words : picked->picks) picked->picks_json.push_back(logic::to_json_text(*words));
+    }
+  }
+  trial.identity_json = logic::to_json_text(trial_identity(trial));
+}
+
+namespace {
 
 // Writes what logic::to_json_text(to_json(...)) would, member by member in the
 // same (alphabetical) key order, with `extra`'s members merged in.
@@ -406,7 +423,7 @@ class ResultWriter {
         out_ += '}';
         break;
       case Member::Next: write_ids(screened_.next); break;
-      case Member::Trial: logic::append_json_text(out_, trial_identity(trial_)); break;
+      case Member::Trial: out_ += trial_.identity_json; break;
       case Member::Verdict: logic::append_json_string(out_, screened_.verdict); break;
       case Member::Warnings: logic::append_json_text(out_, screened_.warnings); break;
     }
@@ -425,9 +442,13 @@ class ResultWriter {
         out_ += ',';
       }
       out_ += "\"id\":";
-      logic::append_json_string(out_, line.criterion->id);
+      out_ += line.criterion->id_json;
       out_ += line.criterion->inclusion ? ",\"kind\":\"inclusion\",\"reason\":" : ",\"kind\":\"exclusion\",\"reason\":";
-      logic::append_json_string(out_, *line.reason);
+      if (line.reason_json != nullptr) {
+        out_ += *line.reason_json;
+      } else {
+        logic::append_json_string(out_, *line.reason);
+      }
       out_ += ",\"status\":\"";
       out_ += status_name(line.status);
       out_ += '"';
@@ -444,7 +465,7 @@ class ResultWriter {
     out_ += '[';
     for (std::size_t i = 0; i < questions.size(); ++i) {
       if (i > 0) out_ += ',';
-      logic::append_json_string(out_, trial_.questions[questions[i]].id);
+      out_ += trial_.questions[questions[i]].id_json;
     }
     out_ += ']';
   }
