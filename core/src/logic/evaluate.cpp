@@ -890,14 +890,21 @@ Val Evaluator::eval_strict(std::uint32_t index) {
 Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_count) {
   const Op op = node(index).op;
   std::vector<const Val*> args;
+  args.reserve(arg_count);
   for (std::size_t i = 0; i < arg_count; ++i) args.push_back(arg_begin + i);
   Waiting waiting;
+  // Whether the possibilities are few enough to try each, counted before any
+  // list of them is made (a SLEDAI sum of 24 open items is not).
+  std::size_t combinations = 1;
   for (const Val* a : args) {
     if (a->is_unknown()) unite(waiting, a->detail->waiting);
+    const json* first = nullptr;
+    std::size_t count = 0;
+    combinations = combinations <= kMaxChoices && possible_values(*a, first, count) ? combinations * count : kMaxChoices + 1;
   }
   // date_add and throw of an unknown: unknown, nothing more to say.
   std::vector<std::vector<const json*>> choices;
-  if (finite_choices(args, choices)) {
+  if (combinations <= kMaxChoices && finite_choices(args, choices)) {
     Choices results;
     bool may_fail = false;
     for_each_combination(choices, [&](const std::vector<const json*>& combination) {
@@ -925,6 +932,7 @@ Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_c
     return v;
   }
   std::vector<Interval> ranges;
+  ranges.reserve(args.size());
   for (const Val* a : args) {
     const auto range = interval_of(*a);
     if (!range) return v;
@@ -1123,10 +1131,13 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
   }
   result.detail->minimized = true;
   auto& waiting = result.detail->waiting;
+  if (waiting.size() == 1) return;  // one unknown alone always matters
   const auto& rule = ctx_.rule;
   // Enumerate the waiting variables that are answers with a finite domain.
   std::vector<std::uint32_t> enumerated;
   std::vector<Choices> domains;
+  enumerated.reserve(waiting.size());
+  domains.reserve(waiting.size());
   std::size_t combinations = 1;
   for (std::uint32_t id : waiting) {
     const bool derived = id < rule.derived_of_variable.size() && rule.derived_of_variable[id] != kNone;

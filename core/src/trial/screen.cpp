@@ -152,7 +152,7 @@ class Screening {
     line.criterion = &c;
     Status& status = line.status;
     QuestionSet& waiting = line.waiting;
-    const Truth rule = evaluate(*c.rule, c.id, "rule");
+    Truth rule = evaluate(*c.rule, c.id, "rule");
     const Status by_rule = rule.kind == Truth::Kind::True    ? (c.inclusion ? Status::Pass : Status::Fail)
                            : rule.kind == Truth::Kind::False ? (c.inclusion ? Status::Fail : Status::Pass)
                                                              : Status::Unknown;
@@ -165,12 +165,12 @@ class Screening {
     } else if (applies.kind == Truth::Kind::True || by_rule == Status::Pass) {
       // Unknown applicability does not matter when the rule passes anyway.
       status = by_rule;
-      waiting = rule.waiting_on;
+      waiting = std::move(rule.waiting_on);
     } else {
-      waiting = applies.waiting_on;
+      waiting = std::move(applies.waiting_on);
       if (by_rule == Status::Unknown) waiting = united(waiting, rule.waiting_on);
     }
-    for (const Truth* t : {static_cast<const Truth*>(&applies), &rule}) {
+    for (const Truth* t : {static_cast<const Truth*>(&applies), static_cast<const Truth*>(&rule)}) {
       if (t->kind == Truth::Kind::Error && status != Status::NotApplicable) {
         rule_errors_.push_back({{"code", "rule-error"}, {"criteria", {c.id}}, {"message", t->error}});
       }
