@@ -6,6 +6,11 @@
 // graph queue behind one another, and one file arrives much sooner
 // (docs/performance.md, "Start-up").
 //
+// The modules' comments are left out (stripComments below, an exact
+// tokenizer; Chromium's compile hint and license comments stay): they made up
+// a seventh of the gzipped bundle, and the patient page's payload budget is
+// 150 KiB (docs/performance.md).
+//
 // Only the import and export forms this project writes are understood; any
 // other form stops the bundling with an error rather than guess. Relative
 // dynamic imports (the physician view) and import.meta.url keep resolving
@@ -13,7 +18,7 @@
 // it is), so the bundle must be served from the web/ folder, with wasm/ beside
 // it, as the modules themselves are (docs/embedding.md).
 //
-//   node examples/site/bundle.mjs WEB_DIR WASM_DIR > trial-screener.bundle.js
+//   node examples/site/bundle.mjs [--keep-comments] WEB_DIR WASM_DIR > trial-screener.bundle.js
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,9 +34,10 @@ const DYNAMIC_IMPORT = /\bimport\('([^']+)'\)/g;
 /**
  * Returns { text, modules }: the bundle's source for a bundle placed in
  * `webDir` (as `webDir/NAME.js`), and the files it holds in evaluation order.
- * `wasmDir` is the folder served as ../wasm/ beside web/.
+ * `wasmDir` is the folder served as ../wasm/ beside web/. The modules'
+ * comments are removed unless `keepComments`.
  */
-export function bundleWidget({ webDir, wasmDir }) {
+export function bundleWidget({ webDir, wasmDir, keepComments = false }) {
   webDir = resolve(webDir);
   wasmDir = resolve(wasmDir);
   const servedWasm = resolve(webDir, '../wasm');  // where the browser sees wasm/
@@ -58,7 +64,8 @@ export function bundleWidget({ webDir, wasmDir }) {
     if (ids.has(file)) return;
     if (visiting.has(file)) throw new Error(`import cycle through ${file}`);
     visiting.add(file);
-    const source = readFileSync(file, 'utf8');
+    const text = readFileSync(file, 'utf8');
+    const source = keepComments ? text : stripComments(text, file);
     for (const line of source.split('\n')) {
       const match = line.match(IMPORT_DEFAULT) ?? line.match(IMPORT_NAMED);
       if (match) visit(locate(file, match[2]));
@@ -120,12 +127,211 @@ export function bundleWidget({ webDir, wasmDir }) {
   return { text: parts.join('\n'), modules: order.map(({ file }) => fromBundle(file)) };
 }
 
+// ---- Comments ----------------------------------------------------------------
+//
+// stripComments(source) removes the comments of a JavaScript module with an
+// exact tokenizer, so that no `//` or `/*` inside a string, a template or a
+// regular expression is taken for one. It keeps Chromium's compile hint
+// (`//# allFunctionsCalledOnLoad`) and any `/*! … */` or `@license` comment.
+// Only the whitespace between tokens changes: a removed comment that spanned
+// lines leaves one line break (automatic semicolon insertion sees the same line
+// breaks), a removed comment within a line leaves a space, trailing spaces go,
+// and a run of blank lines becomes one (none where only comments were). A `/`
+// it cannot classify for sure (after `}` or `++`: division or regular
+// expression?) stops it with an error rather than a guess.
+
+const LINE_TERMINATOR = /\r\n|[\n\r\u2028\u2029]/;
+const SPACE = /(?:[\t\v\f \u00a0\ufeff\p{Zs}]|\r\n|[\n\r\u2028\u2029])+/uy;
+const IDENTIFIER = /#?(?:[\p{ID_Start}$_]|\\u[\da-fA-F]{4}|\\u\{[\da-fA-F]+\})(?:[\p{ID_Continue}$\u200c\u200d]|\\u[\da-fA-F]{4}|\\u\{[\da-fA-F]+\})*/uy;
+const NUMBER = /(?:0[xX][\da-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)n?(?![\p{ID_Continue}$\\])/uy;
+const REGEX_FLAGS = /[\p{ID_Continue}$]*/uy;
+const REST_OF_LINE = /[^\n\r\u2028\u2029]*/y;
+// After these words an expression begins, so a `/` begins a regular expression.
+const BEFORE_EXPRESSION = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void',
+  'throw', 'instanceof', 'yield', 'await', 'default', 'extends']);
+// `( … )` after these is a condition, not a value: a `/` after its `)` begins a regular expression.
+const CONDITION = new Set(['if', 'while', 'for', 'with']);
+
+const isKept = (comment) => comment.startsWith('/*!') || comment.includes('@license') ||
+  comment.trimEnd() === '//# allFunctionsCalledOnLoad';
+
+/**
+ * Returns `source` without its comments (but those kept, above). Throws an
+ * Error naming `name`, line and column if the text is not tokenizable
+ * JavaScript or has a `/` that could be either a division or a regular
+ * expression.
+ */
+export function stripComments(source, name = 'input') {
+  let out = '';
+  let at = 0;
+  // What a `/` after the previous significant token is: 'divide', 'regex' or
+  // 'unsure' (an error).
+  let slash = 'regex';
+  const last = ['', ''];    // the texts of the two previous significant tokens
+  const braces = [];        // for each open brace: '{' or '${'
+  const parens = [];        // for each open `(`: whether it holds a condition
+  let gap = [];             // whitespace and comments since the last token: [text, isComment]
+
+  const fail = (what, where = at) => {
+    const lines = source.slice(0, where).split(LINE_TERMINATOR);
+    throw new Error(`${name}:${lines.length}:${lines.at(-1).length + 1}: ${what} (removing comments)`);
+  };
+  const match = (pattern, from = at) => {
+    pattern.lastIndex = from;
+    return pattern.exec(source)?.[0] ?? null;
+  };
+  const token = (end, then) => {
+    out += renderGap(gap, out === '', false) + source.slice(at, end);
+    last[0] = last[1];
+    last[1] = source.slice(at, end);
+    gap = [];
+    at = end;
+    slash = then;
+  };
+  // A template's text from `from` (after its ` or a }) through its closing ` or the next ${.
+  const template = (from) => {
+    for (let i = from; i < source.length; i += 1) {
+      if (source[i] === '\\') i += 1;
+      else if (source[i] === '`') return token(i + 1, 'divide');
+      else if (source[i] === '$' && source[i + 1] === '{') {
+        braces.push('${');
+        return token(i + 2, 'regex');
+      }
+    }
+    fail('unterminated template literal');
+  };
+
+  if (source.startsWith('#!')) {  // a hashbang line is kept
+    out = match(REST_OF_LINE);
+    at = out.length;
+  }
+  while (at < source.length) {
+    const c = source[at];
+    let text;
+    if ((text = match(SPACE))) {
+      gap.push([text, false]);
+      at += text.length;
+    } else if (c === '/' && source[at + 1] === '/') {
+      text = match(REST_OF_LINE);
+      gap.push([text, true]);
+      at += text.length;
+    } else if (c === '/' && source[at + 1] === '*') {
+      const end = source.indexOf('*/', at + 2);
+      if (end < 0) fail('unterminated comment');
+      gap.push([source.slice(at, end + 2), true]);
+      at = end + 2;
+    } else if (c === '/') {
+      if (slash === 'unsure') fail(`a / after ${last[1]} could divide or begin a regular expression`);
+      if (slash === 'divide') {
+        token(at + 1, 'regex');
+        continue;
+      }
+      let i = at + 1;
+      const unterminated = () => i >= source.length || LINE_TERMINATOR.test(source[i]);
+      for (let inClass = false; ; i += 1) {
+        if (unterminated()) fail('unterminated regular expression');
+        if (source[i] === '\\') {
+          i += 1;
+          if (unterminated()) fail('unterminated regular expression');
+        } else if (source[i] === '[') inClass = true;
+        else if (source[i] === ']') inClass = false;
+        else if (source[i] === '/' && !inClass) break;
+      }
+      token(i + 1 + match(REGEX_FLAGS, i + 1).length, 'divide');
+    } else if (c === "'" || c === '"') {
+      let i = at + 1;
+      for (; source[i] !== c; i += 1) {
+        if (source[i] === '\\') i += source[i + 1] === '\r' && source[i + 2] === '\n' ? 2 : 1;
+        else if (i >= source.length || source[i] === '\n' || source[i] === '\r') fail('unterminated string literal');
+      }
+      token(i + 1, 'divide');
+    } else if (c === '`') {
+      template(at + 1);
+    } else if ((text = match(NUMBER))) {
+      token(at + text.length, 'divide');
+    } else if ((text = match(IDENTIFIER))) {
+      // A keyword is a property name after a dot: `a.return / 2` divides.
+      token(at + text.length, BEFORE_EXPRESSION.has(text) && last[1] !== '.' ? 'regex' : 'divide');
+    } else if (c === '{') {
+      braces.push('{');
+      token(at + 1, 'regex');
+    } else if (c === '}') {
+      const open = braces.pop();
+      if (!open) fail('unbalanced }');
+      // After the end of a block a `/` begins a regular expression, after the
+      // end of an object literal it divides: only a parser could tell.
+      if (open === '${') template(at + 1);
+      else token(at + 1, 'unsure');
+    } else if (c === '(') {
+      parens.push((CONDITION.has(last[1]) && last[0] !== '.') || (last[1] === 'await' && last[0] === 'for'));
+      token(at + 1, 'regex');
+    } else if (c === ')') {
+      if (parens.length === 0) fail('unbalanced )');
+      token(at + 1, parens.pop() ? 'regex' : 'divide');
+    } else if (c === ']') {
+      token(at + 1, 'divide');
+    } else if ((c === '+' || c === '-') && source[at + 1] === c) {
+      token(at + 2, 'unsure');  // `a++ / 2` divides, `++/a/.lastIndex` does not
+    } else if ('[;,<>=!+-*%&|^~?:.'.includes(c)) {
+      token(at + 1, 'regex');
+    } else {
+      fail(`a character the tokenizer does not know: ${JSON.stringify(c)}`);
+    }
+  }
+  if (braces.length) fail(braces.at(-1) === '${' ? 'unterminated template literal' : 'unbalanced {');
+  if (parens.length) fail('unbalanced (');
+  return out + renderGap(gap, out === '', true);
+}
+
+// The whitespace that replaces a gap between two tokens (or the file's start
+// or end): kept comments as they are, and around them only what whitespace
+// must stay.
+function renderGap(gap, atStart, atEnd) {
+  if (gap.length === 0) return '';
+  // The common case, as the slow path below would give it: spaces, or a line break and an indentation.
+  if (gap.length === 1 && !atStart && !atEnd && /^\n?[ \t]*$/.test(gap[0][0])) return gap[0][0];
+  let text = '';
+  let lines = [{ lead: '', comment: false }];  // the part of the gap on each line
+  const flush = (beforeToken) => {
+    const fileStart = atStart && text === '';
+    if (lines.length === 1) {
+      // Within one line: as it was, or one space where a comment was.
+      const [line] = lines;
+      if (!fileStart && !(atEnd && beforeToken)) text += line.comment ? ' ' : line.lead;
+    } else {
+      const blank = lines.slice(1, -1).some((line) => !line.comment);
+      if (!fileStart) text += atEnd && beforeToken ? '\n' : blank ? '\n\n' : '\n';
+      if (!(atEnd && beforeToken)) text += lines.at(-1).lead;
+    }
+    lines = [{ lead: '', comment: false }];
+  };
+  for (const [piece, isComment] of gap) {
+    if (isComment && isKept(piece)) {
+      flush(false);
+      text += piece;
+    } else if (isComment) {
+      lines.at(-1).comment = true;
+      // A comment that spans lines counts as one line break.
+      if (LINE_TERMINATOR.test(piece)) lines.push({ lead: '', comment: true });
+    } else {
+      const [first, ...rest] = piece.split(LINE_TERMINATOR);
+      const line = lines.at(-1);
+      if (!line.comment) line.lead += first;
+      for (const lead of rest) lines.push({ lead, comment: false });
+    }
+  }
+  flush(true);
+  return text;
+}
+
 // Run directly: the bundle on stdout.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const [webDir, wasmDir] = process.argv.slice(2);
-  if (!webDir || !wasmDir) {
-    console.error('usage: node examples/site/bundle.mjs WEB_DIR WASM_DIR > trial-screener.bundle.js');
+  const args = process.argv.slice(2);
+  const keepComments = args[0] === '--keep-comments';
+  const [webDir, wasmDir, extra] = keepComments ? args.slice(1) : args;
+  if (!webDir || !wasmDir || extra) {
+    console.error('usage: node examples/site/bundle.mjs [--keep-comments] WEB_DIR WASM_DIR > trial-screener.bundle.js');
     process.exit(2);
   }
-  process.stdout.write(bundleWidget({ webDir, wasmDir }).text);
+  process.stdout.write(bundleWidget({ webDir, wasmDir, keepComments }).text);
 }
