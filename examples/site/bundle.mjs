@@ -32,8 +32,9 @@ const EXPORT_LIST = /^export \{([^}]*)\};$/;
 const DYNAMIC_IMPORT = /\bimport\('([^']+)'\)/g;
 
 /**
- * Returns { text, modules }: the bundle's source for a bundle placed in
- * `webDir` (as `webDir/NAME.js`), and the files it holds in evaluation order.
+ * Returns { text, modules, files }: the bundle's source for a bundle placed
+ * in `webDir` (as `webDir/NAME.js`), and the files it holds in evaluation
+ * order, as the bundle names them (`modules`) and as paths (`files`).
  * `wasmDir` is the folder served as ../wasm/ beside web/. The modules'
  * comments are removed unless `keepComments`.
  */
@@ -124,7 +125,7 @@ export function bundleWidget({ webDir, wasmDir, keepComments = false }) {
   parts.push(`export const { ${entryExports.filter((name) => name !== 'default').join(', ')} } = ${entry};`);
   if (entryExports.includes('default')) parts.push(`export default ${entry}.default;`);
   parts.push('');
-  return { text: parts.join('\n'), modules: order.map(({ file }) => fromBundle(file)) };
+  return { text: parts.join('\n'), modules: order.map(({ file }) => fromBundle(file)), files: order.map(({ file }) => file) };
 }
 
 // ---- Comments ----------------------------------------------------------------

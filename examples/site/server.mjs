@@ -45,15 +45,26 @@ export function defaultMounts(distDir = join(repo, 'build/wasm-release/dist')) {
 }
 
 // The widget in one file (bundle.mjs), for the patient page: made from the
-// mounted web/ and wasm/ folders on each request, as every other file is read
-// on each request, so it is never older than the modules it holds.
+// mounted web/ and wasm/ folders, and made again whenever one of the modules
+// it holds has changed (size or modification time), so it is never older
+// than they are; otherwise the last one is served (making it, comments
+// stripped, takes milliseconds that would delay every page load).
 export const BUNDLE_PATH = '/web/trial-screener.bundle.js';
 
-function bundleFile(mounts) {
+async function bundleFile(mounts, cache) {
   const dirOf = (prefix) => mounts.find(([mounted]) => mounted === prefix)?.[1];
   const [webDir, wasmDir] = [dirOf('/web/'), dirOf('/wasm/')];
   if (!webDir || !wasmDir) return null;
-  return { file: join(webDir, 'trial-screener.bundle.js'), body: Buffer.from(bundleWidget({ webDir, wasmDir }).text) };
+  const file = join(webDir, 'trial-screener.bundle.js');
+  const stamp = async (modules) => (await Promise.all(modules.map((module) => stat(module))))
+    .map(({ size, mtimeMs }) => `${size}:${mtimeMs}`).join(',');
+  if (cache.bundle && cache.bundle.webDir === webDir && cache.bundle.wasmDir === wasmDir) {
+    const current = await stamp(cache.bundle.modules).catch(() => null);
+    if (current === cache.bundle.stamp) return { file, body: cache.bundle.body };
+  }
+  const { text, files } = bundleWidget({ webDir, wasmDir });
+  cache.bundle = { webDir, wasmDir, modules: files, stamp: await stamp(files), body: Buffer.from(text) };
+  return { file, body: cache.bundle.body };
 }
 
 function resolvePath(mounts, pathname) {
@@ -68,6 +79,7 @@ function resolvePath(mounts, pathname) {
 }
 
 export function createDemoServer({ mounts = defaultMounts() } = {}) {
+  const cache = { bundle: null };  // the last widget bundle made (bundleFile)
   return createServer(async (request, response) => {
     const headers = {
       'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -84,7 +96,7 @@ export function createDemoServer({ mounts = defaultMounts() } = {}) {
       const pathname = new URL(request.url, 'http://localhost').pathname;
       let body = null;
       if (pathname === BUNDLE_PATH) {
-        ({ file, body } = bundleFile(mounts) ?? {});
+        ({ file, body } = (await bundleFile(mounts, cache)) ?? {});
       } else {
         file = resolvePath(mounts, pathname);
         if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');

@@ -50,3 +50,30 @@ test('only GET and HEAD are accepted, so no answer can be posted', async () => {
   const response = await fetch(origin + '/', { method: 'POST', body: '{"age": 45}' });
   assert.equal(response.status, 405);
 });
+
+test('the widget bundle is made again when a module it holds changes, and reused otherwise', async () => {
+  const { cp, mkdtemp, rm, appendFile, utimes } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { defaultMounts } = await import('../../examples/site/server.mjs');
+  const scratch = await mkdtemp(join(tmpdir(), 'trialscreen-bundle-'));
+  const mounts = defaultMounts().map(([prefix, dir]) => [prefix, prefix === '/web/' ? join(scratch, 'web') : dir]);
+  await cp(defaultMounts().find(([prefix]) => prefix === '/web/')[1], join(scratch, 'web'), { recursive: true });
+  const local = createDemoServer({ mounts });
+  await new Promise((resolve) => local.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${local.address().port}/web/trial-screener.bundle.js`;
+  try {
+    const first = await (await fetch(url)).text();
+    assert.equal(await (await fetch(url)).text(), first, 'nothing changed: the same bundle');
+    const changed = join(scratch, 'web', 'dom.js');
+    await appendFile(changed, '\nconst bundleFreshnessProbe = 1;\n');
+    const later = new Date(Date.now() + 5000);
+    await utimes(changed, later, later);  // a new modification time even on a coarse clock
+    const second = await (await fetch(url)).text();
+    assert.notEqual(second, first);
+    assert.match(second, /bundleFreshnessProbe/);
+  } finally {
+    await new Promise((resolve) => local.close(resolve));
+    await rm(scratch, { recursive: true, force: true });
+  }
+});
