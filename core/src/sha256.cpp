@@ -80,8 +80,11 @@ std::string sha256_hex(const std::string& bytes) {
   if (tail_size == 128) compress(state, tail + 64);
 
   static const char* const kHex = "0123456789abcdef";
-  std::string out(64, '0');
-  for (int i = 0; i < 64; ++i) out[i] = kHex[(state[i >> 3] >> (28 - 4 * (i & 7))) & 0xF];
+  std::string out;
+  out.reserve(64);
+  for (std::uint32_t word : state) {
+    for (int shift = 28; shift >= 0; shift -= 4) out += kHex[(word >> shift) & 0xF];
+  }
   return out;
 }
 

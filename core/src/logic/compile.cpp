@@ -133,7 +133,7 @@ class Compiler {
   // spells one out, for a compile error.
   std::string text(std::uint32_t pointer) const { return out_.pointers[pointer]; }
   std::uint32_t at_index(std::uint32_t pointer, std::size_t i) {
-    return out_.pointers.add(pointer, nullptr, static_cast<std::uint32_t>(i));
+    return out_.pointers.add(pointer, PointerTable::kNone, static_cast<std::uint32_t>(i));
   }
 
   // Compiles `rule` at JSON nesting `depth` (containers above it) and scope
@@ -166,7 +166,8 @@ class Compiler {
     }
     const OpSpec* spec = find_operator(name);
     if (spec == nullptr) return fail("rule.104", pointer, "unknown operator \"" + name + "\"");
-    const std::uint32_t args_pointer = out_.pointers.add(pointer, spec->name, PointerTable::kNoIndex);
+    const std::uint32_t args_pointer =
+        out_.pointers.add(pointer, static_cast<std::uint32_t>(spec - kOperators), PointerTable::kNone);
     if (spec->shape == Shape::Path) return compile_path(*spec, args, pointer, args_pointer, depth + 1, scope);
     return compile_operation(*spec, args, pointer, args_pointer, depth + 1, scope);
   }
@@ -469,15 +470,13 @@ class Compiler {
 
 }  // namespace
 
-std::string PointerTable::operator[](std::uint32_t entry) const {
-  std::vector<const Step*> path;
-  for (; entry != kRoot; entry = steps_[entry].parent) path.push_back(&steps_[entry]);
-  std::string out;
-  for (auto step = path.rbegin(); step != path.rend(); ++step) {
-    if ((*step)->key != nullptr) out += "/" + pointer_token((*step)->key);
-    if ((*step)->index != kNoIndex) out += "/" + std::to_string((*step)->index);
-  }
-  return out;
+// Recursion as deep as the pointer, which the rule's nesting limit bounds.
+void PointerTable::spell(std::uint32_t entry, std::string& out) const {
+  if (entry == kRoot) return;
+  const std::uint32_t* step = &steps_[3 * entry];
+  spell(step[0], out);
+  if (step[1] != kNone) out += "/" + pointer_token(kOperators[step[1]].name);
+  if (step[2] != kNone) out += "/" + std::to_string(step[2]);
 }
 
 std::optional<Rule> Rule::compile(const json& rule, Diagnostics& errors, const CompileOptions& options) {

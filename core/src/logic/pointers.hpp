@@ -13,26 +13,30 @@ namespace trialscreen::logic {
 
 class PointerTable {
  public:
-  static constexpr std::uint32_t kRoot = 0;      // the rule itself: ""
-  static constexpr std::uint32_t kNoIndex = 0xffffffffu;
+  static constexpr std::uint32_t kRoot = 0;  // the rule itself: ""
+  static constexpr std::uint32_t kNone = 0xffffffffu;
 
-  // A new entry: the parent's pointer, then "/" + key (an operator name with
-  // static storage, or nullptr for none), then "/" + index (unless kNoIndex).
-  std::uint32_t add(std::uint32_t parent, const char* key, std::uint32_t index) {
-    steps_.push_back({parent, index, key});
-    return static_cast<std::uint32_t>(steps_.size() - 1);
+  // A new entry: the parent's pointer, then "/" + the name of operator
+  // `op` (an index into compile.cpp's operator table) unless kNone, then
+  // "/" + index unless kNone.
+  std::uint32_t add(std::uint32_t parent, std::uint32_t op, std::uint32_t index) {
+    steps_.push_back(parent);
+    steps_.push_back(op);
+    steps_.push_back(index);
+    return static_cast<std::uint32_t>(steps_.size() / 3 - 1);
   }
 
   // The entry's pointer text, e.g. "/and/1/</0".
-  std::string operator[](std::uint32_t entry) const;
+  std::string operator[](std::uint32_t entry) const {
+    std::string out;
+    spell(entry, out);
+    return out;
+  }
 
  private:
-  struct Step {
-    std::uint32_t parent;
-    std::uint32_t index;
-    const char* key;
-  };
-  std::vector<Step> steps_{Step{kRoot, kNoIndex, nullptr}};
+  void spell(std::uint32_t entry, std::string& out) const;  // compile.cpp
+
+  std::vector<std::uint32_t> steps_{kRoot, kNone, kNone};  // parent, op, index per entry
 };
 
 }  // namespace trialscreen::logic
