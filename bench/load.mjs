@@ -87,5 +87,10 @@ if (child) {
       secondLoadEach: s.map((x) => round(x.loadMs[1])),
     };
   });
+  if (dirs.length === 2) {
+    // Runs in which the second directory was faster than the first (same run, same conditions).
+    const faster = (k) => samples[1].filter((x, run) => x.loadMs[k] < samples[0][run].loadMs[k]).length;
+    result.secondFasterIn = { firstLoad: faster(0), secondLoad: faster(1), of: runs };
+  }
   console.log(JSON.stringify(result, null, 1));
 }
