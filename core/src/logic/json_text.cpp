@@ -222,10 +222,10 @@ class FastParser {
       skip_space();
       if (at_ == end_ || *at_ != ':') return false;
       ++at_;
-      json member;
-      if (!value(member, depth + 1)) return false;
-      members[std::move(key)] = std::move(member);  // a repeated key keeps the last value
-      return true;
+      // The member is read in place; a repeated key keeps the last value.
+      json& member = members[std::move(key)];
+      member = nullptr;
+      return value(member, depth + 1);
     });
   }
 
