@@ -39,6 +39,9 @@ TEST(TrialLoad, Sha256MatchesTheStandardVectors) {
   // 56 bytes: the padding spills into a second block.
   EXPECT_EQ(trialscreen::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  // Many whole blocks (FIPS 180-2's million "a"s).
+  EXPECT_EQ(trialscreen::sha256_hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST(TrialLoad, BrokenJsonAndWrongDocumentsAreRefused) {

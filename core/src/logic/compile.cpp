@@ -75,7 +75,7 @@ constexpr OpSpec kOperators[] = {
 
 const OpSpec* find_operator(const std::string& name) {
   for (const OpSpec& spec : kOperators) {
-    if (name == spec.name) return &spec;
+    if (name[0] == spec.name[0] && name == spec.name) return &spec;  // most differ in the first character
   }
   return nullptr;
 }
@@ -121,8 +121,7 @@ class Compiler {
 
   bool run(const json& rule) {
     out_.limits = options_.limits;
-    out_.pointers.push_back("");
-    const auto root = compile(rule, "", 0, 0);
+    const auto root = compile(rule, PointerTable::kRoot, 0, 0);
     if (!root || failed_) return false;
     out_.root = *root;
     finish_variables();
@@ -130,9 +129,16 @@ class Compiler {
   }
 
  private:
+  // Pointer entries (into out_.pointers) stand for JSON pointers; text()
+  // spells one out, for a compile error.
+  std::string text(std::uint32_t pointer) const { return out_.pointers[pointer]; }
+  std::uint32_t at_index(std::uint32_t pointer, std::size_t i) {
+    return out_.pointers.add(pointer, PointerTable::kNone, static_cast<std::uint32_t>(i));
+  }
+
   // Compiles `rule` at JSON nesting `depth` (containers above it) and scope
   // `scope` (0: reads the top-level data; >0: inside an iterator or handler).
-  std::optional<std::uint32_t> compile(const json& rule, const std::string& pointer, std::size_t depth,
+  std::optional<std::uint32_t> compile(const json& rule, std::uint32_t pointer, std::size_t depth,
                                        std::size_t scope) {
     if (failed_) return std::nullopt;
     if (out_.nodes.size() >= out_.limits.max_nodes) {
@@ -151,27 +157,29 @@ class Compiler {
     const auto only = rule.begin();
     const std::string& name = only.key();
     const json& args = only.value();
-    const std::string args_pointer = pointer + "/" + pointer_token(name);
     if (name == "preserve") {
       if (depth_of(args, out_.limits.max_depth) + depth + 1 > out_.limits.max_depth) {
-        return fail("rule.102", args_pointer, "the rule nests deeper than " + std::to_string(out_.limits.max_depth) + " levels");
+        return fail("rule.102", text(pointer) + "/preserve",
+                    "the rule nests deeper than " + std::to_string(out_.limits.max_depth) + " levels");
       }
       return literal(args, pointer);
     }
     const OpSpec* spec = find_operator(name);
     if (spec == nullptr) return fail("rule.104", pointer, "unknown operator \"" + name + "\"");
+    const std::uint32_t args_pointer =
+        out_.pointers.add(pointer, static_cast<std::uint32_t>(spec - kOperators), PointerTable::kNone);
     if (spec->shape == Shape::Path) return compile_path(*spec, args, pointer, args_pointer, depth + 1, scope);
     return compile_operation(*spec, args, pointer, args_pointer, depth + 1, scope);
   }
 
-  std::optional<std::uint32_t> compile_array(const json& rule, const std::string& pointer, std::size_t depth,
+  std::optional<std::uint32_t> compile_array(const json& rule, std::uint32_t pointer, std::size_t depth,
                                              std::size_t scope) {
     const std::size_t node_mark = out_.nodes.size();
     const std::size_t literal_mark = out_.literals.size();
     std::vector<std::uint32_t> elements;
     bool all_literal = true;
     for (std::size_t i = 0; i < rule.size(); ++i) {
-      const auto element = compile(rule[i], pointer + "/" + std::to_string(i), depth, scope);
+      const auto element = compile(rule[i], at_index(pointer, i), depth, scope);
       if (!element) return std::nullopt;
       elements.push_back(*element);
       all_literal = all_literal && out_.nodes[*element].op == Op::Literal;
@@ -187,14 +195,13 @@ class Compiler {
     return add_node(Op::Array, pointer, elements);
   }
 
-  std::optional<std::uint32_t> compile_operation(const OpSpec& spec, const json& args, const std::string& pointer,
-                                                 const std::string& args_pointer, std::size_t depth,
-                                                 std::size_t scope) {
+  std::optional<std::uint32_t> compile_operation(const OpSpec& spec, const json& args, std::uint32_t pointer,
+                                                 std::uint32_t args_pointer, std::size_t depth, std::size_t scope) {
     const bool iterator = spec.op == Op::Map || spec.op == Op::Filter || spec.op == Op::Reduce ||
                           spec.op == Op::All || spec.op == Op::Some || spec.op == Op::None;
     if (!args.is_array()) {
       if (spec.shape == Shape::Array) {
-        return fail("rule.105", args_pointer, std::string("\"") + spec.name + "\" takes an array of arguments");
+        return fail("rule.105", text(args_pointer), std::string("\"") + spec.name + "\" takes an array of arguments");
       }
       // One argument; an operation here computes the argument list at run time.
       const bool dynamic = is_operation(args);
@@ -209,19 +216,21 @@ class Compiler {
     if ((spec.op == Op::Map || spec.op == Op::Filter)) {
       for (std::size_t i = 0; i < 2; ++i) {
         if (args[i].is_null()) {
-          return fail("rule.107", args_pointer + "/" + std::to_string(i),
+          return fail("rule.107", text(args_pointer) + "/" + std::to_string(i),
                       std::string("\"") + spec.name + "\" needs an array and an expression, not null");
         }
       }
     }
     if (spec.op == Op::DateAdd) {
-      if (const auto problem = check_date_add(args)) return fail("rule.111", args_pointer + problem->first, problem->second);
+      if (const auto problem = check_date_add(args)) {
+        return fail("rule.111", text(args_pointer) + problem->first, problem->second);
+      }
     }
     std::vector<std::uint32_t> children;
     for (std::size_t i = 0; i < args.size(); ++i) {
       // An iterator's body reads the current element; a try's handlers read the error.
       const bool inner = (iterator && i == 1) || (spec.op == Op::Try && i > 0);
-      const auto child = compile(args[i], args_pointer + "/" + std::to_string(i), depth + 1, inner ? scope + 1 : scope);
+      const auto child = compile(args[i], at_index(args_pointer, i), depth + 1, inner ? scope + 1 : scope);
       if (!child) return std::nullopt;
       children.push_back(*child);
     }
@@ -242,21 +251,21 @@ class Compiler {
     return std::nullopt;
   }
 
-  std::optional<std::uint32_t> compile_path(const OpSpec& spec, const json& args, const std::string& pointer,
-                                            const std::string& args_pointer, std::size_t depth, std::size_t scope) {
+  std::optional<std::uint32_t> compile_path(const OpSpec& spec, const json& args, std::uint32_t pointer,
+                                            std::uint32_t args_pointer, std::size_t depth, std::size_t scope) {
     if (spec.op == Op::Var) return compile_var(args, pointer, args_pointer, depth, scope);
     return compile_val(args, pointer, args_pointer, depth, scope);
   }
 
-  std::optional<std::uint32_t> compile_var(const json& args, const std::string& pointer,
-                                           const std::string& args_pointer, std::size_t depth, std::size_t scope) {
+  std::optional<std::uint32_t> compile_var(const json& args, std::uint32_t pointer, std::uint32_t args_pointer,
+                                           std::size_t depth, std::size_t scope) {
     // {"var": X} means {"var": [X]}: [path, default]. Read through pointers:
     // copying a hostile argument could itself recurse deeply.
     const bool listed = args.is_array();
     if (listed && args.size() > 2) return wrong_count(*find_operator("var"), args.size(), args_pointer);
     const json* path = listed ? (args.empty() ? nullptr : &args[0]) : &args;
     const json* fallback = listed && args.size() == 2 ? &args[1] : nullptr;
-    const std::string path_pointer = listed ? args_pointer + "/0" : args_pointer;
+    const std::uint32_t path_pointer = listed ? at_index(args_pointer, 0) : args_pointer;
     const std::size_t element_depth = listed ? depth + 1 : depth;
     Node node;
     node.op = Op::Var;
@@ -267,14 +276,14 @@ class Compiler {
       node.path_child = true;
       children.push_back(*computed);
     } else if (path != nullptr && path->is_object()) {
-      return fail("rule.108", path_pointer, "a variable path is a string or a number");
+      return fail("rule.108", text(path_pointer), "a variable path is a string or a number");
     } else {
       std::vector<std::string> segments;
       if (path != nullptr && !path->is_null()) segments = values::split_path(key_text(*path));
       bind_static_path(node, std::move(segments), scope, element_depth);
     }
     if (fallback != nullptr) {
-      const auto value = compile(*fallback, args_pointer + "/1", element_depth, scope);
+      const auto value = compile(*fallback, at_index(args_pointer, 1), element_depth, scope);
       if (!value) return std::nullopt;
       node.has_default = true;
       children.push_back(*value);
@@ -282,8 +291,8 @@ class Compiler {
     return add_node(node, pointer, children);
   }
 
-  std::optional<std::uint32_t> compile_val(const json& args, const std::string& pointer,
-                                           const std::string& args_pointer, std::size_t depth, std::size_t scope) {
+  std::optional<std::uint32_t> compile_val(const json& args, std::uint32_t pointer, std::uint32_t args_pointer,
+                                           std::size_t depth, std::size_t scope) {
     Node node;
     node.op = Op::Val;
     bool computed = is_operation(args);
@@ -296,7 +305,7 @@ class Compiler {
       node.path_child = true;
       return add_node(node, pointer, {*path});
     }
-    if (args.is_object()) return fail("rule.108", args_pointer, "a val path is a key or an array of keys");
+    if (args.is_object()) return fail("rule.108", text(args_pointer), "a val path is a key or an array of keys");
     std::vector<std::string> segments;
     if (!args.is_array()) {
       if (!args.is_null()) segments.push_back(key_text(args));
@@ -311,7 +320,7 @@ class Compiler {
       }
       for (std::size_t i = first; i < args.size(); ++i) {
         if (args[i].is_structured()) {
-          return fail("rule.108", args_pointer + "/" + std::to_string(i), "a val path is a key or an array of keys");
+          return fail("rule.108", text(args_pointer) + "/" + std::to_string(i), "a val path is a key or an array of keys");
         }
         segments.push_back(key_text(args[i]));
       }
@@ -352,7 +361,7 @@ class Compiler {
       fail("rule.109", "", "derived variable \"" + name + "\" depends on itself");
       return kNone;
     }
-    const auto root = compile(definition->second, "", depth, 0);
+    const auto root = compile(definition->second, PointerTable::kRoot, depth, 0);
     in_progress_.erase(name);
     if (!root) {
       if (!errors_.empty() && errors_.back().message.find("(in derived") == std::string::npos) {
@@ -405,7 +414,7 @@ class Compiler {
     out_.inputs_of_variable[variable].assign(inputs.begin(), inputs.end());
   }
 
-  std::optional<std::uint32_t> literal(const json& value, const std::string& pointer) {
+  std::optional<std::uint32_t> literal(const json& value, std::uint32_t pointer) {
     Node node;
     node.op = Op::Literal;
     node.literal = static_cast<std::uint32_t>(out_.literals.size());
@@ -413,23 +422,22 @@ class Compiler {
     return add_node(node, pointer, {});
   }
 
-  std::optional<std::uint32_t> add_node(Op op, const std::string& pointer, const std::vector<std::uint32_t>& children) {
+  std::optional<std::uint32_t> add_node(Op op, std::uint32_t pointer, const std::vector<std::uint32_t>& children) {
     Node node;
     node.op = op;
     return add_node(node, pointer, children);
   }
 
-  std::optional<std::uint32_t> add_node(Node node, const std::string& pointer, const std::vector<std::uint32_t>& children) {
+  std::optional<std::uint32_t> add_node(Node node, std::uint32_t pointer, const std::vector<std::uint32_t>& children) {
     node.first_child = static_cast<std::uint32_t>(out_.children.size());
     node.child_count = static_cast<std::uint32_t>(children.size());
     out_.children.insert(out_.children.end(), children.begin(), children.end());
-    node.pointer = static_cast<std::uint32_t>(out_.pointers.size());
-    out_.pointers.push_back(pointer);
+    node.pointer = pointer;
     out_.nodes.push_back(node);
     return static_cast<std::uint32_t>(out_.nodes.size() - 1);
   }
 
-  std::optional<std::uint32_t> wrong_count(const OpSpec& spec, std::size_t count, const std::string& pointer) {
+  std::optional<std::uint32_t> wrong_count(const OpSpec& spec, std::size_t count, std::uint32_t pointer) {
     std::string expected;
     if (spec.max_args == spec.min_args) {
       expected = std::to_string(spec.min_args);
@@ -447,6 +455,9 @@ class Compiler {
     failed_ = true;
     return std::nullopt;
   }
+  std::optional<std::uint32_t> fail(const std::string& id, std::uint32_t pointer, const std::string& message) {
+    return fail(id, text(pointer), message);
+  }
 
   Rule::Compiled& out_;
   Diagnostics& errors_;
@@ -458,6 +469,15 @@ class Compiler {
 };
 
 }  // namespace
+
+// Recursion as deep as the pointer, which the rule's nesting limit bounds.
+void PointerTable::spell(std::uint32_t entry, std::string& out) const {
+  if (entry == kRoot) return;
+  const std::uint32_t* step = &steps_[3 * entry];
+  spell(step[0], out);
+  if (step[1] != kNone) out += "/" + pointer_token(kOperators[step[1]].name);
+  if (step[2] != kNone) out += "/" + std::to_string(step[2]);
+}
 
 std::optional<Rule> Rule::compile(const json& rule, Diagnostics& errors, const CompileOptions& options) {
   auto compiled = std::make_unique<Compiled>();

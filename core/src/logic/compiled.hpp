@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pointers.hpp"
 #include "trialscreen/logic.hpp"
 
 namespace trialscreen::logic {
@@ -55,7 +56,7 @@ struct Rule::Compiled {
   std::vector<std::uint32_t> children;
   std::vector<nlohmann::json> literals;
   std::vector<std::vector<std::string>> paths;
-  std::vector<std::string> pointers;
+  PointerTable pointers;  // spelt out on demand: pointers[node.pointer] is a std::string
   // Every top-level variable the rule may read (sorted; Rule::variables()).
   std::vector<std::string> variable_names;
   // Variable numbers used by nodes, in first-seen order: numbered_variables[i]

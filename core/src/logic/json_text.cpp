@@ -38,13 +38,19 @@ std::size_t utf8_sequence(const unsigned char* text, std::size_t size, std::size
 
 // Bytes that stand for themselves inside a JSON string, read or written:
 // printable ASCII other than the quote and the backslash (0x7f included, as
-// nlohmann leaves it).
-constexpr std::array<bool, 256> kPlainBytes() {
-  std::array<bool, 256> plain{};
-  for (int c = 0x20; c < 0x80; ++c) plain[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
-  return plain;
+// nlohmann leaves it). A plain array, not std::array: the size-optimised
+// WebAssembly build called std::array's operator[] for every byte of every
+// string (docs/performance.md, "Creating the trial session").
+struct PlainBytes {
+  bool plain[256];
+};
+constexpr PlainBytes kPlainBytes() {
+  PlainBytes bytes{};
+  for (int c = 0x20; c < 0x80; ++c) bytes.plain[c] = c != '"' && c != '\\';
+  return bytes;
 }
-constexpr std::array<bool, 256> kPlain = kPlainBytes();
+constexpr PlainBytes kPlainTable = kPlainBytes();
+constexpr const bool* kPlain = kPlainTable.plain;
 
 // Builds the DOM from SAX events, refusing nesting deeper than the limit, so a
 // hostile document is rejected before it can make anything recurse deeply.
@@ -216,10 +222,10 @@ class FastParser {
       skip_space();
       if (at_ == end_ || *at_ != ':') return false;
       ++at_;
-      json member;
-      if (!value(member, depth + 1)) return false;
-      members[std::move(key)] = std::move(member);  // a repeated key keeps the last value
-      return true;
+      // The member is read in place; a repeated key keeps the last value.
+      json& member = members[std::move(key)];
+      member = nullptr;
+      return value(member, depth + 1);
     });
   }
 
@@ -275,20 +281,21 @@ class FastParser {
     const auto* bytes = reinterpret_cast<const unsigned char*>(at_);
     const auto* const limit = reinterpret_cast<const unsigned char*>(end_);
     while (true) {
+      // A run of plain bytes and well-formed UTF-8 sequences, copied at once
+      // (not one append per non-ASCII character, the most of a Chinese text).
       const unsigned char* run = bytes;
-      while (bytes != limit && kPlain[*bytes]) ++bytes;
+      while (true) {
+        while (bytes != limit && kPlain[*bytes]) ++bytes;
+        if (bytes == limit || *bytes < 0x80) break;
+        const std::size_t length = utf8_sequence(bytes, static_cast<std::size_t>(limit - bytes), 0);
+        if (length == 0) return false;
+        bytes += length;
+      }
       out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(bytes - run));
       if (bytes == limit || *bytes < 0x20) return false;  // unclosed, or a raw control character
       if (*bytes == '"') {
         at_ = reinterpret_cast<const char*>(bytes + 1);
         return true;
-      }
-      if (*bytes >= 0x80) {
-        const std::size_t length = utf8_sequence(bytes, static_cast<std::size_t>(limit - bytes), 0);
-        if (length == 0) return false;
-        out.append(reinterpret_cast<const char*>(bytes), length);
-        bytes += length;
-        continue;
       }
       // A backslash escape.
       if (limit - bytes < 2) return false;

@@ -27,6 +27,10 @@ bool is_lower_id(const std::string& s) {
                      [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
 }
 
+// s == literal, rejecting on the first character without a call: most keys
+// compared against a list differ there.
+inline bool same(const std::string& s, const char* literal) { return s[0] == literal[0] && s == literal; }
+
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 bool is_criterion_id(const std::string& s) {
@@ -136,8 +140,8 @@ class Loader {
                   std::initializer_list<const char*> required) {
     for (auto it = object.begin(); it != object.end(); ++it) {
       const std::string& key = it.key();
-      if (key == "$comment") continue;
-      const bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; });
+      if (same(key, "$comment")) continue;
+      const bool known = std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return same(key, a); });
       if (!known) error("trial.schema.102", pointer + "/" + pointer_token(key), "unknown key \"" + key + "\"");
     }
     for (const char* key : required) {
@@ -150,14 +154,19 @@ class Loader {
     return ok;
   }
 
+  // The same for member `key` of the object at `pointer`: the member's
+  // pointer is spelt out only for a diagnostic.
+  bool expect(bool ok, const json& v, const std::string& pointer, const char* key, const char* expected) {
+    return ok || expect(false, v, pointer + "/" + key, expected);
+  }
+
   // An array member with at most `limit` items; nullptr when absent or wrong.
   const json* array_member(const json& object, const char* key, const std::string& pointer, std::size_t limit) {
     const json* v = member(object, key);
     if (v == nullptr) return nullptr;
-    const std::string at = pointer + "/" + key;
-    if (!expect(v->is_array(), *v, at, "an array")) return nullptr;
+    if (!expect(v->is_array(), *v, pointer, key, "an array")) return nullptr;
     if (v->size() > limit) {
-      error("trial.schema.107", at, "too many items: " + std::to_string(v->size()) + " (at most " +
+      error("trial.schema.107", pointer + "/" + key, "too many items: " + std::to_string(v->size()) + " (at most " +
                                         std::to_string(limit) + ")");
       return nullptr;
     }
@@ -168,9 +177,8 @@ class Loader {
   std::string check_string(const json& object, const char* key, const std::string& pointer) {
     const json* v = member(object, key);
     if (v == nullptr) return "";
-    const std::string at = pointer + "/" + key;
-    if (!expect(v->is_string(), *v, at, "a string")) return "";
-    if (v->get_ref<const std::string&>().empty()) error("trial.schema.106", at, "must not be empty");
+    if (!expect(v->is_string(), *v, pointer, key, "a string")) return "";
+    if (v->get_ref<const std::string&>().empty()) error("trial.schema.106", pointer + "/" + key, "must not be empty");
     return v->get<std::string>();
   }
 
@@ -179,37 +187,40 @@ class Loader {
                        bool (*valid)(const std::string&), const char* pattern) {
     const json* v = member(object, key);
     if (v == nullptr) return "";
-    const std::string at = pointer + "/" + key;
-    if (!expect(v->is_string(), *v, at, "a string")) return "";
+    if (!expect(v->is_string(), *v, pointer, key, "a string")) return "";
     const std::string& id = v->get_ref<const std::string&>();
     if (id.size() > DefinitionLimits::max_id_length || !valid(id)) {
-      error("trial.schema.104", at, "\"" + id + "\" is not a valid id (" + pattern + ", at most 64 characters)");
+      error("trial.schema.104", pointer + "/" + key, "\"" + id + "\" is not a valid id (" + pattern + ", at most 64 characters)");
       return "";
     }
     return id;
   }
 
+  // Ids are unique among `seen`; a duplicate is reported at pointer + "/id".
   void check_unique(std::set<std::string>& seen, const std::string& id, const std::string& pointer, const char* what) {
     if (id.empty()) return;
-    if (!seen.insert(id).second) error("trial.ref.001", pointer, std::string("duplicate ") + what + " id \"" + id + "\"");
+    if (!seen.insert(id).second) {
+      error("trial.ref.001", pointer + "/id", std::string("duplicate ") + what + " id \"" + id + "\"");
+    }
   }
 
   std::optional<bool> check_bool(const json& object, const char* key, const std::string& pointer) {
     const json* v = member(object, key);
     if (v == nullptr) return std::nullopt;
-    if (!expect(v->is_boolean(), *v, pointer + "/" + key, "true or false")) return std::nullopt;
+    if (!expect(v->is_boolean(), *v, pointer, key, "true or false")) return std::nullopt;
     return v->get<bool>();
   }
 
   // A text: {"en": "...", "zh-Hans": "..."}, at least one language.
-  void check_text(const json& text, const std::string& pointer) {
+  void check_text(const json& text, std::string pointer) {
     if (!expect(text.is_object(), text, pointer, "a text object (language -> string)")) return;
     if (text.empty()) error("trial.schema.106", pointer, "a text needs at least one language");
     for (auto it = text.begin(); it != text.end(); ++it) {
-      if (it.key() == "$comment") continue;
-      expect(it->is_string(), *it, pointer + "/" + pointer_token(it.key()), "a string");
+      if (!it->is_string() && !same(it.key(), "$comment")) {
+        expect(false, *it, pointer + "/" + pointer_token(it.key()), "a string");
+      }
     }
-    out_.texts.push_back({pointer, &text});
+    out_.texts.push_back({std::move(pointer), &text});
   }
 
   // An audience text: a text, or {"patient": TEXT, "physician": TEXT}.
@@ -269,7 +280,7 @@ class Loader {
       if (!expect(section.is_object(), section, at, "a section object")) continue;
       check_keys(section, at, {"id", "title"}, {"id", "title"});
       const std::string id = check_id(section, "id", at, is_lower_id, "[a-z][a-z0-9_]*");
-      check_unique(seen, id, at + "/id", "section");
+      check_unique(seen, id, at, "section");
       out_.section_ids.push_back(id);
       check_optional_audience_text(section, "title", at);
     }
@@ -337,7 +348,9 @@ class Loader {
       if (!expect(option.is_object(), option, option_at, "{\"value\": string, \"text\": text}")) continue;
       check_keys(option, option_at, {"value", "text"}, {"value", "text"});
       const std::string value = check_string(option, "value", option_at);
-      check_unique(seen, value, option_at + "/value", "option");
+      if (!value.empty() && !seen.insert(value).second) {
+        error("trial.ref.001", option_at + "/value", "duplicate option id \"" + value + "\"");
+      }
       if (!value.empty()) q.options.push_back(value);
       check_optional_audience_text(option, "text", option_at);
     }
@@ -379,11 +392,11 @@ class Loader {
       q.pointer = at;
       q.id = check_id(question, "id", at, is_lower_id, "[a-z][a-z0-9_]*");
       if (q.id == kAsOf) error("trial.ref.006", at + "/id", "\"as_of\" is reserved for the screening date");
-      check_unique(seen, q.id, at + "/id", "question");
+      check_unique(seen, q.id, at, "question");
 
       std::optional<AnswerType> type;
       if (const json* t = member(question, "type")) {
-        if (expect(t->is_string(), *t, at + "/type", "a string")) {
+        if (expect(t->is_string(), *t, at, "type", "a string")) {
           type = parse_answer_type(t->get<std::string>());
           if (!type) {
             error("trial.schema.105", at + "/type",
@@ -409,7 +422,7 @@ class Loader {
       if (q.type == AnswerType::DateOrNone) allowed.push_back("noneText");
       for (auto it = question.begin(); it != question.end(); ++it) {
         const std::string& key = it.key();
-        if (key == "$comment" || std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+        if (same(key, "$comment") || std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return same(key, a); })) {
           continue;
         }
         static const std::set<std::string> kTypedKeys = {"unit", "range", "units", "options", "past", "noneText"};
@@ -429,7 +442,7 @@ class Loader {
         error("trial.ref.002", at + "/section", "unknown section \"" + section + "\"");
       }
       if (const json* who = member(question, "who")) {
-        if (expect(who->is_string(), *who, at + "/who", "a string")) {
+        if (expect(who->is_string(), *who, at, "who", "a string")) {
           const std::string& w = who->get_ref<const std::string&>();
           if (w != "patient" && w != "site") error("trial.schema.105", at + "/who", "\"" + w + "\" is not patient or site");
           q.site_only = w == "site";
@@ -464,7 +477,7 @@ class Loader {
       trial::Derived info;
       info.id = check_id(d, "id", at, is_lower_id, "[a-z][a-z0-9_]*");
       if (info.id == kAsOf) error("trial.ref.006", at + "/id", "\"as_of\" is reserved for the screening date");
-      check_unique(seen, info.id, at + "/id", "derived value");
+      check_unique(seen, info.id, at, "derived value");
       info.is_question = out_.question_index.count(info.id) != 0;
       info.warn_if_answer_differs = check_bool(d, "warnIfAnswerDiffers", at).value_or(true);
       check_string(d, "unit", at);
@@ -485,9 +498,9 @@ class Loader {
                  {"id", "kind", "label", "rule"});
       trial::Criterion info;
       info.id = check_id(c, "id", at, is_criterion_id, "[A-Za-z0-9][A-Za-z0-9_.-]*");
-      check_unique(seen, info.id, at + "/id", "criterion");
+      check_unique(seen, info.id, at, "criterion");
       if (const json* kind = member(c, "kind")) {
-        if (expect(kind->is_string(), *kind, at + "/kind", "a string")) {
+        if (expect(kind->is_string(), *kind, at, "kind", "a string")) {
           const std::string& k = kind->get_ref<const std::string&>();
           if (k != "inclusion" && k != "exclusion") {
             error("trial.schema.105", at + "/kind", "\"" + k + "\" is not inclusion or exclusion");
@@ -495,7 +508,7 @@ class Loader {
           info.inclusion = k == "inclusion";
         }
       }
-      if (const json* source = member(c, "source")) expect(source->is_string(), *source, at + "/source", "a string");
+      if (const json* source = member(c, "source")) expect(source->is_string(), *source, at, "source", "a string");
       check_optional_audience_text(c, "label", at);
       check_optional_audience_text(c, "failText", at);
       info.label = member(c, "label");
@@ -637,24 +650,33 @@ class Loader {
       std::optional<logic::Rule> alone = compile_member((*derived)[i], "rule", at, plain);
       if (alone) reads[i] = alone->variables();
     }
-    logic::CompileOptions with_derived = plain;
+    // From here on one set of options, the derived rules copied into it once
+    // (not once per variant); they differ only in the enumeration limit.
+    logic::CompileOptions& options = plain;
     if (errors_.empty() && check_derived_cycles(reads)) {
       for (std::size_t i = 0; i < out_.derived.size(); ++i) {
-        with_derived.derived.emplace(out_.derived[i].id, (*derived)[i]["rule"]);
+        options.derived.emplace(out_.derived[i].id, (*derived)[i]["rule"]);
       }
     }
     const bool derived_ok = errors_.empty();
+    const auto enumeration = options.limits.max_enumeration;
+    const auto with_derived = [&]() -> const logic::CompileOptions& {
+      options.limits.max_enumeration = enumeration;
+      return options;
+    };
     // Rules whose value is all screening needs skip the engine's search for
     // the smallest waiting set, which costs many evaluations per unknown.
-    logic::CompileOptions value_only = with_derived;
-    value_only.limits.max_enumeration = 0;
+    const auto value_only = [&]() -> const logic::CompileOptions& {
+      options.limits.max_enumeration = 0;
+      return options;
+    };
 
     for (std::size_t i = 0; i < out_.derived.size(); ++i) {
       if (!derived_ok) break;
       trial::Derived& d = out_.derived[i];
       const std::string at = "/derived/" + std::to_string(i);
-      d.computed = compile_member((*derived)[i], "rule", at, value_only);
-      d.value = compile(json{{"var", d.id}}, at, value_only);
+      d.computed = compile_member((*derived)[i], "rule", at, value_only());
+      d.value = compile(json{{"var", d.id}}, at, value_only());
       d.slot = slot_of(d.id);
       if (d.computed) {
         for (const std::string& name : d.computed->variables()) {
@@ -664,15 +686,15 @@ class Loader {
     }
     const json& questions = root["questions"];
     for (std::size_t i = 0; i < out_.questions.size(); ++i) {
-      out_.questions[i].ask_if = compile_member(questions[i], "askIf", out_.questions[i].pointer, value_only);
+      out_.questions[i].ask_if = compile_member(questions[i], "askIf", out_.questions[i].pointer, value_only());
     }
     const json& criteria = root["criteria"];
     for (std::size_t i = 0; i < out_.criteria.size(); ++i) {
       trial::Criterion& c = out_.criteria[i];
       const std::string at = "/criteria/" + std::to_string(i);
-      c.rule = compile_member(criteria[i], "rule", at, with_derived);
-      c.applies_if = compile_member(criteria[i], "appliesIf", at, with_derived);
-      c.clears_on = compile_member(criteria[i], "clearsOn", at, value_only);
+      c.rule = compile_member(criteria[i], "rule", at, with_derived());
+      c.applies_if = compile_member(criteria[i], "appliesIf", at, with_derived());
+      c.clears_on = compile_member(criteria[i], "clearsOn", at, value_only());
       for (trial::Derived& d : out_.derived) {
         const auto reads_it = [&](const std::optional<logic::Rule>& r) {
           return r && std::binary_search(r->variables().begin(), r->variables().end(), d.id);
@@ -682,7 +704,7 @@ class Loader {
     }
     if (const json* warnings = member(root, "warnings")) {
       for (std::size_t i = 0; i < out_.warnings.size(); ++i) {
-        out_.warnings[i].when = compile_member((*warnings)[i], "when", "/warnings/" + std::to_string(i), value_only);
+        out_.warnings[i].when = compile_member((*warnings)[i], "when", "/warnings/" + std::to_string(i), value_only());
       }
     }
     out_.names_read.assign(names_read_.begin(), names_read_.end());
