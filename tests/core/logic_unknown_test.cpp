@@ -332,6 +332,14 @@ TEST(LogicBounds, DateAddOfUnknownIsUnknown) {
 
 // ---- derived variables ----
 
+// `base` with each of `values` that is not null (null: left unanswered).
+json answered(json base, const std::vector<std::pair<std::string, json>>& values) {
+  for (const auto& [name, value] : values) {
+    if (!value.is_null()) base[name] = value;
+  }
+  return base;
+}
+
 CompileOptions derived_total() {
   CompileOptions options;
   options.derived["total"] = {{"+", {{{"if", {{{"var", "item_a"}}, 8, 0}}}, {{"if", {{{"var", "item_b"}}, 4, 0}}}}}};
@@ -401,10 +409,7 @@ TEST(LogicDerived, AKeptUnknownReadsExactlyAsEvaluatingItsExpressionInPlace) {
     for (const json& a : item_values) {
       for (const json& b : item_values) {
         for (const json& flag : item_values) {
-          json data = json::object();
-          if (!a.is_null()) data["item_a"] = a;
-          if (!b.is_null()) data["item_b"] = b;
-          if (!flag.is_null()) data["flag"] = flag;
+          const json data = answered(json::object(), {{"item_a", a}, {"item_b", b}, {"flag", flag}});
           Bindings bindings;
           bindings.missing_is_unknown = true;
           bindings.domains = &domains;
@@ -466,11 +471,7 @@ TEST(LogicSlots, ReadingAnswersByNumberGivesWhatReadingThemByNameGives) {
       for (const json& flag : values) {
         for (const json& kind : kinds) {
           for (const json& limit : limits) {
-            json data = {{"as_of", "2026-11-25"}};
-            if (!a.is_null()) data["item_a"] = a;
-            if (!flag.is_null()) data["flag"] = flag;
-            if (!kind.is_null()) data["kind"] = kind;
-            if (!limit.is_null()) data["limit"] = limit;
+            json data = answered({{"as_of", "2026-11-25"}}, {{"item_a", a}, {"flag", flag}, {"kind", kind}, {"limit", limit}});
             Bindings by_name;
             by_name.missing_is_unknown = true;
             by_name.domains = &domains;
