@@ -630,9 +630,11 @@ class Loader {
     }
   }
 
-  // The slot of a name every rule may read (number_slots has numbered them all).
-  std::size_t slot_of(const std::string& name) const {
-    return static_cast<std::size_t>(std::lower_bound(out_.slots.begin(), out_.slots.end(), name) - out_.slots.begin());
+  // The slot of a name (number_slots has numbered every name a valid rule reads).
+  std::optional<std::size_t> slot_of(const std::string& name) const {
+    const auto found = std::lower_bound(out_.slots.begin(), out_.slots.end(), name);
+    if (found == out_.slots.end() || *found != name) return std::nullopt;
+    return static_cast<std::size_t>(found - out_.slots.begin());
   }
 
   void compile_rules(const json& root) {
@@ -677,10 +679,11 @@ class Loader {
       const std::string at = "/derived/" + std::to_string(i);
       d.computed = compile_member((*derived)[i], "rule", at, value_only());
       d.value = compile(json{{"var", d.id}}, at, value_only());
-      d.slot = slot_of(d.id);
+      d.slot = slot_of(d.id).value_or(0);  // every derived id has one (number_slots)
       if (d.computed) {
         for (const std::string& name : d.computed->variables()) {
-          if (name != kAsOf) d.input_slots.push_back(slot_of(name));
+          const auto slot = slot_of(name);
+          if (slot && name != kAsOf) d.input_slots.push_back(*slot);
         }
       }
     }
