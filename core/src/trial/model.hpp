@@ -116,10 +116,10 @@ struct Trial::Loaded {
   std::vector<trial::Warning> warnings;
   std::vector<trial::TextSite> texts;
   std::vector<std::string> names_read;     // every variable any rule reads, sorted, unique
+  std::string identity_json;  // the result's "trial" member as JSON text
   // The names rules are compiled to read by number (logic::CompileOptions::
   // slots): the questions, the derived values and "as_of", sorted, unique.
   // Per slot: its domain (or nullptr) and its question (or kNoQuestion).
-  std::string identity_json;  // the result's "trial" member as JSON text
   std::vector<std::string> slots;
   std::vector<const logic::Domain*> slot_domains;
   std::vector<std::size_t> question_of_slot;
