@@ -251,19 +251,30 @@ std::optional<Interval> interval_arithmetic(Op op, const std::vector<Interval>& 
   }
 }
 
+bool possible_values(const Val& v, const json*& first, std::size_t& count) {
+  if (v.is_value()) {
+    first = &v.get();
+    count = 1;
+    return true;
+  }
+  if (v.is_unknown() && v.detail->bounds.finite && !v.detail->bounds.choices.empty()) {
+    first = v.detail->bounds.choices.data();
+    count = v.detail->bounds.choices.size();
+    return true;
+  }
+  return false;
+}
+
 bool finite_choices(const std::vector<const Val*>& args, std::vector<std::vector<const json*>>& choices) {
   choices.clear();
   std::size_t combinations = 1;
   for (const Val* arg : args) {
-    const Val& a = *arg;
+    const json* first = nullptr;
+    std::size_t count = 0;
+    if (!possible_values(*arg, first, count)) return false;
     std::vector<const json*> possible;
-    if (a.is_value()) {
-      possible.push_back(&a.get());
-    } else if (a.is_unknown() && a.detail->bounds.finite && !a.detail->bounds.choices.empty()) {
-      for (const json& c : a.detail->bounds.choices) possible.push_back(&c);
-    } else {
-      return false;
-    }
+    possible.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) possible.push_back(first + i);
     combinations *= possible.size();
     if (combinations > kMaxChoices) return false;
     choices.push_back(std::move(possible));

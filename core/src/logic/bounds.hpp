@@ -294,6 +294,10 @@ std::optional<Interval> numeric_hull(const Bounds& bounds);
 // + - * max min over intervals; nullopt for other operators.
 std::optional<Interval> interval_arithmetic(Op op, const std::vector<Interval>& ranges);
 
+// A value's possibilities as one contiguous run: itself, or a finite
+// unknown's choices. False when it has no such list.
+bool possible_values(const Val& v, const json*& first, std::size_t& count);
+
 // Fills `choices` with each argument's possible values when all are finite and
 // their combinations number at most kMaxChoices.
 bool finite_choices(const std::vector<const Val*>& args, std::vector<std::vector<const json*>>& choices);

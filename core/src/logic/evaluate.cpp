@@ -755,22 +755,6 @@ Val Evaluator::compare_plain(std::uint32_t index, Op op, const json& left, const
   return Val::borrow(result ? kTrue : kFalse);
 }
 
-// A value's possibilities as one contiguous run: itself, or a finite
-// unknown's choices. False when it has no such list.
-bool possible_values(const Val& v, const json*& first, std::size_t& count) {
-  if (v.is_value()) {
-    first = &v.get();
-    count = 1;
-    return true;
-  }
-  if (v.is_unknown() && v.detail->bounds.finite && !v.detail->bounds.choices.empty()) {
-    first = v.detail->bounds.choices.data();
-    count = v.detail->bounds.choices.size();
-    return true;
-  }
-  return false;
-}
-
 // One comparison where a side may be unknown: decided when every possible
 // pair of values agrees, or when the numeric ranges decide it.
 Val Evaluator::compare(std::uint32_t index, Op op, const Val& left, const Val& right) {
