@@ -7,17 +7,21 @@
 //   perAnswer one full BH002 re-evaluation through the JS API in the page (median, CPU-bound loop)
 // Usage: node bench/browser.mjs DATA_DIR [LOADS]   (TRIALSCREEN_DIST as for the e2e tests)
 //
-// An interleaved start-up A/B of two versions of the pages and the widget,
-// with the same WebAssembly build (TRIALSCREEN_DIST) and this tree's server:
+// An interleaved start-up A/B of two versions of the pages and the widget:
 //   node bench/browser.mjs --compare BEFORE_ROOT AFTER_ROOT [LOADS]
-// where each root holds web/ and examples/site/public/ (a checkout, or
-// `git archive COMMIT web examples | tar -x -C DIR`). Loads alternate
+// where each root holds web/ and examples/site/ (a checkout, or
+// `git archive COMMIT web examples | tar -x -C DIR`), each served by its own
+// examples/site/server.mjs, so that a change to how the bundle is made is
+// compared too (this tree's server for a root without one). Both use the
+// WebAssembly build TRIALSCREEN_DIST, or each its own with
+// TRIALSCREEN_DIST=BEFORE_DIST,AFTER_DIST (relative to the repository), to
+// compare two builds of the module or its wrapper. Loads alternate
 // before/after, after/before, ... in one browser; prints both start-ups and
 // the median of the per-pair differences (after - before).
 import { gzipSync } from 'node:zlib';
-import { openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, openSync, readSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDemoServer } from '../examples/site/server.mjs';
 import { launchBrowser, startServer } from '../tests/e2e/support.mjs';
 
@@ -118,11 +122,13 @@ async function startUp(browser, origin) {
   return summary(loads);
 }
 
-// A server for one version: its web/ and pages, the shared module and trial.
-async function versionServer(root) {
+// A server for one version: its web/ and pages, its module build, the trial.
+async function versionServer(root, distDir) {
   const repo = fileURLToPath(new URL('..', import.meta.url));
-  const dist = resolve(repo, process.env.TRIALSCREEN_DIST ?? 'build/wasm-release/dist');
-  const server = createDemoServer({ mounts: [
+  const dist = resolve(repo, distDir);
+  const ownServer = resolve(root, 'examples/site/server.mjs');
+  const serverOf = existsSync(ownServer) ? (await import(pathToFileURL(ownServer).href)).createDemoServer : createDemoServer;
+  const server = serverOf({ mounts: [
     ['/web/', resolve(root, 'web')], ['/wasm/', dist], ['/bh002/', join(repo, 'examples/bh002')], ['/', resolve(root, 'examples/site/public')],
   ] });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
@@ -130,7 +136,8 @@ async function versionServer(root) {
 }
 
 async function compare(browser, beforeRoot, afterRoot) {
-  const servers = { before: await versionServer(beforeRoot), after: await versionServer(afterRoot) };
+  const dists = (process.env.TRIALSCREEN_DIST ?? 'build/wasm-release/dist').split(',');
+  const servers = { before: await versionServer(beforeRoot, dists[0]), after: await versionServer(afterRoot, dists.at(-1)) };
   const loads = { before: [], after: [] };
   try {
     for (let i = 0; i < LOADS; ++i) {
