@@ -90,7 +90,7 @@ function loadSteps() {
     'trial text read': marked('trial-downloaded'),
     'engine instantiated': marked('engine-ready'),
     'trial session created': marked('session-ready'),
-    'ask-if rules compiled': marked('rules-compiled'),
+    'definition read (and the view rules compiled)': marked('rules-compiled'),
     'first render done': marked('first-render'),
   };
 }
