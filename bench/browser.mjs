@@ -18,15 +18,29 @@
 // compare two builds of the module or its wrapper. Loads alternate
 // before/after, after/before, ... in one browser; prints both start-ups and
 // the median of the per-pair differences (after - before).
+//
+// Where the main thread's time goes during start-up, from Chrome traces:
+//   node bench/browser.mjs --trace [LOADS] [TRACE_FILE]
+// traces LOADS fresh-context loads of this tree's patient page and prints,
+// for each step of the load (medians, ms): how long it took, how much of it
+// the renderer's main thread was busy, and how much of that went to compiling
+// WebAssembly functions at their first call (V8 compiles lazily: each one on
+// the main thread) and to looking up fonts (a synchronous call to the browser
+// process for each new family, size and weight laid out); also the
+// background compile of the widget's bundle, which its evaluation waits for.
+// Tracing slows the page down (the figures are larger than startUp's): read
+// the shares, not the totals. TRACE_FILE keeps the last load's trace, for
+// chrome://tracing or Perfetto.
 import { gzipSync } from 'node:zlib';
-import { existsSync, openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDemoServer } from '../examples/site/server.mjs';
 import { launchBrowser, startServer } from '../tests/e2e/support.mjs';
 
 const COMPARE = process.argv[2] === '--compare';
-const [dataDir, loadsArg] = COMPARE ? [null, process.argv[5]] : process.argv.slice(2);
+const TRACE = process.argv[2] === '--trace';
+const [dataDir, loadsArg] = COMPARE ? [null, process.argv[5]] : TRACE ? [null, process.argv[3] ?? 5] : process.argv.slice(2);
 const LOADS = Number(loadsArg ?? 20);
 const AS_OF = '2026-11-25';
 const QUESTION = 'trial-screener fieldset.question';
@@ -156,6 +170,78 @@ async function compare(browser, beforeRoot, afterRoot) {
   };
 }
 
+// ---- --trace ------------------------------------------------------------------
+
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'blink.user_timing', 'v8.wasm', 'fonts'];
+// The steps a traced load is cut into, in the order they end.
+const TRACE_STEPS = ['modules downloaded', 'page parsed (DOMContentLoaded)', 'engine instantiated', 'trial session created',
+  'definition read (and the view rules compiled)', 'first render done', 'first question visible'];
+
+// One traced load: when each step ended and what the main thread did in it.
+async function tracedLoad(browser, origin, keepTrace) {
+  const context = await browser.newContext();
+  await context.addInitScript(watchFirstQuestion, SHOWN);
+  const page = await context.newPage();
+  const shown = page.waitForEvent('console', { predicate: (message) => message.text() === SHOWN, timeout: 60_000 });
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  await page.goto(`${origin}/`, { waitUntil: 'commit' });
+  await shown;
+  const steps = { ...(await page.evaluate(loadSteps)), 'first question visible': await page.evaluate(() => window.__firstQuestionMs) };
+  const engineMark = await page.evaluate(() => performance.getEntriesByName('trial-screener:engine-ready')[0]?.startTime);
+  const buffer = await browser.stopTracing();
+  await context.close();
+  if (keepTrace) writeFileSync(keepTrace, buffer);
+  const events = JSON.parse(buffer.toString('utf8')).traceEvents;
+  // The page's clock: a User Timing mark seen both in the page and in the trace.
+  const marked = events.find((e) => e.name === 'trial-screener:engine-ready' && e.cat.includes('blink.user_timing'));
+  const origin0 = marked.ts - engineMark * 1000;
+  const ms = (ts) => (ts - origin0) / 1000;
+  const threads = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === marked.pid);
+  const main = threads.find((e) => e.args.name === 'CrRendererMain').tid;
+  const complete = events.filter((e) => e.ph === 'X' && e.pid === marked.pid);
+  const onMain = complete.filter((e) => e.tid === main);
+  // Busy: the main thread's tasks, merged where they nest or overlap.
+  const tasks = onMain.filter((e) => e.cat === 'toplevel').map((e) => [ms(e.ts), ms(e.ts + e.dur)]).sort((a, b) => a[0] - b[0]);
+  const busy = [];
+  for (const [start, end] of tasks) {
+    if (busy.length && start <= busy.at(-1)[1]) busy.at(-1)[1] = Math.max(busy.at(-1)[1], end);
+    else busy.push([start, end]);
+  }
+  const outermost = (name) => {
+    const found = onMain.filter((e) => e.name === name);
+    return found.filter((e) => !found.some((o) => o !== e && o.ts <= e.ts && o.ts + o.dur >= e.ts + e.dur)).map((e) => [ms(e.ts), e.dur / 1000]);
+  };
+  const lazyCompiles = outermost('wasm.CompileLazy');
+  const fontLookups = outermost('FontCache::GetFontPlatformData');
+  const within = (spans, from, to) => spans.filter(([start]) => start >= from && start < to);
+  const sum = (spans) => spans.reduce((total, [, duration]) => total + duration, 0);
+  const perStep = {};
+  let from = 0;
+  for (const step of TRACE_STEPS) {
+    const to = steps[step];
+    perStep[step] = {
+      ms: to - from,
+      mainThreadBusy: busy.reduce((total, [start, end]) => total + Math.max(0, Math.min(end, to) - Math.max(start, from)), 0),
+      wasmLazyCompile: sum(within(lazyCompiles, from, to)),
+      wasmFunctionsCompiled: within(lazyCompiles, from, to).length,
+      fontLookups: sum(within(fontLookups, from, to)),
+      fontLookupCount: within(fontLookups, from, to).length,
+    };
+    from = to;
+  }
+  const bundleCompile = complete.filter((e) => e.name === 'BackgroundJSStreamManager::RunScriptStreamingTask' && /bundle\.js$/.test(e.args?.url ?? ''));
+  return { perStep, bundleBackgroundCompile: bundleCompile.reduce((total, e) => total + e.dur / 1000, 0) };
+}
+
+async function traceStartUp(browser, origin, keepTrace) {
+  const loads = [];
+  for (let i = 0; i < LOADS; ++i) loads.push(await tracedLoad(browser, origin, i === LOADS - 1 ? keepTrace : null));
+  const round = (value) => Math.round(value * 10) / 10;
+  const steps = Object.fromEntries(TRACE_STEPS.map((step) => [step, Object.fromEntries(Object.keys(loads[0].perStep[step])
+    .map((key) => [key, round(median(loads.map((load) => load.perStep[step][key])))]))]));
+  return { loads: LOADS, categories: TRACE_CATEGORIES, steps, bundleBackgroundCompileMs: round(median(loads.map((load) => load.bundleBackgroundCompile))) };
+}
+
 function sampleAnswers(count) {
   const buffer = Buffer.alloc(1 << 20);
   const fd = openSync(join(dataDir, 'referrals.jsonl'), 'r');
@@ -195,7 +281,16 @@ async function perAnswer(browser, origin) {
   return result;
 }
 
-if (COMPARE) {
+if (TRACE) {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    console.log(JSON.stringify(await traceStartUp(browser, server.origin, process.argv[4] ?? null), null, 1));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+} else if (COMPARE) {
   const [beforeRoot, afterRoot] = process.argv.slice(3, 5);
   const browser = await launchBrowser();
   try {
