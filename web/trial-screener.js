@@ -47,7 +47,7 @@ export class TrialScreenerElement extends HTMLElement {
   #controls = new Map();
   #alert = null;
   #loadToken = 0;
-  #loadingSrc = undefined;  // the src of the load started last
+  #connected = false;       // between connectedCallback and disconnectedCallback
 
   constructor() {
     super();
@@ -107,19 +107,22 @@ export class TrialScreenerElement extends HTMLElement {
   }
 
   connectedCallback() {
-    // On upgrade, attributeChangedCallback('src') has already started the
-    // load: starting another would fetch the trial file twice.
-    if (this.#loadingSrc !== this.getAttribute('src')) this.#load();
+    this.#connected = true;
+    this.#load();
   }
 
   disconnectedCallback() {
+    this.#connected = false;
     this.#loadToken += 1;
-    this.#loadingSrc = undefined;
     this.#release();
   }
 
+  // Calls before connectedCallback (an upgrade reports every attribute the
+  // element already has) are its starting values, which connectedCallback
+  // loads with: no change to show, no language-change to announce, and no
+  // second loading notice built before the first question.
   attributeChangedCallback(name, oldValue, newValue) {
-    if (oldValue === newValue || !this.isConnected) return;
+    if (oldValue === newValue || !this.#connected) return;
     if (name === 'src') {
       this.#load();
       return;
@@ -157,7 +160,6 @@ export class TrialScreenerElement extends HTMLElement {
 
   async #load() {
     const token = ++this.#loadToken;
-    this.#loadingSrc = this.getAttribute('src');
     this.#release();
     this.#result = null;
     this.#showLoadState('loading');
