@@ -7,22 +7,40 @@
 //   perAnswer one full BH002 re-evaluation through the JS API in the page (median, CPU-bound loop)
 // Usage: node bench/browser.mjs DATA_DIR [LOADS]   (TRIALSCREEN_DIST as for the e2e tests)
 //
-// An interleaved start-up A/B of two versions of the pages and the widget,
-// with the same WebAssembly build (TRIALSCREEN_DIST) and this tree's server:
+// An interleaved start-up A/B of two versions of the pages and the widget:
 //   node bench/browser.mjs --compare BEFORE_ROOT AFTER_ROOT [LOADS]
-// where each root holds web/ and examples/site/public/ (a checkout, or
-// `git archive COMMIT web examples | tar -x -C DIR`). Loads alternate
+// where each root holds web/ and examples/site/ (a checkout, or
+// `git archive COMMIT web examples | tar -x -C DIR`), each served by its own
+// examples/site/server.mjs, so that a change to how the bundle is made is
+// compared too (this tree's server for a root without one). Both use the
+// WebAssembly build TRIALSCREEN_DIST, or each its own with
+// TRIALSCREEN_DIST=BEFORE_DIST,AFTER_DIST (relative to the repository), to
+// compare two builds of the module or its wrapper. Loads alternate
 // before/after, after/before, ... in one browser; prints both start-ups and
 // the median of the per-pair differences (after - before).
+//
+// Where the main thread's time goes during start-up, from Chrome traces:
+//   node bench/browser.mjs --trace [LOADS] [TRACE_FILE]
+// traces LOADS fresh-context loads of this tree's patient page and prints,
+// for each step of the load (medians, ms): how long it took, how much of it
+// the renderer's main thread was busy, and how much of that went to compiling
+// WebAssembly functions at their first call (V8 compiles lazily: each one on
+// the main thread) and to looking up fonts (a synchronous call to the browser
+// process for each new family, size and weight laid out); also the
+// background compile of the widget's bundle, which its evaluation waits for.
+// Tracing slows the page down (the figures are larger than startUp's): read
+// the shares, not the totals. TRACE_FILE keeps the last load's trace, for
+// chrome://tracing or Perfetto.
 import { gzipSync } from 'node:zlib';
-import { openSync, readSync, closeSync } from 'node:fs';
+import { existsSync, openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDemoServer } from '../examples/site/server.mjs';
 import { launchBrowser, startServer } from '../tests/e2e/support.mjs';
 
 const COMPARE = process.argv[2] === '--compare';
-const [dataDir, loadsArg] = COMPARE ? [null, process.argv[5]] : process.argv.slice(2);
+const TRACE = process.argv[2] === '--trace';
+const [dataDir, loadsArg] = COMPARE ? [null, process.argv[5]] : TRACE ? [null, process.argv[3] ?? 5] : process.argv.slice(2);
 const LOADS = Number(loadsArg ?? 20);
 const AS_OF = '2026-11-25';
 const QUESTION = 'trial-screener fieldset.question';
@@ -86,7 +104,7 @@ function loadSteps() {
     'trial text read': marked('trial-downloaded'),
     'engine instantiated': marked('engine-ready'),
     'trial session created': marked('session-ready'),
-    'ask-if rules compiled': marked('rules-compiled'),
+    'definition read (and the view rules compiled)': marked('rules-compiled'),
     'first render done': marked('first-render'),
   };
 }
@@ -118,11 +136,13 @@ async function startUp(browser, origin) {
   return summary(loads);
 }
 
-// A server for one version: its web/ and pages, the shared module and trial.
-async function versionServer(root) {
+// A server for one version: its web/ and pages, its module build, the trial.
+async function versionServer(root, distDir) {
   const repo = fileURLToPath(new URL('..', import.meta.url));
-  const dist = resolve(repo, process.env.TRIALSCREEN_DIST ?? 'build/wasm-release/dist');
-  const server = createDemoServer({ mounts: [
+  const dist = resolve(repo, distDir);
+  const ownServer = resolve(root, 'examples/site/server.mjs');
+  const serverOf = existsSync(ownServer) ? (await import(pathToFileURL(ownServer).href)).createDemoServer : createDemoServer;
+  const server = serverOf({ mounts: [
     ['/web/', resolve(root, 'web')], ['/wasm/', dist], ['/bh002/', join(repo, 'examples/bh002')], ['/', resolve(root, 'examples/site/public')],
   ] });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
@@ -130,7 +150,8 @@ async function versionServer(root) {
 }
 
 async function compare(browser, beforeRoot, afterRoot) {
-  const servers = { before: await versionServer(beforeRoot), after: await versionServer(afterRoot) };
+  const dists = (process.env.TRIALSCREEN_DIST ?? 'build/wasm-release/dist').split(',');
+  const servers = { before: await versionServer(beforeRoot, dists[0]), after: await versionServer(afterRoot, dists.at(-1)) };
   const loads = { before: [], after: [] };
   try {
     for (let i = 0; i < LOADS; ++i) {
@@ -147,6 +168,78 @@ async function compare(browser, beforeRoot, afterRoot) {
     pairedMedianMs: median(differences),
     afterFasterIn: `${differences.filter((d) => d < 0).length} of ${differences.length}`,
   };
+}
+
+// ---- --trace ------------------------------------------------------------------
+
+const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'blink.user_timing', 'v8.wasm', 'fonts'];
+// The steps a traced load is cut into, in the order they end.
+const TRACE_STEPS = ['modules downloaded', 'page parsed (DOMContentLoaded)', 'engine instantiated', 'trial session created',
+  'definition read (and the view rules compiled)', 'first render done', 'first question visible'];
+
+// One traced load: when each step ended and what the main thread did in it.
+async function tracedLoad(browser, origin, keepTrace) {
+  const context = await browser.newContext();
+  await context.addInitScript(watchFirstQuestion, SHOWN);
+  const page = await context.newPage();
+  const shown = page.waitForEvent('console', { predicate: (message) => message.text() === SHOWN, timeout: 60_000 });
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  await page.goto(`${origin}/`, { waitUntil: 'commit' });
+  await shown;
+  const steps = { ...(await page.evaluate(loadSteps)), 'first question visible': await page.evaluate(() => window.__firstQuestionMs) };
+  const engineMark = await page.evaluate(() => performance.getEntriesByName('trial-screener:engine-ready')[0]?.startTime);
+  const buffer = await browser.stopTracing();
+  await context.close();
+  if (keepTrace) writeFileSync(keepTrace, buffer);
+  const events = JSON.parse(buffer.toString('utf8')).traceEvents;
+  // The page's clock: a User Timing mark seen both in the page and in the trace.
+  const marked = events.find((e) => e.name === 'trial-screener:engine-ready' && e.cat.includes('blink.user_timing'));
+  const origin0 = marked.ts - engineMark * 1000;
+  const ms = (ts) => (ts - origin0) / 1000;
+  const threads = events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.pid === marked.pid);
+  const main = threads.find((e) => e.args.name === 'CrRendererMain').tid;
+  const complete = events.filter((e) => e.ph === 'X' && e.pid === marked.pid);
+  const onMain = complete.filter((e) => e.tid === main);
+  // Busy: the main thread's tasks, merged where they nest or overlap.
+  const tasks = onMain.filter((e) => e.cat === 'toplevel').map((e) => [ms(e.ts), ms(e.ts + e.dur)]).sort((a, b) => a[0] - b[0]);
+  const busy = [];
+  for (const [start, end] of tasks) {
+    if (busy.length && start <= busy.at(-1)[1]) busy.at(-1)[1] = Math.max(busy.at(-1)[1], end);
+    else busy.push([start, end]);
+  }
+  const outermost = (name) => {
+    const found = onMain.filter((e) => e.name === name);
+    return found.filter((e) => !found.some((o) => o !== e && o.ts <= e.ts && o.ts + o.dur >= e.ts + e.dur)).map((e) => [ms(e.ts), e.dur / 1000]);
+  };
+  const lazyCompiles = outermost('wasm.CompileLazy');
+  const fontLookups = outermost('FontCache::GetFontPlatformData');
+  const within = (spans, from, to) => spans.filter(([start]) => start >= from && start < to);
+  const sum = (spans) => spans.reduce((total, [, duration]) => total + duration, 0);
+  const perStep = {};
+  let from = 0;
+  for (const step of TRACE_STEPS) {
+    const to = steps[step];
+    perStep[step] = {
+      ms: to - from,
+      mainThreadBusy: busy.reduce((total, [start, end]) => total + Math.max(0, Math.min(end, to) - Math.max(start, from)), 0),
+      wasmLazyCompile: sum(within(lazyCompiles, from, to)),
+      wasmFunctionsCompiled: within(lazyCompiles, from, to).length,
+      fontLookups: sum(within(fontLookups, from, to)),
+      fontLookupCount: within(fontLookups, from, to).length,
+    };
+    from = to;
+  }
+  const bundleCompile = complete.filter((e) => e.name === 'BackgroundJSStreamManager::RunScriptStreamingTask' && /bundle\.js$/.test(e.args?.url ?? ''));
+  return { perStep, bundleBackgroundCompile: bundleCompile.reduce((total, e) => total + e.dur / 1000, 0) };
+}
+
+async function traceStartUp(browser, origin, keepTrace) {
+  const loads = [];
+  for (let i = 0; i < LOADS; ++i) loads.push(await tracedLoad(browser, origin, i === LOADS - 1 ? keepTrace : null));
+  const round = (value) => Math.round(value * 10) / 10;
+  const steps = Object.fromEntries(TRACE_STEPS.map((step) => [step, Object.fromEntries(Object.keys(loads[0].perStep[step])
+    .map((key) => [key, round(median(loads.map((load) => load.perStep[step][key])))]))]));
+  return { loads: LOADS, categories: TRACE_CATEGORIES, steps, bundleBackgroundCompileMs: round(median(loads.map((load) => load.bundleBackgroundCompile))) };
 }
 
 function sampleAnswers(count) {
@@ -188,7 +281,16 @@ async function perAnswer(browser, origin) {
   return result;
 }
 
-if (COMPARE) {
+if (TRACE) {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    console.log(JSON.stringify(await traceStartUp(browser, server.origin, process.argv[4] ?? null), null, 1));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+} else if (COMPARE) {
   const [beforeRoot, afterRoot] = process.argv.slice(3, 5);
   const browser = await launchBrowser();
   try {

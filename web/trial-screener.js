@@ -34,7 +34,7 @@ export class TrialScreenerElement extends HTMLElement {
   #frame;
   #screener = null;
   #definition = null;
-  #askIf = new Map();        // question id -> compiled askIf rule
+  #askIf = new Map();        // question id -> compiled askIf rule (the physician view's; the patient's follows `next`)
   #scoreRules = new Map();   // score id -> its derived rule, for the running value
   #groups = null;            // score sections (total or item by item); the physician view's, once prepared
   #preparing = null;         // the physician view being prepared after an audience switch
@@ -47,7 +47,7 @@ export class TrialScreenerElement extends HTMLElement {
   #controls = new Map();
   #alert = null;
   #loadToken = 0;
-  #loadingSrc = undefined;  // the src of the load started last
+  #connected = false;       // between connectedCallback and disconnectedCallback
 
   constructor() {
     super();
@@ -107,19 +107,22 @@ export class TrialScreenerElement extends HTMLElement {
   }
 
   connectedCallback() {
-    // On upgrade, attributeChangedCallback('src') has already started the
-    // load: starting another would fetch the trial file twice.
-    if (this.#loadingSrc !== this.getAttribute('src')) this.#load();
+    this.#connected = true;
+    this.#load();
   }
 
   disconnectedCallback() {
+    this.#connected = false;
     this.#loadToken += 1;
-    this.#loadingSrc = undefined;
     this.#release();
   }
 
+  // Calls before connectedCallback (an upgrade reports every attribute the
+  // element already has) are its starting values, which connectedCallback
+  // loads with: no change to show, no language-change to announce, and no
+  // second loading notice built before the first question.
   attributeChangedCallback(name, oldValue, newValue) {
-    if (oldValue === newValue || !this.isConnected) return;
+    if (oldValue === newValue || !this.#connected) return;
     if (name === 'src') {
       this.#load();
       return;
@@ -157,7 +160,6 @@ export class TrialScreenerElement extends HTMLElement {
 
   async #load() {
     const token = ++this.#loadToken;
-    this.#loadingSrc = this.getAttribute('src');
     this.#release();
     this.#result = null;
     this.#showLoadState('loading');
@@ -183,18 +185,18 @@ export class TrialScreenerElement extends HTMLElement {
       // The trial's own key order (the core's copy has its keys sorted), so
       // units are offered in the order the file lists them.
       const definition = JSON.parse(text);
-      const askIf = await compileRules(definition.questions.map((q) => [q.id, q.askIf]));
-      const scores = this.audience === 'physician' ? await physicianScores(definition) : null;
+      // The patient's view asks what the core's `next` says and reads no
+      // rule itself: its first question does not wait for the physician's.
+      const physicianRules = this.audience === 'physician' ? await preparePhysicianView(definition) : null;
       mark('rules-compiled');
       if (token !== this.#loadToken) {
         screener.dispose();
-        for (const rule of [...askIf.values(), ...(scores?.rules.values() ?? [])]) rule.dispose();
+        disposeRules(physicianRules);
         return;
       }
       this.#screener = screener;
       this.#definition = definition;
-      this.#askIf = askIf;
-      if (scores) [this.#groups, this.#scoreRules] = [scores.groups, scores.rules];
+      if (physicianRules) this.#usePhysicianRules(physicianRules);
       this.#frame.dataset.state = 'ready';
       this.#render({ keepFocus: false });
       mark('first-render');
@@ -209,21 +211,26 @@ export class TrialScreenerElement extends HTMLElement {
     }
   }
 
-  // A switch to the physician view once loaded: its module and score rules
-  // are prepared first (the loading notice shows meanwhile, answers are kept).
+  #usePhysicianRules({ groups, scoreRules, askIf }) {
+    [this.#groups, this.#scoreRules, this.#askIf] = [groups, scoreRules, askIf];
+  }
+
+  // A switch to the physician view once loaded: its module, score and askIf
+  // rules are prepared first (the loading notice shows meanwhile, answers are
+  // kept).
   async #switchToPhysician() {
     if (this.#preparing) return;
     const token = this.#loadToken;
     const definition = this.#definition;
-    this.#preparing = physicianScores(definition);
+    this.#preparing = preparePhysicianView(definition);
     this.#showLoadState('loading');
     try {
-      const scores = await this.#preparing;
+      const physicianRules = await this.#preparing;
       if (token !== this.#loadToken || this.#definition !== definition) {
-        for (const rule of scores.rules.values()) rule.dispose();
+        disposeRules(physicianRules);
         return;
       }
-      [this.#groups, this.#scoreRules] = [scores.groups, scores.rules];
+      this.#usePhysicianRules(physicianRules);
       this.#preparing = null;
       this.#render({ keepFocus: false });
     } catch (error) {
@@ -387,11 +394,22 @@ export class TrialScreenerElement extends HTMLElement {
   }
 }
 
-// The physician view's score sections and their compiled running-score rules.
-async function physicianScores(definition) {
+// What the physician view reads besides the core's result: its score
+// sections with their compiled running-score rules, and the questions' askIf
+// rules (it shows every question that is asked, not only the next ones).
+async function preparePhysicianView(definition) {
   const { scoreGroups } = await importPhysicianView();
   const groups = scoreGroups(definition);
-  return { groups, rules: await compileRules(groups.map((g) => [g.scoreId, g.derived.rule])) };
+  return {
+    groups,
+    scoreRules: await compileRules(groups.map((g) => [g.scoreId, g.derived.rule])),
+    askIf: await compileRules(definition.questions.map((q) => [q.id, q.askIf])),
+  };
+}
+
+function disposeRules(physicianRules) {
+  if (!physicianRules) return;
+  for (const rule of [...physicianRules.scoreRules.values(), ...physicianRules.askIf.values()]) rule.dispose();
 }
 
 // Compiles [id, rule] pairs; a rule that does not compile is left out (its

@@ -159,9 +159,14 @@ test('stops kindly as soon as a section rules the study out, saying why and from
 test('only questions that can still matter are asked, and switching language keeps answers and focus', async () => {
   const guarded = await demo.open({ viewport: PHONE });
   const { page } = guarded;
+  await page.addInitScript(() => {
+    window.languageChanges = [];
+    document.addEventListener('language-change', (event) => window.languageChanges.push(event.detail.lang));
+  });
   await page.goto(`${demo.origin}/`);
   await widgetReady(page);
   await setAsOf(page);
+  assert.deepEqual(await page.evaluate(() => window.languageChanges), [], 'the language the page starts with is no switch');
 
   const groups = page.locator('trial-screener fieldset.question');
   const fields = async () => groups.evaluateAll((nodes) => nodes.filter((n) => n.checkVisibility()).map((n) => n.dataset.field));
@@ -184,6 +189,7 @@ test('only questions that can still matter are asked, and switching language kee
   await language.selectOption('en');
   await page.getByRole('heading', { name: 'About you' }).waitFor();
   assert.equal(await page.getByRole('textbox', { name: /How old are you/ }).inputValue(), '45');
+  assert.deepEqual(await page.evaluate(() => window.languageChanges), ['zh-Hans', 'en'], 'each switch is announced once');
 
   // "Back" returns to the section with its answers.
   await page.getByRole('button', { name: 'Continue' }).click();
