@@ -1262,9 +1262,18 @@ void DerivedValues::set(const std::string& name, json value) {
   entries_->by_name.insert_or_assign(name, std::move(entry));
 }
 
+void DerivedValues::share(const std::string& name, const DerivedValues& other) {
+  const Entry* kept = other.find(name);
+  if (kept == nullptr) return;
+  Entry entry;
+  entry.shared = kept;
+  entries_->by_name.insert_or_assign(name, std::move(entry));
+}
+
 const DerivedValues::Entry* DerivedValues::find(const std::string& name) const {
   const auto found = entries_->by_name.find(name);
-  return found == entries_->by_name.end() ? nullptr : &found->second;
+  if (found == entries_->by_name.end()) return nullptr;
+  return found->second.shared != nullptr ? found->second.shared : &found->second;
 }
 
 const json* DerivedValues::value(const std::string& name) const {

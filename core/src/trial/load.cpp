@@ -745,6 +745,7 @@ std::optional<Trial> Trial::load(const std::string& text, Diagnostics& errors) {
     return std::nullopt;
   }
   trial::prepare_result_texts(*loaded);
+  trial::prepare_unanswered_derived(*loaded);
   return Trial(std::move(loaded));
 }
 

@@ -58,20 +58,27 @@ struct Screened {
   json warnings;
 };
 
+// How a screening's rules read the answers: by slot, unanswered is unknown.
+logic::Bindings screening_bindings(const Trial::Loaded& trial, const std::vector<const json*>& slot_values,
+                                   logic::Scratch& scratch) {
+  logic::Bindings bindings;
+  bindings.missing_is_unknown = true;
+  bindings.domains = &trial.domains;
+  bindings.slot_values = &slot_values;
+  bindings.slot_domains = &trial.slot_domains;
+  bindings.waiting_by_slot = true;
+  bindings.scratch = &scratch;
+  return bindings;
+}
+
 class Screening {
  public:
   Screening(const Trial::Loaded& trial, const ScreenOptions& options)
       : trial_(trial),
         options_(options),
         patient_(options.audience == "patient"),
-        as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()) {
-    bindings_.missing_is_unknown = true;
-    bindings_.domains = &trial.domains;
-    bindings_.slot_values = &slot_values_;
-    bindings_.slot_domains = &trial.slot_domains;
-    bindings_.waiting_by_slot = true;
-    bindings_.scratch = &scratch_;
-  }
+        as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()),
+        bindings_(screening_bindings(trial, slot_values_, scratch_)) {}
 
   // What run() works out: everything, or only what ScreenSummary holds
   // (verdict, statuses, answer errors), for list views that print no more.
@@ -231,7 +238,13 @@ class Screening {
   // alone, as a rule would, not from the others already kept.
   void compute_derived() {
     derived_ = logic::DerivedValues();
-    for (const trial::Derived& d : trial_.derived) derived_.record(d.id, *d.value, data_, bindings_);
+    for (const trial::Derived& d : trial_.derived) {
+      if (d.same_when_unanswered && slot_values_[d.slot] == nullptr && !reads_an_answer(d)) {
+        derived_.share(d.id, trial_.derived_unanswered);
+      } else {
+        derived_.record(d.id, *d.value, data_, bindings_);
+      }
+    }
     bindings_.derived = &derived_;
   }
 
@@ -352,6 +365,19 @@ json to_json(const Trial::Loaded& trial, Screened&& screened) {
 }
 
 }  // namespace
+
+void trial::prepare_unanswered_derived(Trial::Loaded& trial) {
+  const std::vector<const json*> no_answers(trial.slots.size(), nullptr);
+  logic::Scratch scratch;
+  const logic::Bindings bindings = screening_bindings(trial, no_answers, scratch);
+  const json data = json::object();
+  for (trial::Derived& d : trial.derived) {
+    if (!d.value) continue;
+    const std::vector<std::string>& reads = d.value->variables();
+    d.same_when_unanswered = d.value->reads_only_variables() && !std::binary_search(reads.begin(), reads.end(), "as_of");
+    if (d.same_when_unanswered) trial.derived_unanswered.record(d.id, *d.value, data, bindings);
+  }
+}
 
 void trial::prepare_result_texts(Trial::Loaded& trial) {
   for (Question& q : trial.questions) q.id_json = logic::to_json_text(q.id);
