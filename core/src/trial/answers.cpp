@@ -115,7 +115,7 @@ std::optional<json> canonical_answer(const Question& q, const json& answer, cons
 }  // namespace
 
 void normalise_answers(const Trial::Loaded& trial, const json& answers, const std::string& as_of, json& data,
-                       json& errors) {
+                       json& errors, std::vector<const json*>& slot_values) {
   if (!answers.is_object()) {
     if (!answers.is_null()) {
       errors.push_back({{"field", ""}, {"code", "type"}, {"message", "answers must be an object keyed by question id"}});
@@ -139,7 +139,7 @@ void normalise_answers(const Trial::Loaded& trial, const json& answers, const st
     Problem problem;
     std::optional<json> value = canonical_answer(q, *it, as_of, problem);
     if (value) {
-      values.emplace_hint(values.end(), q.id, std::move(*value));
+      slot_values[q.slot] = &values.emplace_hint(values.end(), q.id, std::move(*value))->second;
     } else {
       errors.push_back({{"field", q.id}, {"code", problem.code}, {"message", problem.message}});
     }

@@ -37,6 +37,7 @@ struct Question {
   bool past = false;
   std::optional<logic::Rule> ask_if;
   std::string id_json;                       // the id as JSON text, for writing results
+  std::size_t slot = 0;                      // in Loaded::slots
 };
 
 struct Derived {
@@ -127,6 +128,7 @@ struct Trial::Loaded {
   std::vector<std::string> slots;
   std::vector<const logic::Domain*> slot_domains;
   std::vector<std::size_t> question_of_slot;
+  std::size_t as_of_slot = 0;
   static constexpr std::size_t kNoQuestion = static_cast<std::size_t>(-1);
   // The derived values marked same_when_unanswered, worked out over no answers.
   logic::DerivedValues derived_unanswered;

@@ -93,9 +93,13 @@ class Screening {
                                    {"message", "the screening date " + trial::quoted(options_.as_of) + " is not YYYY-MM-DD"}});
     }
     data_ = json::object();
-    trial::normalise_answers(trial_, answers, as_of_, data_, out.answer_errors);
-    if (!as_of_.empty()) data_["as_of"] = as_of_;
-    number_answers();
+    slot_values_.assign(trial_.slots.size(), nullptr);
+    trial::normalise_answers(trial_, answers, as_of_, data_, out.answer_errors, slot_values_);
+    if (!as_of_.empty()) {
+      json& as_of = data_["as_of"];
+      as_of = as_of_;
+      slot_values_[trial_.as_of_slot] = &as_of;
+    }
     compute_derived();
 
     bool any_fail = false;
@@ -248,19 +252,6 @@ class Screening {
     bindings_.derived = &derived_;
   }
 
-  // Where each slot's answer is in data_ (rules read answers by number).
-  // Both lists are sorted by name, so one merge finds them all.
-  void number_answers() {
-    const std::vector<std::string>& slots = trial_.slots;
-    slot_values_.assign(slots.size(), nullptr);
-    std::size_t slot = 0;
-    for (const auto& [name, value] : data_.get_ref<const json::object_t&>()) {
-      while (slot < slots.size() && slots[slot] < name) ++slot;
-      if (slot == slots.size()) break;
-      if (slots[slot] == name) slot_values_[slot] = &value;
-    }
-  }
-
   bool answered(const std::string& id) const { return data_.contains(id); }
 
   // Some answer a derived value's own rule reads is given.
@@ -322,7 +313,7 @@ class Screening {
   const std::string as_of_;
   logic::Bindings bindings_;
   json data_;
-  std::vector<const json*> slot_values_;  // per slot of the trial, its member of data_ or nullptr
+  std::vector<const json*> slot_values_;  // per slot of the trial, its member of data_ or nullptr (rules read answers by number)
   logic::Scratch scratch_;                // buffers every evaluation of this screening reuses
   logic::DerivedValues derived_;
   json rule_errors_ = json::array();
