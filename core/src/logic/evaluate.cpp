@@ -191,6 +191,27 @@ class Evaluator {
     return v;
   }
 
+  // When node `index` only reads an unanswered top-level variable whose
+  // domain says nothing of its truth (any value or a yes/no), that
+  // variable's number: `and`, `or` and `if` then need only the number, not
+  // the unknown eval() would allocate. kNone for anything else.
+  std::uint32_t undecided_variable(std::uint32_t index) const {
+    const Node& n = node(index);
+    if (n.op != Op::Var || n.path_child || n.has_default || n.derived != kNone || n.variable == kNone) return kNone;
+    if (!at_top_level() || ctx_.rule.paths[n.path].size() != 1 || ctx_.depth >= ctx_.rule.limits.max_depth + 8) {
+      return kNone;
+    }
+    if (!ctx_.bindings.missing_is_unknown || ctx_.bindings.slot_values == nullptr) return kNone;
+    if (n.variable < ctx_.overrides.size() && ctx_.overrides[n.variable] != nullptr) return kNone;
+    const std::uint32_t slot = slot_of(ctx_.rule, n.variable);
+    if (slot == kNone) return kNone;
+    const json* found = (*ctx_.bindings.slot_values)[slot];
+    if ((found != nullptr && !found->is_null()) || !(ctx_.data->is_object() || ctx_.data->is_null())) return kNone;
+    const Domain* domain = domain_of(n.variable);
+    if (domain != nullptr && domain->kind != Domain::Kind::Any && domain->kind != Domain::Kind::Boolean) return kNone;
+    return n.variable;
+  }
+
   // The domain of variable `id` in the bindings, or nullptr (Kind::Any).
   const Domain* domain_of(std::uint32_t id) const {
     const std::uint32_t slot = slot_of(ctx_.rule, id);
@@ -494,6 +515,13 @@ Val Evaluator::eval_if(std::uint32_t index) {
   std::size_t i = 0;
   while (true) {
     if (i + 1 < count) {
+      const std::uint32_t undecided = undecided_variable(child(n, i));
+      if (undecided != kNone) {
+        add(waiting, undecided);
+        branches.push(eval(child(n, i + 1)));
+        i += 2;
+        continue;
+      }
       Val condition = eval(child(n, i));
       if (condition.is_error()) {
         if (branches.empty() && waiting.empty()) return condition;
@@ -531,8 +559,16 @@ Val Evaluator::eval_and_or(std::uint32_t index) {
   Waiting pending;
   bool any_pending = false;
   for (std::size_t i = 0; i < n.child_count; ++i) {
-    Val operand = eval(child(n, i));
     const bool last = i + 1 == n.child_count;
+    // Alone, the operand would be the result, bounds and all: evaluate it.
+    const std::uint32_t undecided = n.child_count > 1 ? undecided_variable(child(n, i)) : kNone;
+    if (undecided != kNone) {
+      any_pending = true;
+      add(pending, undecided);
+      if (last) return Val::unknown(std::move(pending));
+      continue;
+    }
+    Val operand = eval(child(n, i));
     if (operand.is_error()) {
       if (!any_pending) return operand;
       return Val::unknown(std::move(pending));  // the error is reached only on some answers
