@@ -129,8 +129,9 @@ void normalise_answers(const Trial::Loaded& trial, const json& answers, const st
   auto found = trial.question_index.begin();
   const auto questions_end = trial.question_index.end();
   for (auto it = answers.begin(); it != answers.end(); ++it) {
-    while (found != questions_end && found->first < it.key()) ++found;
-    if (found == questions_end || found->first != it.key()) {
+    int order = 1;  // of the question at `found` against the answer's key; one comparison per step
+    while (found != questions_end && (order = found->first.compare(it.key())) < 0) ++found;
+    if (found == questions_end || order != 0) {
       errors.push_back({{"field", it.key()}, {"code", "unknown-field"}, {"message", "no question has this id"}});
       continue;
     }
