@@ -222,7 +222,7 @@ class Screening {
     QuestionSet next;
     for (std::size_t i = 0; i < trial_.questions.size(); ++i) {
       const Question& q = trial_.questions[i];
-      if (!could_change[i] || answered(q.id) || (patient_ && q.site_only)) continue;
+      if (!could_change[i] || answered(q) || (patient_ && q.site_only)) continue;
       if (q.ask_if && evaluate(*q.ask_if, q.id, "askIf").kind != Truth::Kind::True) continue;
       next.push_back(i);
     }
@@ -252,7 +252,7 @@ class Screening {
     bindings_.derived = &derived_;
   }
 
-  bool answered(const std::string& id) const { return data_.contains(id); }
+  bool answered(const Question& q) const { return slot_values_[q.slot] != nullptr; }
 
   // Some answer a derived value's own rule reads is given.
   bool reads_an_answer(const trial::Derived& d) const {
