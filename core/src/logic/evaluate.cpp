@@ -636,6 +636,11 @@ Val Evaluator::eval_comparison(std::uint32_t index) {
     }
     if (pair.is_value()) {
       if (!pair.get().get<bool>()) return Val::borrow(kFalse);  // chains stop at the first false
+    } else if (n.child_count == 2) {
+      // The one pair is the result: the same waiting set and yes/no bounds
+      // the union below would build again.
+      minimize(index, pair);
+      return pair;
     } else {
       any_pending = true;
       unite(pending, pair.detail->waiting);
