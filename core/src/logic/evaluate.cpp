@@ -499,7 +499,7 @@ class Evaluator {
   Val missing(std::uint32_t index, Op op, JsonList args);
   Val lift(std::uint32_t index, const Val* args, std::size_t count);
   Val substr(std::uint32_t index, JsonList args);
-  Val compare(std::uint32_t index, Op op, const Val& left, const Val& right);
+  Val compare(std::uint32_t index, Op op, Val& left, const Val& right);
   Val compare_plain(std::uint32_t index, Op op, const json& left, const json& right);
 
   Context& ctx_;
@@ -797,8 +797,10 @@ Val Evaluator::compare_plain(std::uint32_t index, Op op, const json& left, const
 }
 
 // One comparison where a side may be unknown: decided when every possible
-// pair of values agrees, or when the numeric ranges decide it.
-Val Evaluator::compare(std::uint32_t index, Op op, const Val& left, const Val& right) {
+// pair of values agrees, or when the numeric ranges decide it. `left` is
+// not read afterwards (a chain goes on from the right side), so an unknown
+// result may take over its detail instead of allocating another.
+Val Evaluator::compare(std::uint32_t index, Op op, Val& left, const Val& right) {
   if (left.is_value() && right.is_value()) return compare_plain(index, op, left.get(), right.get());
   Waiting waiting;
   if (left.is_unknown()) unite(waiting, left.detail->waiting);
@@ -860,8 +862,18 @@ Val Evaluator::compare(std::uint32_t index, Op op, const Val& left, const Val& r
       if (decided) return Val::borrow(*decided ? kTrue : kFalse);
     }
   }
-  Val v = Val::unknown(std::move(waiting));
+  if (!left.is_unknown()) {
+    Val v = Val::unknown(std::move(waiting));
+    v.detail->bounds = boolean_bounds();
+    return v;
+  }
+  Val v;
+  v.kind = Val::Kind::Unknown;
+  v.detail = std::move(left.detail);
+  left = Val();
+  v.detail->waiting = std::move(waiting);
   v.detail->bounds = boolean_bounds();
+  v.detail->minimized = false;
   return v;
 }
 
