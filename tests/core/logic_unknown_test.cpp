@@ -461,6 +461,12 @@ TEST(LogicSlots, ReadingAnswersByNumberGivesWhatReadingThemByNameGives) {
       {{"if", {{{"var", "item_a"}}, {{"var", "kind"}}, "z"}}},
       {{"missing", {"item_a", "limit"}}},
       {{"+", {{{"var", "total"}}, {{"if", {{{"var", "flag"}}, 2, 0}}}}}},
+      // and/or/if skip making an unknown for an open yes/no answer they
+      // read directly, but not for one whose choices are all truthy.
+      json::parse(R"({"and": [{"var": "flag"}, {"var": "item_a"}, {"var": "item_b"}]})"),
+      json::parse(R"({"or": [{"var": "kind"}, {"var": "flag"}]})"),
+      json::parse(R"({"or": [{"var": "item_b"}]})"),
+      json::parse(R"({"if": [{"var": "flag"}, 1, {"var": "item_a"}, {"var": "kind"}, {"var": "limit"}]})"),
   };
   const json values[] = {nullptr, true, false};
   const json kinds[] = {nullptr, "x", "y"};

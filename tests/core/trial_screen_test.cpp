@@ -1,6 +1,7 @@
 // Trial::screen against the small test trial: statuses, unit conversions at
 // the thresholds, answer errors, deferred vs unknown, `next`, windows, derived
 // values and warnings, as ../shared/contract.md promises them.
+#include <optional>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -230,6 +231,50 @@ TEST_F(TrialScreen, DerivedScoreUsesBoundsAndTheAnswerWins) {
   result = screen({{"activity_score", 7}});
   EXPECT_EQ(result["warnings"], json::array());
   EXPECT_EQ(result["derived"]["activity_score"], 7);
+}
+
+TEST_F(TrialScreen, DerivedScoreWithNoItemAnsweredIsTheSameInEveryScreening) {
+  // With nothing answered the score is worked out once at load and handed to
+  // every screening: each must still get what working it out would give.
+  for (int round = 0; round < 2; ++round) {
+    const json result = screen({{"age", 40}});
+    const json i04 = criterion_of(result, "I04");
+    EXPECT_EQ(i04["status"], "unknown");
+    // Rash alone (4) cannot reach 6: only arthritis and the total itself matter.
+    EXPECT_EQ(i04["waitingOn"], json::array({"activity_score", "item_arthritis"}));
+    EXPECT_TRUE(result["derived"]["activity_score"].is_null());
+  }
+  // An answered item still counts afterwards.
+  EXPECT_EQ(status({{"item_arthritis", true}}, "I04"), "pass");
+  EXPECT_EQ(status({{"item_arthritis", false}, {"item_rash", false}}, "I04"), "fail");
+}
+
+TEST(TrialScreenDerived, ADerivedValueReadingTheDateOrOtherDataIsWorkedOutPerScreening) {
+  // Neither derived value has an answered input here, yet each depends on
+  // what a screening holds beyond its inputs: the screening date, and data
+  // that `missing` reads by name. Neither may be worked out once for all.
+  json definition = small_trial();
+  definition["derived"].push_back(json::parse(R"({"id": "before_2027", "label": {"en": "Before 2027", "zh-Hans": "2027年前"},
+      "rule": {"if": [{"<": [{"var": "as_of"}, "2027-01-01"]}, 1, 0]}})"));
+  definition["derived"].push_back(json::parse(R"({"id": "rash_missing", "label": {"en": "Rash missing", "zh-Hans": "皮疹缺失"},
+      "rule": {"if": [{"missing": ["item_rash"]}, 1, 0]}})"));
+  definition["criteria"].push_back(json::parse(R"({"id": "I05", "kind": "inclusion", "source": "Before 2027",
+      "label": {"en": "Before 2027", "zh-Hans": "2027年前"}, "rule": {"==": [{"var": "before_2027"}, 1]}})"));
+  definition["criteria"].push_back(json::parse(R"({"id": "I06", "kind": "inclusion", "source": "Rash missing",
+      "label": {"en": "Rash missing", "zh-Hans": "皮疹缺失"}, "rule": {"==": [{"var": "rash_missing"}, 1]}})"));
+  trialscreen::Diagnostics errors;
+  const std::optional<Trial> trial = load_json(definition, errors);
+  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  const auto screen = [&](const json& answers, const std::string& as_of) {
+    ScreenOptions options;
+    options.as_of = as_of;
+    return trial->screen(answers, options);
+  };
+  EXPECT_EQ(criterion_of(screen(json::object(), "2026-11-25"), "I05")["status"], "pass");
+  EXPECT_EQ(criterion_of(screen(json::object(), "2027-02-01"), "I05")["status"], "fail");
+  EXPECT_EQ(screen(json::object(), "2027-02-01")["derived"]["before_2027"], 0);
+  EXPECT_EQ(criterion_of(screen(json::object(), "2026-11-25"), "I06")["status"], "pass");
+  EXPECT_EQ(criterion_of(screen({{"item_rash", true}}, "2026-11-25"), "I06")["status"], "fail");
 }
 
 TEST_F(TrialScreen, DefinitionWarningsFireWhenDecidedTrue) {

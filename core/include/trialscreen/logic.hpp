@@ -148,6 +148,11 @@ class Rule {
   // variables), sorted and unique.
   const std::vector<std::string>& variables() const;
 
+  // Whether the rule reads the data only through the variables() it names
+  // (no missing, exists, computed or whole-data paths): two documents that
+  // agree on those give it the same result.
+  bool reads_only_variables() const;
+
   Rule(Rule&&) noexcept;
   Rule& operator=(Rule&&) noexcept;
   ~Rule();
@@ -180,6 +185,9 @@ class DerivedValues {
   void record(const std::string& name, const Rule& rule, const nlohmann::json& data, const Bindings& bindings);
   // Keeps a plain value for `name`.
   void set(const std::string& name, nlohmann::json value);
+  // Keeps for `name` what `other` keeps for it (nothing when it keeps
+  // nothing), without copying it: `other` must outlive this.
+  void share(const std::string& name, const DerivedValues& other);
   // The plain value kept for `name`, or nullptr (unknown or not kept).
   const nlohmann::json* value(const std::string& name) const;
 

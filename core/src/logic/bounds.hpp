@@ -255,6 +255,7 @@ struct Val {
 // the variables its unknown waits on (by name: each rule numbers its own) and
 // what it may still be.
 struct DerivedValues::Entry {
+  const Entry* shared = nullptr;  // DerivedValues::share: the entry this one stands for
   bool known = false;
   json value;
   std::vector<std::string> waiting;

@@ -504,6 +504,25 @@ Rule::~Rule() = default;
 
 const std::vector<std::string>& Rule::variables() const { return compiled_->variable_names; }
 
+bool Rule::reads_only_variables() const {
+  for (const Node& node : compiled_->nodes) {
+    switch (node.op) {
+      case Op::Missing:
+      case Op::MissingSome:
+      case Op::Exists:
+        return false;
+      case Op::Var:
+      case Op::Val:
+        // A path not bound to a top-level variable may reach the data as a whole.
+        if (node.path_child || node.variable == kNone) return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
 std::string error_type(const Diagnostic& diagnostic) {
   const std::string& id = diagnostic.id;
   if (id == "rule.104") return "Unknown Operator";

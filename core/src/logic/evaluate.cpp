@@ -191,6 +191,27 @@ class Evaluator {
     return v;
   }
 
+  // When node `index` only reads an unanswered top-level variable whose
+  // domain says nothing of its truth (any value or a yes/no), that
+  // variable's number: `and`, `or` and `if` then need only the number, not
+  // the unknown eval() would allocate. kNone for anything else.
+  std::uint32_t undecided_variable(std::uint32_t index) const {
+    const Node& n = node(index);
+    if (n.op != Op::Var || n.path_child || n.has_default || n.derived != kNone || n.variable == kNone) return kNone;
+    if (!at_top_level() || ctx_.rule.paths[n.path].size() != 1 || ctx_.depth >= ctx_.rule.limits.max_depth + 8) {
+      return kNone;
+    }
+    if (!ctx_.bindings.missing_is_unknown || ctx_.bindings.slot_values == nullptr) return kNone;
+    if (n.variable < ctx_.overrides.size() && ctx_.overrides[n.variable] != nullptr) return kNone;
+    const std::uint32_t slot = slot_of(ctx_.rule, n.variable);
+    if (slot == kNone) return kNone;
+    const json* found = (*ctx_.bindings.slot_values)[slot];
+    if ((found != nullptr && !found->is_null()) || !(ctx_.data->is_object() || ctx_.data->is_null())) return kNone;
+    const Domain* domain = domain_of(n.variable);
+    if (domain != nullptr && domain->kind != Domain::Kind::Any && domain->kind != Domain::Kind::Boolean) return kNone;
+    return n.variable;
+  }
+
   // The domain of variable `id` in the bindings, or nullptr (Kind::Any).
   const Domain* domain_of(std::uint32_t id) const {
     const std::uint32_t slot = slot_of(ctx_.rule, id);
@@ -478,7 +499,7 @@ class Evaluator {
   Val missing(std::uint32_t index, Op op, JsonList args);
   Val lift(std::uint32_t index, const Val* args, std::size_t count);
   Val substr(std::uint32_t index, JsonList args);
-  Val compare(std::uint32_t index, Op op, const Val& left, const Val& right);
+  Val compare(std::uint32_t index, Op op, Val& left, const Val& right);
   Val compare_plain(std::uint32_t index, Op op, const json& left, const json& right);
 
   Context& ctx_;
@@ -494,6 +515,13 @@ Val Evaluator::eval_if(std::uint32_t index) {
   std::size_t i = 0;
   while (true) {
     if (i + 1 < count) {
+      const std::uint32_t undecided = undecided_variable(child(n, i));
+      if (undecided != kNone) {
+        add(waiting, undecided);
+        branches.push(eval(child(n, i + 1)));
+        i += 2;
+        continue;
+      }
       Val condition = eval(child(n, i));
       if (condition.is_error()) {
         if (branches.empty() && waiting.empty()) return condition;
@@ -531,8 +559,16 @@ Val Evaluator::eval_and_or(std::uint32_t index) {
   Waiting pending;
   bool any_pending = false;
   for (std::size_t i = 0; i < n.child_count; ++i) {
-    Val operand = eval(child(n, i));
     const bool last = i + 1 == n.child_count;
+    // Alone, the operand would be the result, bounds and all: evaluate it.
+    const std::uint32_t undecided = n.child_count > 1 ? undecided_variable(child(n, i)) : kNone;
+    if (undecided != kNone) {
+      any_pending = true;
+      add(pending, undecided);
+      if (last) return Val::unknown(std::move(pending));
+      continue;
+    }
+    Val operand = eval(child(n, i));
     if (operand.is_error()) {
       if (!any_pending) return operand;
       return Val::unknown(std::move(pending));  // the error is reached only on some answers
@@ -600,6 +636,11 @@ Val Evaluator::eval_comparison(std::uint32_t index) {
     }
     if (pair.is_value()) {
       if (!pair.get().get<bool>()) return Val::borrow(kFalse);  // chains stop at the first false
+    } else if (n.child_count == 2) {
+      // The one pair is the result: the same waiting set and yes/no bounds
+      // the union below would build again.
+      minimize(index, pair);
+      return pair;
     } else {
       any_pending = true;
       unite(pending, pair.detail->waiting);
@@ -756,8 +797,10 @@ Val Evaluator::compare_plain(std::uint32_t index, Op op, const json& left, const
 }
 
 // One comparison where a side may be unknown: decided when every possible
-// pair of values agrees, or when the numeric ranges decide it.
-Val Evaluator::compare(std::uint32_t index, Op op, const Val& left, const Val& right) {
+// pair of values agrees, or when the numeric ranges decide it. `left` is
+// not read afterwards (a chain goes on from the right side), so an unknown
+// result may take over its detail instead of allocating another.
+Val Evaluator::compare(std::uint32_t index, Op op, Val& left, const Val& right) {
   if (left.is_value() && right.is_value()) return compare_plain(index, op, left.get(), right.get());
   Waiting waiting;
   if (left.is_unknown()) unite(waiting, left.detail->waiting);
@@ -819,8 +862,18 @@ Val Evaluator::compare(std::uint32_t index, Op op, const Val& left, const Val& r
       if (decided) return Val::borrow(*decided ? kTrue : kFalse);
     }
   }
-  Val v = Val::unknown(std::move(waiting));
+  if (!left.is_unknown()) {
+    Val v = Val::unknown(std::move(waiting));
+    v.detail->bounds = boolean_bounds();
+    return v;
+  }
+  Val v;
+  v.kind = Val::Kind::Unknown;
+  v.detail = std::move(left.detail);
+  left = Val();
+  v.detail->waiting = std::move(waiting);
   v.detail->bounds = boolean_bounds();
+  v.detail->minimized = false;
   return v;
 }
 
@@ -1262,9 +1315,18 @@ void DerivedValues::set(const std::string& name, json value) {
   entries_->by_name.insert_or_assign(name, std::move(entry));
 }
 
+void DerivedValues::share(const std::string& name, const DerivedValues& other) {
+  const Entry* kept = other.find(name);
+  if (kept == nullptr) return;
+  Entry entry;
+  entry.shared = kept;
+  entries_->by_name.insert_or_assign(name, std::move(entry));
+}
+
 const DerivedValues::Entry* DerivedValues::find(const std::string& name) const {
   const auto found = entries_->by_name.find(name);
-  return found == entries_->by_name.end() ? nullptr : &found->second;
+  if (found == entries_->by_name.end()) return nullptr;
+  return found->second.shared != nullptr ? found->second.shared : &found->second;
 }
 
 const json* DerivedValues::value(const std::string& name) const {

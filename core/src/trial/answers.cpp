@@ -115,7 +115,7 @@ std::optional<json> canonical_answer(const Question& q, const json& answer, cons
 }  // namespace
 
 void normalise_answers(const Trial::Loaded& trial, const json& answers, const std::string& as_of, json& data,
-                       json& errors) {
+                       json& errors, std::vector<const json*>& slot_values) {
   if (!answers.is_object()) {
     if (!answers.is_null()) {
       errors.push_back({{"field", ""}, {"code", "type"}, {"message", "answers must be an object keyed by question id"}});
@@ -129,8 +129,9 @@ void normalise_answers(const Trial::Loaded& trial, const json& answers, const st
   auto found = trial.question_index.begin();
   const auto questions_end = trial.question_index.end();
   for (auto it = answers.begin(); it != answers.end(); ++it) {
-    while (found != questions_end && found->first < it.key()) ++found;
-    if (found == questions_end || found->first != it.key()) {
+    int order = 1;  // of the question at `found` against the answer's key; one comparison per step
+    while (found != questions_end && (order = found->first.compare(it.key())) < 0) ++found;
+    if (found == questions_end || order != 0) {
       errors.push_back({{"field", it.key()}, {"code", "unknown-field"}, {"message", "no question has this id"}});
       continue;
     }
@@ -139,7 +140,7 @@ void normalise_answers(const Trial::Loaded& trial, const json& answers, const st
     Problem problem;
     std::optional<json> value = canonical_answer(q, *it, as_of, problem);
     if (value) {
-      values.emplace_hint(values.end(), q.id, std::move(*value));
+      slot_values[q.slot] = &values.emplace_hint(values.end(), q.id, std::move(*value))->second;
     } else {
       errors.push_back({{"field", q.id}, {"code", problem.code}, {"message", problem.message}});
     }

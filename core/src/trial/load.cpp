@@ -626,8 +626,12 @@ class Loader {
       const auto domain = out_.domains.find(out_.slots[slot]);
       if (domain != out_.domains.end()) out_.slot_domains[slot] = &domain->second;
       const auto question = out_.question_index.find(out_.slots[slot]);
-      if (question != out_.question_index.end()) out_.question_of_slot[slot] = question->second;
+      if (question != out_.question_index.end()) {
+        out_.question_of_slot[slot] = question->second;
+        out_.questions[question->second].slot = slot;
+      }
     }
+    out_.as_of_slot = slot_of(kAsOf).value_or(0);
   }
 
   // The slot of a name (number_slots has numbered every name a valid rule reads).
@@ -745,6 +749,7 @@ std::optional<Trial> Trial::load(const std::string& text, Diagnostics& errors) {
     return std::nullopt;
   }
   trial::prepare_result_texts(*loaded);
+  trial::prepare_unanswered_derived(*loaded);
   return Trial(std::move(loaded));
 }
 

@@ -37,6 +37,7 @@ struct Question {
   bool past = false;
   std::optional<logic::Rule> ask_if;
   std::string id_json;                       // the id as JSON text, for writing results
+  std::size_t slot = 0;                      // in Loaded::slots
 };
 
 struct Derived {
@@ -48,6 +49,10 @@ struct Derived {
   bool warn_if_answer_differs = true;
   bool is_question = false;              // a question with the same id exists
   std::vector<std::string> read_by;      // criteria whose rules read it
+  // Neither it nor any of its inputs answered, it is the same for everyone:
+  // worked out once at load (Loaded::derived_unanswered) when its rule reads
+  // nothing else (no as_of, no data outside its variables).
+  bool same_when_unanswered = false;
 };
 
 // The words pick_text gives for one audience text, picked once at load per
@@ -123,7 +128,10 @@ struct Trial::Loaded {
   std::vector<std::string> slots;
   std::vector<const logic::Domain*> slot_domains;
   std::vector<std::size_t> question_of_slot;
+  std::size_t as_of_slot = 0;
   static constexpr std::size_t kNoQuestion = static_cast<std::size_t>(-1);
+  // The derived values marked same_when_unanswered, worked out over no answers.
+  logic::DerivedValues derived_unanswered;
 };
 
 namespace trial {
@@ -146,6 +154,10 @@ PickedText pick_texts(const nlohmann::json* audience_text, const std::vector<std
 // Writes, once at load, the JSON text of what every result repeats (ids,
 // picked words, the trial's identity), so results copy it (screen.cpp).
 void prepare_result_texts(Trial::Loaded& trial);
+
+// Works out, once at load, the derived values every screening with none of
+// their inputs answered would work out the same (Derived::same_when_unanswered).
+void prepare_unanswered_derived(Trial::Loaded& trial);
 
 }  // namespace trial
 }  // namespace trialscreen

@@ -58,20 +58,27 @@ struct Screened {
   json warnings;
 };
 
+// How a screening's rules read the answers: by slot, unanswered is unknown.
+logic::Bindings screening_bindings(const Trial::Loaded& trial, const std::vector<const json*>& slot_values,
+                                   logic::Scratch& scratch) {
+  logic::Bindings bindings;
+  bindings.missing_is_unknown = true;
+  bindings.domains = &trial.domains;
+  bindings.slot_values = &slot_values;
+  bindings.slot_domains = &trial.slot_domains;
+  bindings.waiting_by_slot = true;
+  bindings.scratch = &scratch;
+  return bindings;
+}
+
 class Screening {
  public:
   Screening(const Trial::Loaded& trial, const ScreenOptions& options)
       : trial_(trial),
         options_(options),
         patient_(options.audience == "patient"),
-        as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()) {
-    bindings_.missing_is_unknown = true;
-    bindings_.domains = &trial.domains;
-    bindings_.slot_values = &slot_values_;
-    bindings_.slot_domains = &trial.slot_domains;
-    bindings_.waiting_by_slot = true;
-    bindings_.scratch = &scratch_;
-  }
+        as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()),
+        bindings_(screening_bindings(trial, slot_values_, scratch_)) {}
 
   // What run() works out: everything, or only what ScreenSummary holds
   // (verdict, statuses, answer errors), for list views that print no more.
@@ -86,9 +93,13 @@ class Screening {
                                    {"message", "the screening date " + trial::quoted(options_.as_of) + " is not YYYY-MM-DD"}});
     }
     data_ = json::object();
-    trial::normalise_answers(trial_, answers, as_of_, data_, out.answer_errors);
-    if (!as_of_.empty()) data_["as_of"] = as_of_;
-    number_answers();
+    slot_values_.assign(trial_.slots.size(), nullptr);
+    trial::normalise_answers(trial_, answers, as_of_, data_, out.answer_errors, slot_values_);
+    if (!as_of_.empty()) {
+      json& as_of = data_["as_of"];
+      as_of = as_of_;
+      slot_values_[trial_.as_of_slot] = &as_of;
+    }
     compute_derived();
 
     bool any_fail = false;
@@ -211,7 +222,7 @@ class Screening {
     QuestionSet next;
     for (std::size_t i = 0; i < trial_.questions.size(); ++i) {
       const Question& q = trial_.questions[i];
-      if (!could_change[i] || answered(q.id) || (patient_ && q.site_only)) continue;
+      if (!could_change[i] || answered(q) || (patient_ && q.site_only)) continue;
       if (q.ask_if && evaluate(*q.ask_if, q.id, "askIf").kind != Truth::Kind::True) continue;
       next.push_back(i);
     }
@@ -231,24 +242,17 @@ class Screening {
   // alone, as a rule would, not from the others already kept.
   void compute_derived() {
     derived_ = logic::DerivedValues();
-    for (const trial::Derived& d : trial_.derived) derived_.record(d.id, *d.value, data_, bindings_);
+    for (const trial::Derived& d : trial_.derived) {
+      if (d.same_when_unanswered && slot_values_[d.slot] == nullptr && !reads_an_answer(d)) {
+        derived_.share(d.id, trial_.derived_unanswered);
+      } else {
+        derived_.record(d.id, *d.value, data_, bindings_);
+      }
+    }
     bindings_.derived = &derived_;
   }
 
-  // Where each slot's answer is in data_ (rules read answers by number).
-  // Both lists are sorted by name, so one merge finds them all.
-  void number_answers() {
-    const std::vector<std::string>& slots = trial_.slots;
-    slot_values_.assign(slots.size(), nullptr);
-    std::size_t slot = 0;
-    for (const auto& [name, value] : data_.get_ref<const json::object_t&>()) {
-      while (slot < slots.size() && slots[slot] < name) ++slot;
-      if (slot == slots.size()) break;
-      if (slots[slot] == name) slot_values_[slot] = &value;
-    }
-  }
-
-  bool answered(const std::string& id) const { return data_.contains(id); }
+  bool answered(const Question& q) const { return slot_values_[q.slot] != nullptr; }
 
   // Some answer a derived value's own rule reads is given.
   bool reads_an_answer(const trial::Derived& d) const {
@@ -309,7 +313,7 @@ class Screening {
   const std::string as_of_;
   logic::Bindings bindings_;
   json data_;
-  std::vector<const json*> slot_values_;  // per slot of the trial, its member of data_ or nullptr
+  std::vector<const json*> slot_values_;  // per slot of the trial, its member of data_ or nullptr (rules read answers by number)
   logic::Scratch scratch_;                // buffers every evaluation of this screening reuses
   logic::DerivedValues derived_;
   json rule_errors_ = json::array();
@@ -352,6 +356,19 @@ json to_json(const Trial::Loaded& trial, Screened&& screened) {
 }
 
 }  // namespace
+
+void trial::prepare_unanswered_derived(Trial::Loaded& trial) {
+  const std::vector<const json*> no_answers(trial.slots.size(), nullptr);
+  logic::Scratch scratch;
+  const logic::Bindings bindings = screening_bindings(trial, no_answers, scratch);
+  const json data = json::object();
+  for (trial::Derived& d : trial.derived) {
+    if (!d.value) continue;
+    const std::vector<std::string>& reads = d.value->variables();
+    d.same_when_unanswered = d.value->reads_only_variables() && !std::binary_search(reads.begin(), reads.end(), "as_of");
+    if (d.same_when_unanswered) trial.derived_unanswered.record(d.id, *d.value, data, bindings);
+  }
+}
 
 void trial::prepare_result_texts(Trial::Loaded& trial) {
   for (Question& q : trial.questions) q.id_json = logic::to_json_text(q.id);

@@ -35,6 +35,8 @@ std::string quoted(const std::string& text) {
 
 double round_significant(double value) {
   if (value == 0 || !std::isfinite(value)) return value;
+  // A whole number of at most 12 digits is already what "%.12g" would give.
+  if (std::fabs(value) < 1e12 && value == std::trunc(value)) return value;
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.12g", value);
   return std::strtod(buffer, nullptr);
