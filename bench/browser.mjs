@@ -109,15 +109,22 @@ function loadSteps() {
   };
 }
 
-// One load in a fresh browser context (no cache): when the first question
-// showed and when each step ended.
-async function loadOnce(browser, origin) {
+// The patient page loaded in a fresh browser context (no cache), until its
+// first question shows; `beforeLoad(page)` runs just before the navigation.
+async function loadUntilShown(browser, origin, beforeLoad = async () => {}) {
   const context = await browser.newContext();
   await context.addInitScript(watchFirstQuestion, SHOWN);
   const page = await context.newPage();
   const shown = page.waitForEvent('console', { predicate: (message) => message.text() === SHOWN, timeout: 60_000 });
+  await beforeLoad(page);
   await page.goto(`${origin}/`, { waitUntil: 'commit' });
   await shown;
+  return { context, page };
+}
+
+// One load: when the first question showed and when each step ended.
+async function loadOnce(browser, origin) {
+  const { context, page } = await loadUntilShown(browser, origin);
   const ms = await page.evaluate(() => window.__firstQuestionMs);
   const steps = await page.evaluate(loadSteps);
   await context.close();
@@ -179,13 +186,7 @@ const TRACE_STEPS = ['modules downloaded', 'page parsed (DOMContentLoaded)', 'en
 
 // One traced load: when each step ended and what the main thread did in it.
 async function tracedLoad(browser, origin, keepTrace) {
-  const context = await browser.newContext();
-  await context.addInitScript(watchFirstQuestion, SHOWN);
-  const page = await context.newPage();
-  const shown = page.waitForEvent('console', { predicate: (message) => message.text() === SHOWN, timeout: 60_000 });
-  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-  await page.goto(`${origin}/`, { waitUntil: 'commit' });
-  await shown;
+  const { context, page } = await loadUntilShown(browser, origin, (traced) => browser.startTracing(traced, { categories: TRACE_CATEGORIES }));
   const steps = { ...(await page.evaluate(loadSteps)), 'first question visible': await page.evaluate(() => window.__firstQuestionMs) };
   const engineMark = await page.evaluate(() => performance.getEntriesByName('trial-screener:engine-ready')[0]?.startTime);
   const buffer = await browser.stopTracing();
