@@ -7,16 +7,13 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, launchBrowser } from '../../examples/site/chromium.mjs';
 import { createDemoServer, defaultMounts } from '../../examples/site/server.mjs';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-];
+export { CHROMIUM_ARGS, launchBrowser };
 
 /** The screening date the tests use, so windows and messages are reproducible. */
 export const AS_OF = '2026-11-25';
@@ -28,10 +25,6 @@ export async function startServer() {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${server.address().port}`;
   return { origin, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-export async function launchBrowser() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
 /**
