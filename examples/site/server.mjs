@@ -33,13 +33,17 @@ const MIME_TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-// URL prefix -> folder. The widget (web/) and the module (wasm dist) are
-// siblings, as they are when a partner deploys them.
-export function defaultMounts(distDir = join(repo, 'build/wasm-release/dist')) {
+// URL prefix -> folder, in order: a path is served from the first folder
+// that has the file. The widget (web/) and the module (wasm dist) are
+// siblings, as they are when a partner deploys them. Pages made with the
+// widget's first screen in them (prerender.mjs, build/site) come before
+// their sources; `prerenderedDir` null leaves them out.
+export function defaultMounts(distDir = join(repo, 'build/wasm-release/dist'), prerenderedDir = join(repo, 'build/site')) {
   return [
     ['/web/', join(repo, 'web')],
-    ['/wasm/', distDir],
+    ['/wasm/', distDir ?? join(repo, 'build/wasm-release/dist')],
     ['/bh002/', join(repo, 'examples/bh002')],
+    ...(prerenderedDir ? [['/', prerenderedDir]] : []),
     ['/', join(repo, 'examples/site/public')],
   ];
 }
@@ -67,13 +71,17 @@ async function bundleFile(mounts, cache) {
   return { file, body: cache.bundle.body };
 }
 
-function resolvePath(mounts, pathname) {
+// The file a path names in the first mount that has it (a folder's
+// index.html for a folder), or null.
+async function resolvePath(mounts, pathname) {
   for (const [prefix, dir] of mounts) {
     if (!pathname.startsWith(prefix)) continue;
     const relative = normalize(decodeURIComponent(pathname.slice(prefix.length)));
-    const file = resolve(dir, relative === '.' || relative === '' ? 'index.html' : relative);
+    let file = resolve(dir, relative === '.' || relative === '' ? 'index.html' : relative);
     if (file !== dir && !file.startsWith(dir + sep)) return null;  // no escaping the mount
-    return file;
+    const found = await stat(file).catch(() => null);
+    if (found?.isDirectory()) file = join(file, 'index.html');
+    if (found && (await stat(file).catch(() => null))?.isFile()) return file;
   }
   return null;
 }
@@ -98,8 +106,7 @@ export function createDemoServer({ mounts = defaultMounts() } = {}) {
       if (pathname === BUNDLE_PATH) {
         ({ file, body } = (await bundleFile(mounts, cache)) ?? {});
       } else {
-        file = resolvePath(mounts, pathname);
-        if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
+        file = await resolvePath(mounts, pathname);
         body = file ? await readFile(file) : null;
       }
       if (!body) throw new Error('not found');

@@ -77,3 +77,34 @@ test('the widget bundle is made again when a module it holds changes, and reused
     await rm(scratch, { recursive: true, force: true });
   }
 });
+
+test('a page made with its first screen (build/site) is served in place of its source; other paths fall through', async () => {
+  const { mkdtemp, rm, writeFile, mkdir } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { defaultMounts } = await import('../../examples/site/server.mjs');
+  const made = await mkdtemp(join(tmpdir(), 'trialscreen-site-'));
+  await writeFile(join(made, 'index.html'), '<!doctype html><title>made</title>');
+  await mkdir(join(made, 'sub'));
+  await writeFile(join(made, 'sub', 'index.html'), 'made sub');
+  const own = createDemoServer({ mounts: defaultMounts(undefined, made) });
+  await new Promise((resolve) => own.listen(0, '127.0.0.1', resolve));
+  const at = `http://127.0.0.1:${own.address().port}`;
+  try {
+    assert.equal(await (await fetch(`${at}/`)).text(), '<!doctype html><title>made</title>', 'the made page, for /');
+    assert.equal(await (await fetch(`${at}/index.html`)).text(), '<!doctype html><title>made</title>');
+    assert.equal(await (await fetch(`${at}/sub/`)).text(), 'made sub', 'a folder in the made pages serves its index.html');
+    const source = await fetch(`${at}/physician.html`);
+    assert.equal(source.status, 200, 'a page not made is served from its source');
+    assert.match(await source.text(), /<trial-screener/);
+    assert.equal((await fetch(`${at}/..%2fpackage.json`)).status, 404, 'no escaping either mount');
+    const withoutMade = createDemoServer({ mounts: defaultMounts(undefined, null) });
+    await new Promise((resolve) => withoutMade.listen(0, '127.0.0.1', resolve));
+    const text = await (await fetch(`http://127.0.0.1:${withoutMade.address().port}/`)).text();
+    await new Promise((resolve) => withoutMade.close(resolve));
+    assert.ok(text.includes('<trial-screener') && !text.includes('<title>made</title>'), 'null leaves the made pages out');
+  } finally {
+    await new Promise((resolve) => own.close(resolve));
+    await rm(made, { recursive: true, force: true });
+  }
+});
