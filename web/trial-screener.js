@@ -51,7 +51,14 @@ export class TrialScreenerElement extends HTMLElement {
 
   constructor() {
     super();
-    this.#root = this.attachShadow({ mode: 'open' });
+    // A page may hold the first screen already rendered, as a declarative
+    // shadow root (examples/site/prerender.mjs): it shows before any script
+    // runs, inert, and stays until the first live render replaces it.
+    const prerendered = this.attachInternals().shadowRoot;
+    this.#root = prerendered ?? this.attachShadow({ mode: 'open' });
+    this.#frame = [...(prerendered?.children ?? [])].find((child) => child.matches('div.widget[data-prerendered]')) ?? null;
+    if (this.#frame) return;
+    this.#root.replaceChildren();
     // One stylesheet link for the element's life: re-renders never refetch it.
     this.#frame = h('div', { class: 'widget', part: 'widget' });
     this.#root.append(h('link', { rel: 'stylesheet', href: STYLESHEET }), this.#frame);
@@ -150,7 +157,25 @@ export class TrialScreenerElement extends HTMLElement {
     this.#preparing = null;
   }
 
+  // Whether the pre-rendered first screen is still shown and is this
+  // element's (same audience and language): it then stands in for the
+  // loading notice.
+  #showsPrerendered() {
+    const { dataset, lang } = this.#frame;
+    return dataset.prerendered !== undefined && dataset.audience === this.audience && lang === this.#language();
+  }
+
+  // Live from here on: the pre-rendered screen, if any, is being replaced.
+  #leavePrerendered() {
+    if (this.#frame.dataset.prerendered === undefined) return;
+    delete this.#frame.dataset.prerendered;
+    this.#frame.inert = false;
+    this.#frame.removeAttribute('aria-busy');
+  }
+
   #showLoadState(state) {
+    if (state === 'loading' && this.#showsPrerendered()) return;
+    this.#leavePrerendered();
     const t = dictionaryFor(this.#language());
     this.#frame.dataset.state = state;
     this.#frame.replaceChildren(state === 'failed'
@@ -281,6 +306,7 @@ export class TrialScreenerElement extends HTMLElement {
       this.#switchToPhysician();
       return;
     }
+    this.#leavePrerendered();
     this.#frame.dataset.state = 'ready';
     const focusKey = keepFocus ? this.#root.activeElement?.dataset?.key : null;
     this.#controls = new Map();
