@@ -1,0 +1,90 @@
+// The patient page as built (examples/site/prerender.mjs): its HTML holds the
+// widget's first screen, which shows before any script runs, cannot be used
+// until the widget is live (nothing typed or clicked there can be lost or
+// sent), and is exactly what the live widget then shows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertAccessible, storedState, useDemo, widgetReady } from './support.mjs';
+
+const demo = useDemo();
+const BUNDLE = '**/web/trial-screener.bundle.js';
+const FIRST_QUESTION = 'How old are you?';
+
+// Holds every request matching `pattern` until the returned function is called.
+async function holdRequests(page, pattern) {
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await page.route(pattern, async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+// The widget's shadow root as HTML, without what only marks a pre-rendered
+// screen: its flags, its loading notice and state, the written-out selected option.
+const shownScreen = (page) => page.locator('trial-screener').evaluate((host) => host.shadowRoot.innerHTML
+  .replace(/<p class="notice loading".*?<\/p>/, '')
+  .replace(/ data-prerendered=""| inert=""| aria-busy="true"| data-state="\w+"| selected=""/g, ''));
+
+test('the patient page\'s HTML holds the first question, shown before the widget\'s script and inert until it runs', async () => {
+  const html = await (await fetch(`${demo.origin}/`)).text();
+  assert.match(html, /<trial-screener [^>]*><template shadowrootmode="open">/, 'a declarative shadow root in the page');
+  assert.ok(html.includes(`<legend id="q-age-legend">${FIRST_QUESTION}</legend>`), 'the first question is in the HTML');
+  assert.ok(!/<script/i.test(html.slice(html.indexOf('<template'), html.indexOf('</template>'))), 'no script in the pre-rendered screen');
+
+  const guarded = await demo.open({ viewport: { width: 360, height: 740 } });
+  const { page } = guarded;
+  const releaseWidget = await holdRequests(page, BUNDLE);
+  // (DOMContentLoaded waits for the held module script: only the commit.)
+  await page.goto(`${demo.origin}/`, { waitUntil: 'commit' });
+
+  const legend = page.locator('trial-screener fieldset.question legend').first();
+  await legend.waitFor();
+  assert.equal(await legend.textContent(), FIRST_QUESTION);
+  assert.equal(await page.locator('trial-screener .widget').getAttribute('data-state'), 'loading');
+  await page.getByRole('status').filter({ hasText: 'Loading the questionnaire…' }).waitFor();
+  assert.equal(await page.locator('trial-screener input[data-key="age:value"]').evaluate((input) => {
+    input.focus();
+    return input.getRootNode().activeElement === input;
+  }), false, 'the pre-rendered field cannot take the focus (it is inert, so out of the accessibility tree too)');
+  await assertAccessible(assert, page, 'pre-rendered first screen');
+  const prerendered = await shownScreen(page);
+
+  // Click into the age field and type, then click "Continue": nothing takes
+  // the input and nothing is submitted.
+  const requestsBefore = guarded.requests.length;
+  const age = await page.locator('trial-screener input[data-key="age:value"]').boundingBox();
+  await page.mouse.click(age.x + age.width / 2, age.y + age.height / 2);
+  await page.keyboard.type('45');
+  assert.equal(await page.locator('trial-screener input[data-key="age:value"]').inputValue(), '', 'the pre-rendered field takes no typing');
+  const next = await page.locator('trial-screener button[data-key="continue"]').boundingBox();
+  await page.mouse.click(next.x + next.width / 2, next.y + next.height / 2);
+  assert.equal(new URL(page.url()).search, '', 'no form was submitted');
+  assert.deepEqual(guarded.requests.slice(requestsBefore), [], 'no request from the pre-rendered screen');
+
+  releaseWidget();
+  await widgetReady(page);
+  assert.equal(await shownScreen(page), prerendered, 'the live widget shows exactly the pre-rendered screen');
+  const ageBox = page.getByRole('textbox', { name: FIRST_QUESTION });
+  await ageBox.fill('45');
+  assert.equal(await ageBox.inputValue(), '45', 'the live field takes the answer');
+  await assertAccessible(assert, page, 'patient page after the pre-rendered screen went live');
+  assert.deepEqual(await storedState(page), { cookie: '', localStorage: 0, sessionStorage: 0, indexedDB: [], caches: [] });
+  guarded.assertClean(assert);
+  await guarded.context.close();
+});
+
+test('a page opened in Chinese drops the English pre-rendered screen as soon as the widget runs', async () => {
+  const guarded = await demo.open();
+  const { page } = guarded;
+  const releaseModule = await holdRequests(page, '**/wasm/trialscreen-core.wasm');
+  await page.goto(`${demo.origin}/?lang=zh-Hans`, { waitUntil: 'domcontentloaded' });
+  await page.getByRole('status').filter({ hasText: '正在加载问卷…' }).waitFor();
+  assert.equal(await page.getByText(FIRST_QUESTION).count(), 0, 'no English question while the Chinese one loads');
+  releaseModule();
+  await widgetReady(page);
+  assert.equal(await page.locator('trial-screener fieldset.question legend').first().textContent(), '您今年多大年龄？');
+  guarded.assertClean(assert);
+  await guarded.context.close();
+});
