@@ -3,6 +3,7 @@
 // demo server (the e2e harness). Prints one JSON object on stdout:
 //   payload   every response of the patient page until the first question shows, each body gzip -9
 //   startUp   navigation start to the first question visible, fresh context (no cache) per load,
+//             and to the widget ready to take an answer (its screening-ready event),
 //             with the median time at which each step of the load ended
 //   perAnswer one full BH002 re-evaluation through the JS API in the page (median, CPU-bound loop)
 // Usage: node bench/browser.mjs DATA_DIR [LOADS]   (TRIALSCREEN_DIST as for the e2e tests)
@@ -53,8 +54,16 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 // polling with page.waitForFunction: Playwright would evaluate its injected
 // script (tens of ms of parsing on the page's main thread) in the middle of
 // the load it measures.
+// A page may show its first question pre-rendered (examples/site/prerender.mjs)
+// before the widget can take an answer: the widget's `screening-ready` event
+// marks when it can, and a load waits for both.
 const SHOWN = 'trial-screener-bench:first-question-visible';
-function watchFirstQuestion(message) {
+const READY = 'trial-screener-bench:widget-ready';
+function watchFirstQuestion([message, readyMessage]) {
+  document.addEventListener('screening-ready', () => {
+    window.__readyMs = performance.now();
+    console.debug(readyMessage);
+  }, { once: true });
   const look = () => {
     const host = document.querySelector('trial-screener');
     const question = host?.shadowRoot?.querySelector('fieldset.question');
@@ -113,12 +122,13 @@ function loadSteps() {
 // first question shows; `beforeLoad(page)` runs just before the navigation.
 async function loadUntilShown(browser, origin, beforeLoad = async () => {}) {
   const context = await browser.newContext();
-  await context.addInitScript(watchFirstQuestion, SHOWN);
+  await context.addInitScript(watchFirstQuestion, [SHOWN, READY]);
   const page = await context.newPage();
-  const shown = page.waitForEvent('console', { predicate: (message) => message.text() === SHOWN, timeout: 60_000 });
+  const said = (text) => page.waitForEvent('console', { predicate: (message) => message.text() === text, timeout: 60_000 });
+  const [shown, ready] = [said(SHOWN), said(READY)];
   await beforeLoad(page);
   await page.goto(`${origin}/`, { waitUntil: 'commit' });
-  await shown;
+  await Promise.all([shown, ready]);
   return { context, page };
 }
 
@@ -126,7 +136,7 @@ async function loadUntilShown(browser, origin, beforeLoad = async () => {}) {
 async function loadOnce(browser, origin) {
   const { context, page } = await loadUntilShown(browser, origin);
   const ms = await page.evaluate(() => window.__firstQuestionMs);
-  const steps = await page.evaluate(loadSteps);
+  const steps = { ...(await page.evaluate(loadSteps)), 'widget ready (screening-ready)': await page.evaluate(() => window.__readyMs) };
   await context.close();
   return { ms, steps };
 }
@@ -149,8 +159,11 @@ async function versionServer(root, distDir) {
   const dist = resolve(repo, distDir);
   const ownServer = resolve(root, 'examples/site/server.mjs');
   const serverOf = existsSync(ownServer) ? (await import(pathToFileURL(ownServer).href)).createDemoServer : createDemoServer;
+  // Its pre-rendered pages (build/site), if it made any, before their sources.
+  const prerendered = resolve(root, 'build/site');
   const server = serverOf({ mounts: [
-    ['/web/', resolve(root, 'web')], ['/wasm/', dist], ['/bh002/', join(repo, 'examples/bh002')], ['/', resolve(root, 'examples/site/public')],
+    ['/web/', resolve(root, 'web')], ['/wasm/', dist], ['/bh002/', join(repo, 'examples/bh002')],
+    ...(existsSync(prerendered) ? [['/', prerendered]] : []), ['/', resolve(root, 'examples/site/public')],
   ] });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
   return { origin: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((done) => server.close(done)) };
