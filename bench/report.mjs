@@ -49,6 +49,8 @@ out('| figure | goal | measured | met |');
 out('|---|---|---|---|');
 out(`| payload of the patient page, gzip -9, all ${payload.files.length} responses | ≤ 150 KiB | ${kib(payload.totalGzipBytes)} (${kib(payload.totalBytes)} raw) | ${met(payload.totalGzipBytes <= 150 * 1024)} |`);
 out(`| start-up: navigation to first question visible, Chromium, median of ${browser.startUp.loads} | ≤ 150 ms | ${browser.startUp.msMedian.toFixed(0)} ms (min ${browser.startUp.msMin.toFixed(0)}, max ${browser.startUp.msMax.toFixed(0)}) | ${met(browser.startUp.msMedian <= 150)} |`);
+const ready = browser.startUp.stepMedians?.['widget ready (screening-ready)'];
+out(`| the same page: navigation to the widget ready to take an answer (the pre-rendered question goes live), median | – | ${Number.isFinite(ready) ? `${ready.toFixed(0)} ms` : 'n/a'} | – |`);
 out(`| per answer: one BH002 re-evaluation, JS API in Chromium, median (wall) | ≤ 20 µs | ${us(browser.perAnswer.usMedian)} | ${met(browser.perAnswer.usMedian <= 20)} |`);
 out(`| per answer: the same in Node, median (CPU) | ≤ 20 µs | ${us(answerNode.usMedian)} | ${met(answerNode.usMedian <= 20)} |`);
 out(`| batch from JSON Lines, one core (records per CPU second) | ≥ 250,000/s | ${rate(batchJsonl.perCpuSecond)} (wall ${rate(batchJsonl.perWallSecond)}), max RSS ${batchJsonl.maxRssMiB.toFixed(1)} MiB | ${met(batchJsonl.perCpuSecond >= 250000)} |`);
