@@ -109,8 +109,19 @@ async function answer(distDir) {
   const usMedian = timeRounds(() => {
     for (let k = 0; k < 20; ++k) screener.evaluate(answers[next++ % answers.length], options);
   }, 20, 3);
+  // What the JSON-text boundary alone costs each evaluation, with no engine:
+  // the answers written as JSON text, the result's text read back.
+  const results = answers.map((record) => JSON.stringify(screener.evaluate(record, options)));
   screener.dispose();
-  return { evaluations: next, usMedian };
+  let sink = 0;
+  const jsonBoundaryUs = timeRounds(() => {
+    for (let k = 0; k < 20; ++k, ++next) {
+      sink += JSON.stringify(answers[next % answers.length]).length;
+      sink += JSON.parse(results[next % results.length]).criteria.length;
+    }
+  }, 20, 2);
+  const resultBytes = median(results.map((text) => text.length));
+  return { evaluations: next, usMedian, jsonBoundaryUs, resultBytesMedian: resultBytes, sink };
 }
 
 // A referral list through a plain JavaScript engine, as close to the batch
