@@ -51,10 +51,12 @@ export class TrialScreenerElement extends HTMLElement {
 
   constructor() {
     super();
-    // A page may hold the first screen already rendered, as a declarative
-    // shadow root (examples/site/prerender.mjs): it shows before any script
-    // runs, inert, and stays until the first live render replaces it.
-    const prerendered = this.attachInternals().shadowRoot;
+    // A page may hold the first screen already rendered, as an open
+    // declarative shadow root (examples/site/prerender.mjs): it shows before
+    // any script runs, inert, and stays until the first live render replaces
+    // it. (Read as this.shadowRoot, not through attachInternals(), which a
+    // subclass may want to call itself.)
+    const prerendered = this.shadowRoot;
     this.#root = prerendered ?? this.attachShadow({ mode: 'open' });
     this.#frame = [...(prerendered?.children ?? [])].find((child) => child.matches('div.widget[data-prerendered]')) ?? null;
     if (this.#frame) return;
