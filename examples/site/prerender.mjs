@@ -14,15 +14,15 @@
 //
 //   node examples/site/prerender.mjs [OUT_DIR]   (default build/site)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './chromium.mjs';
 import { createDemoServer, defaultMounts } from './server.mjs';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const PUBLIC = join(repo, 'examples/site/public');
-// The pages a patient opens first; the others load the widget as it is.
-const PAGES = ['index.html'];
+// The pages a patient opens first (the others load the widget as it is):
+// each page's source file and the path the server serves it at.
+const PAGES = [{ source: join(repo, 'examples/site/public/index.html'), path: '/index.html' }];
 const HOST = /<trial-screener\b[^>]*>/g;
 
 /**
@@ -55,17 +55,23 @@ function serializeFirstScreen(loadingNotice) {
   return copy.innerHTML;
 }
 
-/** Writes OUT_DIR/PAGE for each page, from the widget as served by `mounts`. */
-export async function prerenderPages({ outDir = join(repo, 'build/site'), distDir } = {}) {
+/**
+ * Writes each page of `pages` ({source, path}) to OUT_DIR under the name of
+ * its path, as the demo server (its default mounts after `mounts`) serves it.
+ * Returns [{name, firstScreenBytes}].
+ */
+export async function prerenderPages({ outDir = join(repo, 'build/site'), distDir, pages = PAGES, mounts = [] } = {}) {
   // The pages' sources, not an earlier made page: the mounts leave OUT_DIR out.
-  const server = createDemoServer({ mounts: defaultMounts(distDir, null) });
+  const server = createDemoServer({ mounts: [...mounts, ...defaultMounts(distDir, null)] });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
   const origin = `http://127.0.0.1:${server.address().port}`;
   const browser = await launchBrowser();
   mkdirSync(outDir, { recursive: true });
+  const written = [];
   try {
-    for (const name of PAGES) {
-      const source = readFileSync(join(PUBLIC, name), 'utf8');
+    for (const { source: file, path } of pages) {
+      const name = basename(path);
+      const source = readFileSync(file, 'utf8');
       const hosts = source.match(HOST) ?? [];
       if (hosts.length !== 1) throw new Error(`${name}: expected one <trial-screener>, found ${hosts.length}`);
       const context = await browser.newContext();
@@ -80,7 +86,7 @@ export async function prerenderPages({ outDir = join(repo, 'build/site'), distDi
         await moduleHeld;
         await route.continue();
       });
-      await page.goto(`${origin}/${name}`, { waitUntil: 'commit' });
+      await page.goto(`${origin}${path}`, { waitUntil: 'commit' });
       const notice = page.locator('trial-screener .widget[data-state="loading"] > [role="status"]');
       await notice.waitFor({ timeout: 30_000 });
       const loadingNotice = await notice.evaluate((element) => element.outerHTML);
@@ -91,14 +97,16 @@ export async function prerenderPages({ outDir = join(repo, 'build/site'), distDi
       if (failures.length) throw new Error(`${name}: ${failures.join('; ')}`);
       const made = source.replace(HOST, (tag) => `${tag}<template shadowrootmode="open">${html}</template>`);
       writeFileSync(join(outDir, name), made);
-      console.log(`prerender: ${name} (${made.length - source.length} bytes of first screen)`);
+      written.push({ name, firstScreenBytes: made.length - source.length });
     }
   } finally {
     await browser.close();
     server.close();
   }
+  return written;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  await prerenderPages({ outDir: process.argv[2] ? resolve(process.argv[2]) : undefined });
+  const written = await prerenderPages({ outDir: process.argv[2] ? resolve(process.argv[2]) : undefined });
+  for (const { name, firstScreenBytes } of written) console.log(`prerender: ${name} (${firstScreenBytes} bytes of first screen)`);
 }

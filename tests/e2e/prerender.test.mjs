@@ -4,7 +4,11 @@
 // sent), and is exactly what the live widget then shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccessible, storedState, useDemo, widgetReady } from './support.mjs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prerenderPages } from '../../examples/site/prerender.mjs';
+import { FIXTURES, assertAccessible, storedState, useDemo, widgetReady } from './support.mjs';
 
 const demo = useDemo();
 const BUNDLE = '**/web/trial-screener.bundle.js';
@@ -87,4 +91,35 @@ test('a page opened in Chinese drops the English pre-rendered screen as soon as 
   assert.equal(await page.locator('trial-screener fieldset.question legend').first().textContent(), '您今年多大年龄？');
   guarded.assertClean(assert);
   await guarded.context.close();
+});
+
+test('hostile trial texts pre-render as escaped text: no element is made from them, no script runs', async () => {
+  const made = await mkdtemp(join(tmpdir(), 'trialscreen-prerender-'));
+  try {
+    const path = '/fixtures/xss-patient.html';
+    await prerenderPages({ outDir: made, pages: [{ source: join(FIXTURES, 'xss-patient.html'), path }], mounts: [['/fixtures/', FIXTURES.replace(/\/$/, '')]] });
+    const html = await readFile(join(made, 'xss-patient.html'), 'utf8');
+    const screen = html.slice(html.indexOf('<template shadowrootmode="open">'), html.indexOf('</template>'));
+    assert.ok(screen.includes('Section &lt;script&gt;alert(2)&lt;/script&gt;'), 'the section title, escaped');
+    assert.ok(screen.includes('Question &lt;img src=x onerror=alert(1)&gt;'), 'the question, escaped');
+    assert.doesNotMatch(screen, /<(img|script|b)\b|<[a-z][^>]*\son(error|mouseover)=/i, 'no element or attribute from the trial file');
+
+    const guarded = await demo.open();
+    const { page } = guarded;
+    const releaseWidget = await holdRequests(page, '**/web/define.js');
+    await page.route(`${demo.origin}${path}`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+    await page.goto(`${demo.origin}${path}`, { waitUntil: 'commit' });
+    await page.locator('trial-screener fieldset.question legend').first().waitFor();
+    const injected = () => page.locator('trial-screener').evaluate((host) => [...host.shadowRoot.querySelectorAll('img, script, b, [onerror], [onmouseover]')].map((n) => n.outerHTML));
+    assert.deepEqual(await injected(), [], 'no element was made from trial text in the pre-rendered screen');
+    assert.equal(await page.locator('trial-screener fieldset.question legend').first().textContent(), 'Question <img src=x onerror=alert(1)>');
+    releaseWidget();
+    await widgetReady(page);
+    assert.deepEqual(await injected(), [], 'nor once live');
+    assert.deepEqual(guarded.dialogs, [], 'no script ran');
+    guarded.assertClean(assert);
+    await guarded.context.close();
+  } finally {
+    await rm(made, { recursive: true, force: true });
+  }
 });
