@@ -57,6 +57,11 @@ class Trial {
                    const nlohmann::json* extra = nullptr) const;
   // The verdict, statuses and answer errors of screen(answers, options) only.
   ScreenSummary screen_summary(const nlohmann::json& answers, const ScreenOptions& options) const;
+  // The same two, taking the answers over (a caller done with its parsed
+  // answers saves copying them: the screening works on them in place).
+  void screen_text(nlohmann::json&& answers, const ScreenOptions& options, std::string& out,
+                   const nlohmann::json* extra = nullptr) const;
+  ScreenSummary screen_summary(nlohmann::json&& answers, const ScreenOptions& options) const;
 
   const nlohmann::json& definition() const;
   const std::string& sha256() const;

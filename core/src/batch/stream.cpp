@@ -145,7 +145,7 @@ class Run {
           answers->erase(found);
         }
       }
-      result_row(record, id, *answers);
+      result_row(record, id, std::move(*answers));
     }
   }
 
@@ -165,7 +165,6 @@ class Run {
     if (!header(cells, columns, fatal)) return false;
     write_output_header();
 
-    json answers = json::object();
     while ((read = read_csv_record(lines, cells)) != CsvRead::End) {
       if (read == CsvRead::Record && cells.size() == 1 && trim(cells[0]).empty()) continue;  // blank line
       const std::size_t record = ++summary_.records;
@@ -178,7 +177,7 @@ class Run {
         continue;
       }
       json id;
-      answers.clear();
+      json answers = json::object();
       for (std::size_t i = 0; i < cells.size() && i < columns.size(); ++i) {
         if (trim(cells[i]).empty()) continue;  // unanswered
         if (columns[i].is_id) {
@@ -193,7 +192,7 @@ class Run {
                       std::to_string(columns.size()));
         continue;
       }
-      result_row(record, id, answers);
+      result_row(record, id, std::move(answers));
     }
     return true;
   }
@@ -257,23 +256,23 @@ class Run {
     write_(out.data(), out.size());
   }
 
-  void result_row(std::size_t record, const json& id, const json& answers) {
+  void result_row(std::size_t record, const json& id, json&& answers) {
     out_.clear();
     if (options_.output == Format::Csv) {
-      csv_row(record, id, answers);
+      csv_row(record, id, std::move(answers));
     } else {
       // Written straight as text, with the row's own members in key order.
       json row_members = {{"record", record}};
       if (!id.is_null()) row_members["id"] = id;
-      trial_.screen_text(answers, options_.screen, out_, &row_members);
+      trial_.screen_text(std::move(answers), options_.screen, out_, &row_members);
       out_ += '\n';
     }
     write_(out_.data(), out_.size());
     progress_tick();
   }
 
-  void csv_row(std::size_t record, const json& id, const json& answers) {
-    const ScreenSummary result = trial_.screen_summary(answers, options_.screen);
+  void csv_row(std::size_t record, const json& id, json&& answers) {
+    const ScreenSummary result = trial_.screen_summary(std::move(answers), options_.screen);
     out_ += std::to_string(record);
     out_ += ',';
     if (!id.is_null()) append_csv_cell(out_, id_text(id));
