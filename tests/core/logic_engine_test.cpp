@@ -3,6 +3,7 @@
 // evaluate many, number printing, date_add and ISO date comparison.
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <limits>
@@ -12,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../../core/src/logic/decimal.hpp"
 #include "logic_test_support.hpp"
 
 namespace {
@@ -143,7 +145,12 @@ TEST(LogicJsonText, ParsesExactlyAsNlohmannDoes) {
       std::string("\xef\xbb\xbf{}"), "[]", "{}", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{1:2}", "[1 2]",
       "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1},\"a\":2}", "{\"a\":[1],\"a\":{\"c\":[2]},\"b\":0}", "{\"a\":1,\"a\":[}", " {\"k\" : [ 1 , {\"x\":null} ] } ", "[1]x", "[1] ", "\t\n\r[]\r\n",
       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "[\"unclosed",
-      "{\"a\":", "-", "--1", "+1", "1e5.5", "0x10", "Infinity", "NaN"};
+      "{\"a\":", "-", "--1", "+1", "1e5.5", "0x10", "Infinity", "NaN",
+      // Around the reader's shortcuts: 18 digits, 2^53, exact powers of ten.
+      "999999999999999999", "-999999999999999999", "1000000000000000000", "-1000000000000000000",
+      "9007199254740992.0", "9007199254740993.0", "9007199254740993e-3", "70.50000000000000001", "0.1e-5",
+      "1e22", "1e23", "1e-22", "1e-23", "4.35", "-0.000", "0e500", "123456789012345678e-5", "1.7976931348623157e308",
+      "4.9e-324", "2.2250738585072014e-308", "00", "-01"};
   for (const std::string& text : fixed) expect_parsed_as_nlohmann_does(text);
 
   // Random documents, written out and then damaged at random.
@@ -181,6 +188,35 @@ TEST(LogicJsonText, ParsesExactlyAsNlohmannDoes) {
 }
 
 // ---- numbers ----
+
+TEST(LogicNumbers, DecimalTextConvertsExactlyAsStrtodDoes) {
+  const auto expect_as_strtod = [](const std::string& text) {
+    const double ours = trialscreen::logic::decimal_value(text.data(), text.data() + text.size());
+    const double theirs = std::strtod(text.c_str(), nullptr);
+    EXPECT_TRUE(ours == theirs && std::signbit(ours) == std::signbit(theirs))
+        << text << ": " << ours << " against " << theirs;
+  };
+  for (const char* text : {"0", "-0", "+0", "-0.0", "0.5", ".5", "5.", "+3", "108.2", "0.4", "2.02", "1e0", "1E-3",
+                           "9007199254740993", "9007199254740992", "18014398509481985", "1e22", "1e23", "3e-22",
+                           "3e-23", "1234567890123456789", "12345678901234567890", "0.30000000000000004",
+                           "70.50000000000000001", "1e400", "1e-400", "0e999", "0.000000000000000000001"}) {
+    expect_as_strtod(text);
+  }
+  // Random decimals of up to 20 digits with a point somewhere and exponents around the exact range.
+  std::mt19937 random(20261126);
+  for (int n = 0; n < 200000; ++n) {
+    std::string text = random() % 4 == 0 ? "-" : "";
+    const int digits = 1 + static_cast<int>(random() % 20);
+    const int point = static_cast<int>(random() % (digits + 2));
+    for (int i = 0; i < digits; ++i) {
+      if (i == point) text += '.';
+      text += static_cast<char>('0' + random() % 10);
+    }
+    if (random() % 3 == 0) text += "e" + std::to_string(static_cast<int>(random() % 60) - 30);
+    expect_as_strtod(text);
+    if (HasFailure()) return;
+  }
+}
 
 TEST(LogicNumbers, IntegralResultsPrintWithoutAFraction) {
   EXPECT_EQ(trialscreen::logic::to_json_text(logic_test::run({{"+", {1.0, 2.0}}}, nullptr).value), "3");

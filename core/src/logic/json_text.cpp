@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "decimal.hpp"
 #include "trialscreen/logic.hpp"
 
 namespace trialscreen::logic {
@@ -140,7 +141,8 @@ class BoundedDomBuilder {
 // mark, nesting past the limit) makes it give up, and nlohmann parses the
 // text instead, so what is accepted and every error message stay nlohmann's.
 // Numbers are converted exactly as nlohmann converts them (strtoull for
-// non-negative integers, strtoll for negative ones, strtod otherwise).
+// non-negative integers, strtoll for negative ones, strtod otherwise), the
+// common short ones without calling them (decimal.hpp).
 class FastParser {
  public:
   FastParser(const std::string& text, std::size_t max_depth)
@@ -358,24 +360,37 @@ class FastParser {
       if (at_ == end_ || !digit(*at_)) return false;
       while (at_ != end_ && digit(*at_)) ++at_;
     }
-    // The conversions need a terminated copy of the token.
-    const std::string token(start, at_);
-    char* token_end = nullptr;
-    errno = 0;
-    if (integer && !negative) {
-      const auto x = std::strtoull(token.c_str(), &token_end, 10);
-      if (errno == 0) {
-        out = static_cast<json::number_unsigned_t>(x);
-        return true;
+    // Up to 18 digits cannot overflow: the common case needs no strtoull.
+    const std::size_t digits = static_cast<std::size_t>(at_ - start) - (negative ? 1 : 0);
+    if (integer && digits <= 18) {
+      std::uint64_t magnitude = 0;
+      for (const char* d = at_ - digits; d != at_; ++d) magnitude = magnitude * 10 + static_cast<unsigned>(*d - '0');
+      if (negative) {
+        out = -static_cast<json::number_integer_t>(magnitude);
+      } else {
+        out = static_cast<json::number_unsigned_t>(magnitude);
       }
-    } else if (integer) {
-      const auto x = std::strtoll(token.c_str(), &token_end, 10);
-      if (errno == 0) {
-        out = static_cast<json::number_integer_t>(x);
-        return true;
+      return true;
+    }
+    if (integer) {
+      // The conversions need a terminated copy of the token.
+      const std::string token(start, at_);
+      errno = 0;
+      if (!negative) {
+        const auto x = std::strtoull(token.c_str(), nullptr, 10);
+        if (errno == 0) {
+          out = static_cast<json::number_unsigned_t>(x);
+          return true;
+        }
+      } else {
+        const auto x = std::strtoll(token.c_str(), nullptr, 10);
+        if (errno == 0) {
+          out = static_cast<json::number_integer_t>(x);
+          return true;
+        }
       }
     }
-    const double x = std::strtod(token.c_str(), &token_end);
+    const double x = decimal_value(start, at_);
     if (!std::isfinite(x)) return false;  // nlohmann reports the overflow
     out = x;
     return true;
