@@ -94,7 +94,7 @@ std::map<std::string, QuestionInfo> question_infos(const Trial& trial) {
 // One CSV input column: the question it answers, or the pass-through id.
 struct InputColumn {
   std::string field;
-  std::string unit;
+  std::string unit;  // the header's unit for cells without their own; "" for none or the canonical unit
   CellKind kind = CellKind::Text;
   bool is_id = false;
 };
@@ -150,9 +150,10 @@ class Run {
   }
 
   bool csv(LineReader& lines, std::string& fatal) {
+    CsvReader records(lines);
     std::vector<std::string> cells;
-    CsvRead read = read_csv_record(lines, cells);
-    while (read == CsvRead::Record && cells.size() == 1 && trim(cells[0]).empty()) read = read_csv_record(lines, cells);
+    CsvRead read = records.next(cells);
+    while (read == CsvRead::Record && cells.size() == 1 && is_blank(cells[0])) read = records.next(cells);
     if (read == CsvRead::End) {
       write_output_header();
       return true;
@@ -164,9 +165,15 @@ class Run {
     std::vector<InputColumn> columns;
     if (!header(cells, columns, fatal)) return false;
     write_output_header();
+    // The columns in their fields' key order, so that each answer goes at the
+    // end of the answers object (no search for its place).
+    std::vector<std::size_t> by_field(columns.size());
+    for (std::size_t i = 0; i < by_field.size(); ++i) by_field[i] = i;
+    std::sort(by_field.begin(), by_field.end(),
+              [&](std::size_t a, std::size_t b) { return columns[a].field < columns[b].field; });
 
-    while ((read = read_csv_record(lines, cells)) != CsvRead::End) {
-      if (read == CsvRead::Record && cells.size() == 1 && trim(cells[0]).empty()) continue;  // blank line
+    while ((read = records.next(cells)) != CsvRead::End) {
+      if (read == CsvRead::Record && cells.size() == 1 && is_blank(cells[0])) continue;  // blank line
       const std::size_t record = ++summary_.records;
       if (read == CsvRead::TooLong) {
         error_row(record, nullptr, "record.too-long", line_prefix(lines) + "longer than 1 MiB");
@@ -178,12 +185,13 @@ class Run {
       }
       json id;
       json answers = json::object();
-      for (std::size_t i = 0; i < cells.size() && i < columns.size(); ++i) {
-        if (trim(cells[i]).empty()) continue;  // unanswered
+      json::object_t& members = answers.get_ref<json::object_t&>();
+      for (std::size_t i : by_field) {
+        if (i >= cells.size() || is_blank(cells[i])) continue;  // unanswered
         if (columns[i].is_id) {
           id = trim(cells[i]);
         } else {
-          answers[columns[i].field] = cell_answer(cells[i], columns[i].kind, columns[i].unit);
+          members.emplace_hint(members.end(), columns[i].field, cell_answer(cells[i], columns[i].kind, columns[i].unit));
         }
       }
       if (cells.size() != columns.size()) {
@@ -218,7 +226,6 @@ class Run {
       }
       InputColumn input;
       input.field = column->field;
-      input.unit = column->unit;
       auto found = questions_.find(column->field);
       if (found == questions_.end()) {
         if (column->field != "id" || !column->unit.empty()) {
@@ -235,6 +242,10 @@ class Run {
           fatal = where + ": " + column->field + " does not take the unit " + column->unit;
           return false;
         }
+        // The core always accepts the canonical unit, with factor 1 (the
+        // trial's load sees to it): cells in it are plain numbers, read as
+        // they are, with no {"value", "unit"} object per cell.
+        if (column->unit != q.unit) input.unit = column->unit;
       }
       columns.push_back(std::move(input));
     }

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 
 namespace trialscreen {
 namespace trial {
@@ -25,15 +26,33 @@ std::string accepted_units(const Question& q) {
   return list;
 }
 
+// The parts of {"value": n, "unit": "UCUM"} (exactly these two members),
+// found without a lookup: the object keeps its members in key order.
+struct Quantity {
+  const json* value = nullptr;      // nullptr: not such an object
+  const std::string* unit = nullptr;
+};
+
+Quantity quantity_parts(const json& answer) {
+  if (!answer.is_object() || answer.size() != 2) return {};
+  const json::object_t& members = answer.get_ref<const json::object_t&>();
+  const auto unit = members.begin();
+  const auto value = std::next(unit);
+  if (unit->first != "unit" || !unit->second.is_string() || value->first != "value" || !value->second.is_number()) {
+    return {};
+  }
+  return {&value->second, &unit->second.get_ref<const std::string&>()};
+}
+
 // A number, or {"value": n, "unit": "UCUM"} with an accepted unit, in the
 // canonical unit.
 std::optional<double> canonical_number(const Question& q, const json& answer, Problem& problem) {
   double value = 0;
+  Quantity quantity;
   if (answer.is_number()) {
     value = answer.get<double>();
-  } else if (answer.is_object() && answer.size() == 2 && answer.contains("value") && answer["value"].is_number() &&
-             answer.contains("unit") && answer["unit"].is_string()) {
-    const std::string& unit = answer["unit"].get_ref<const std::string&>();
+  } else if ((quantity = quantity_parts(answer)).value != nullptr) {
+    const std::string& unit = *quantity.unit;
     auto conversion = q.units.find(unit);
     if (conversion == q.units.end()) {
       problem = {"unit", quoted(unit) + " is not an accepted unit" +
@@ -41,7 +60,7 @@ std::optional<double> canonical_number(const Question& q, const json& answer, Pr
                                               : " (accepted: " + accepted_units(q) + ")")};
       return std::nullopt;
     }
-    value = answer["value"].get<double>();
+    value = quantity.value->get<double>();
     const UnitConversion& c = conversion->second;
     if (c.amount != 1) value = round_significant(c.divide ? value / c.amount : value * c.amount);
   } else {
