@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <utility>
 
 #include "../logic/decimal.hpp"
@@ -17,18 +18,25 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool equals_ignoring_case(const std::string& text, const char* word) {
-  const std::size_t n = std::strlen(word);
-  if (text.size() != n) return false;
-  for (std::size_t i = 0; i < n; ++i) {
+bool equals_ignoring_case(std::string_view text, std::string_view word) {
+  if (text.size() != word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
     if (lower(text[i]) != word[i]) return false;
   }
   return true;
 }
 
+// Without spaces and tabs at both ends; a view, so reading a cell copies nothing.
+std::string_view trimmed(std::string_view text) {
+  std::size_t begin = 0, end = text.size();
+  while (begin < end && is_space(text[begin])) ++begin;
+  while (end > begin && is_space(text[end - 1])) --end;
+  return text.substr(begin, end - begin);
+}
+
 // A plain decimal number ("-1", "8.5", ".5", "1e3"); no hex, inf or nan,
 // which strtod would also take.
-std::optional<double> decimal(const std::string& text) {
+std::optional<double> decimal(std::string_view text) {
   std::size_t i = 0;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
   bool digits = false;
@@ -187,12 +195,7 @@ void append_csv_cell(std::string& out, const std::string& text) {
   out += '"';
 }
 
-std::string trim(const std::string& text) {
-  std::size_t begin = 0, end = text.size();
-  while (begin < end && is_space(text[begin])) ++begin;
-  while (end > begin && is_space(text[end - 1])) --end;
-  return text.substr(begin, end - begin);
-}
+std::string trim(const std::string& text) { return std::string(trimmed(text)); }
 
 bool is_blank(const std::string& text) {
   for (char c : text) {
@@ -224,25 +227,27 @@ CellKind cell_kind(const std::string& question_type) {
 }
 
 nlohmann::json cell_answer(const std::string& cell, CellKind kind, const std::string& header_unit) {
-  const std::string text = trim(cell);
+  const std::string_view text = trimmed(cell);
   switch (kind) {
     case CellKind::Boolean:
       if (equals_ignoring_case(text, "true") || equals_ignoring_case(text, "yes") || text == "1") return true;
       if (equals_ignoring_case(text, "false") || equals_ignoring_case(text, "no") || text == "0") return false;
-      return text;
+      break;
     case CellKind::Number: {
       const std::size_t space = text.find_first_of(" \t");
-      const std::string amount = space == std::string::npos ? text : text.substr(0, space);
-      const std::string unit = space == std::string::npos ? header_unit : trim(text.substr(space));
-      const std::optional<double> value = decimal(amount);
-      if (!value) return text;
-      if (unit.empty()) return number_json(*value);
-      return {{"value", number_json(*value)}, {"unit", unit}};
+      const std::optional<double> value = decimal(text.substr(0, space));
+      if (!value) break;
+      if (space == std::string_view::npos) {
+        if (header_unit.empty()) return number_json(*value);
+        return {{"value", number_json(*value)}, {"unit", header_unit}};
+      }
+      // The cell's own unit wins (text is trimmed: something follows the space).
+      return {{"value", number_json(*value)}, {"unit", std::string(trimmed(text.substr(space)))}};
     }
     case CellKind::Text:
-      return text;
+      break;
   }
-  return text;
+  return std::string(text);
 }
 
 }  // namespace trialscreen::batch
