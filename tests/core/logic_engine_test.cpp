@@ -187,6 +187,40 @@ TEST(LogicJsonText, ParsesExactlyAsNlohmannDoes) {
   }
 }
 
+TEST(LogicJsonText, ParsingWithRecycledMembersGivesTheSameDocuments) {
+  // Each document is parsed with the members of the ones before it (as a
+  // batch reads its records): keys, values, repeated keys and nesting must
+  // come out as a fresh parse gives them.
+  const std::vector<std::string> texts = {
+      R"({"age":45,"sex":"female","wbc":{"value":4500,"unit":"/uL"},"a_rather_long_key_name_here":true})",
+      R"({"b":1})",
+      R"({"x":{"y":{"z":[1,{"k":"v"}]}},"a_rather_long_key_name_here":null,"b":2,"b":{"c":3}})",
+      R"({})",
+      R"({"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":{"value":1,"unit":"u"}})",
+      R"({"dup":1,"dup":2,"dup":{"value":3,"unit":"u"}})",
+      R"([{"in":"array"},{"in":"array"}])",
+      R"({"broken":)",
+      R"({"after":"a broken one","age":46})"};
+  trialscreen::logic::MemberPool pool;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text : texts) {
+      Diagnostics errors, pooled_errors;
+      const std::optional<json> fresh = trialscreen::logic::parse_json(text, errors);
+      std::optional<json> pooled = trialscreen::logic::parse_json(text, pooled_errors, 256, &pool);
+      ASSERT_EQ(fresh.has_value(), pooled.has_value()) << text;
+      EXPECT_EQ(errors.size(), pooled_errors.size()) << text;
+      if (!fresh) continue;
+      EXPECT_TRUE(same_json(*fresh, *pooled)) << text << "\nfresh:  " << fresh->dump() << "\npooled: " << pooled->dump();
+      pool.recycle(*pooled);
+      EXPECT_TRUE(pooled->empty() || !pooled->is_object()) << "recycled members leave their object";
+    }
+  }
+  json members = json::object();
+  pool.append(members.get_ref<json::object_t&>(), "a", json(1));
+  pool.append(members.get_ref<json::object_t&>(), "b", json("two"));
+  EXPECT_EQ(members, (json{{"a", 1}, {"b", "two"}}));
+}
+
 // ---- numbers ----
 
 TEST(LogicNumbers, DecimalTextConvertsExactlyAsStrtodDoes) {

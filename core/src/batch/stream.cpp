@@ -127,7 +127,7 @@ class Run {
         continue;
       }
       Diagnostics problems;
-      std::optional<json> answers = logic::parse_json(line, problems, kMaxRecordDepth);
+      std::optional<json> answers = logic::parse_json(line, problems, kMaxRecordDepth, &members_);
       if (!answers) {
         error_row(record, nullptr, "record.json",
                   line_prefix(lines) + (problems.empty() ? "not valid JSON" : problems.front().message));
@@ -191,7 +191,7 @@ class Run {
         if (columns[i].is_id) {
           id = trim(cells[i]);
         } else {
-          members.emplace_hint(members.end(), columns[i].field, cell_answer(cells[i], columns[i].kind, columns[i].unit));
+          members_.append(members, columns[i].field, cell_answer(cells[i], columns[i].kind, columns[i].unit));
         }
       }
       if (cells.size() != columns.size()) {
@@ -275,7 +275,7 @@ class Run {
       // Written straight as text, with the row's own members in key order.
       json row_members = {{"record", record}};
       if (!id.is_null()) row_members["id"] = id;
-      trial_.screen_text(std::move(answers), options_.screen, out_, &row_members);
+      trial_.screen_text(std::move(answers), options_.screen, out_, &row_members, &members_);
       out_ += '\n';
     }
     write_(out_.data(), out_.size());
@@ -283,7 +283,7 @@ class Run {
   }
 
   void csv_row(std::size_t record, const json& id, json&& answers) {
-    const ScreenSummary result = trial_.screen_summary(std::move(answers), options_.screen);
+    const ScreenSummary result = trial_.screen_summary(std::move(answers), options_.screen, &members_);
     out_ += std::to_string(record);
     out_ += ',';
     if (!id.is_null()) append_csv_cell(out_, id_text(id));
@@ -336,6 +336,7 @@ class Run {
   const bool id_is_question_;
   std::vector<std::string> criterion_ids_;
   std::string out_;  // one output row, reused
+  logic::MemberPool members_;  // each record's answers are made from the last one's
 };
 
 }  // namespace

@@ -81,6 +81,9 @@ class Screening {
         as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()),
         bindings_(screening_bindings(trial, slot_values_, scratch_)) {}
 
+  // The data the rules read: the answers run() took over, normalised.
+  json& data() { return data_; }
+
   // What run() works out: everything, or only what ScreenSummary holds
   // (verdict, statuses, answer errors), for list views that print no more.
   enum class Parts { All, Brief };
@@ -505,8 +508,11 @@ ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenO
   return screen_summary(json(answers), options);
 }
 
-ScreenSummary Trial::screen_summary(nlohmann::json&& answers, const ScreenOptions& options) const {
-  Screened screened = Screening(*loaded_, options).run(std::move(answers), Screening::Parts::Brief);
+ScreenSummary Trial::screen_summary(nlohmann::json&& answers, const ScreenOptions& options,
+                                    logic::MemberPool* recycle) const {
+  Screening screening(*loaded_, options);
+  Screened screened = screening.run(std::move(answers), Screening::Parts::Brief);
+  if (recycle != nullptr) recycle->recycle(screening.data());
   ScreenSummary summary;
   summary.verdict = screened.verdict;
   summary.statuses.reserve(screened.criteria.size());
@@ -521,9 +527,11 @@ void Trial::screen_text(const nlohmann::json& answers, const ScreenOptions& opti
 }
 
 void Trial::screen_text(nlohmann::json&& answers, const ScreenOptions& options, std::string& out,
-                        const nlohmann::json* extra) const {
-  const Screened screened = Screening(*loaded_, options).run(std::move(answers));
+                        const nlohmann::json* extra, logic::MemberPool* recycle) const {
+  Screening screening(*loaded_, options);
+  const Screened screened = screening.run(std::move(answers));
   ResultWriter(*loaded_, screened, out).write(extra);
+  if (recycle != nullptr) recycle->recycle(screening.data());
 }
 
 }  // namespace trialscreen
