@@ -273,9 +273,13 @@ class Run {
       csv_row(record, id, std::move(answers));
     } else {
       // Written straight as text, with the row's own members in key order.
-      json row_members = {{"record", record}};
-      if (!id.is_null()) row_members["id"] = id;
-      trial_.screen_text(std::move(answers), options_.screen, out_, &row_members, &members_);
+      row_members_["record"] = record;
+      if (id.is_null()) {
+        row_members_.erase("id");
+      } else {
+        row_members_["id"] = id;
+      }
+      trial_.screen_text(std::move(answers), options_.screen, out_, &row_members_, &members_);
       out_ += '\n';
     }
     write_(out_.data(), out_.size());
@@ -337,6 +341,7 @@ class Run {
   std::vector<std::string> criterion_ids_;
   std::string out_;  // one output row, reused
   logic::MemberPool members_;  // each record's answers are made from the last one's
+  json row_members_ = json::object();  // a JSON Lines row's own: "record", and "id" when given
 };
 
 }  // namespace
