@@ -1,5 +1,7 @@
 #include "trialscreen/session.hpp"
 
+#include <utility>
+
 namespace trialscreen {
 namespace {
 
@@ -61,9 +63,8 @@ std::string TrialSession::screen(const std::string& answers_json, const std::str
   text_option("asOf", screen_options.as_of);
   text_option("audience", screen_options.audience);
   text_option("lang", screen_options.lang);
-  const nlohmann::json no_answers = nlohmann::json::object();
   std::string result;
-  trial_->screen_text(answers->is_null() ? no_answers : *answers, screen_options, result);
+  trial_->screen_text(std::move(*answers), screen_options, result);  // null: no answers
   return result;
 }
 

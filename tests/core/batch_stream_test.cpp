@@ -53,7 +53,8 @@ std::vector<std::vector<std::string>> all_records(const std::string& text, std::
   std::vector<std::vector<std::string>> out;
   std::vector<std::string> cells;
   CsvRead read;
-  while ((read = read_csv_record(lines, cells)) != CsvRead::End) {
+  CsvReader records(lines);
+  while ((read = records.next(cells)) != CsvRead::End) {
     if (statuses != nullptr) statuses->push_back(read);
     out.push_back(cells);
   }
@@ -65,6 +66,16 @@ TEST(BatchCsv, ReadsQuotedCellsWithCommasQuotesAndLineBreaks) {
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0], (std::vector<std::string>{"a", "b,c", "say \"hi\""}));
   EXPECT_EQ(records[1], (std::vector<std::string>{"two\nlines", "", "x"}));
+}
+
+TEST(BatchCsv, RecordsOfDifferentLengthsReuseNoStaleCells) {
+  const std::string long_cell(100, 'x');
+  const auto records = all_records("a,b," + long_cell + ",d\n\"q\"\"\"tail,a\"b\n,\n" + long_cell + "\n");
+  ASSERT_EQ(records.size(), 4u);
+  EXPECT_EQ(records[0], (std::vector<std::string>{"a", "b", long_cell, "d"}));
+  EXPECT_EQ(records[1], (std::vector<std::string>{"q\"tail", "a\"b"})) << "text after a closing quote, a quote inside";
+  EXPECT_EQ(records[2], (std::vector<std::string>{"", ""}));
+  EXPECT_EQ(records[3], (std::vector<std::string>{long_cell}));
 }
 
 TEST(BatchCsv, ReportsAQuoteThatIsNeverClosed) {
@@ -217,6 +228,32 @@ TEST(BatchStream, CsvCellsAreAnswersWithUnitsFromHeaderOrCell) {
   expected["record"] = 2;
   expected["id"] = "p2";
   EXPECT_EQ(row(ran, 1), expected) << "an empty cell is unanswered";
+}
+
+TEST(BatchStream, CsvCellsInTheCanonicalHeaderUnitScreenAsPlainNumbers) {
+  // The reader passes them on as plain numbers; the results must be those of
+  // the same answers with their unit spelled out.
+  const Ran ran = run(
+      "age[a],hemoglobin[g/L],wbc[10*9/L]\n"
+      "45,85,4.5\n"
+      "45.5,8.5 g/dL,700\n"
+      "-3,85 mmol/L,x\n");
+  ASSERT_TRUE(ran.ok) << ran.fatal;
+  ASSERT_EQ(ran.rows.size(), 3u);
+  const Trial& trial = small_trial();
+  const ScreenOptions options{"2026-11-25", "physician", "en"};
+  const auto quantity = [](const json& value, const char* unit) { return json{{"value", value}, {"unit", unit}}; };
+  const std::vector<json> spelled_out = {
+      {{"age", quantity(45, "a")}, {"hemoglobin", quantity(85, "g/L")}, {"wbc", quantity(4.5, "10*9/L")}},
+      {{"age", quantity(45.5, "a")}, {"hemoglobin", quantity(8.5, "g/dL")}, {"wbc", quantity(700, "10*9/L")}},
+      {{"age", quantity(-3, "a")}, {"hemoglobin", quantity(85, "mmol/L")}, {"wbc", "x"}}};
+  for (std::size_t i = 0; i < spelled_out.size(); ++i) {
+    json expected = trial.screen(spelled_out[i], options);
+    expected["record"] = i + 1;
+    EXPECT_EQ(row(ran, i), expected) << i;
+  }
+  EXPECT_EQ(row(ran, 1)["answerErrors"].size(), 2u) << "a fraction for an integer, an implausible count";
+  EXPECT_EQ(row(ran, 2)["answerErrors"].size(), 3u);
 }
 
 TEST(BatchStream, CsvCellsTheCoreCannotReadAreAnswerErrors) {

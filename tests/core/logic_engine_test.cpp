@@ -3,6 +3,7 @@
 // evaluate many, number printing, date_add and ISO date comparison.
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <optional>
 #include <limits>
@@ -12,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../../core/src/logic/decimal.hpp"
 #include "logic_test_support.hpp"
 
 namespace {
@@ -143,7 +145,12 @@ TEST(LogicJsonText, ParsesExactlyAsNlohmannDoes) {
       std::string("\xef\xbb\xbf{}"), "[]", "{}", "[1,]", "[,1]", "{\"a\":1,}", "{\"a\" 1}", "{1:2}", "[1 2]",
       "{\"a\":1,\"a\":2}", "{\"a\":{\"b\":1},\"a\":2}", "{\"a\":[1],\"a\":{\"c\":[2]},\"b\":0}", "{\"a\":1,\"a\":[}", " {\"k\" : [ 1 , {\"x\":null} ] } ", "[1]x", "[1] ", "\t\n\r[]\r\n",
       "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "[\"unclosed",
-      "{\"a\":", "-", "--1", "+1", "1e5.5", "0x10", "Infinity", "NaN"};
+      "{\"a\":", "-", "--1", "+1", "1e5.5", "0x10", "Infinity", "NaN",
+      // Around the reader's shortcuts: 18 digits, 2^53, exact powers of ten.
+      "999999999999999999", "-999999999999999999", "1000000000000000000", "-1000000000000000000",
+      "9007199254740992.0", "9007199254740993.0", "9007199254740993e-3", "70.50000000000000001", "0.1e-5",
+      "1e22", "1e23", "1e-22", "1e-23", "4.35", "-0.000", "0e500", "123456789012345678e-5", "1.7976931348623157e308",
+      "4.9e-324", "2.2250738585072014e-308", "00", "-01"};
   for (const std::string& text : fixed) expect_parsed_as_nlohmann_does(text);
 
   // Random documents, written out and then damaged at random.
@@ -180,7 +187,70 @@ TEST(LogicJsonText, ParsesExactlyAsNlohmannDoes) {
   }
 }
 
+TEST(LogicJsonText, ParsingWithRecycledMembersGivesTheSameDocuments) {
+  // Each document is parsed with the members of the ones before it (as a
+  // batch reads its records): keys, values, repeated keys and nesting must
+  // come out as a fresh parse gives them.
+  const std::vector<std::string> texts = {
+      R"({"age":45,"sex":"female","wbc":{"value":4500,"unit":"/uL"},"a_rather_long_key_name_here":true})",
+      R"({"b":1})",
+      R"({"x":{"y":{"z":[1,{"k":"v"}]}},"a_rather_long_key_name_here":null,"b":2,"b":{"c":3}})",
+      R"({})",
+      R"({"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":{"value":1,"unit":"u"}})",
+      R"({"dup":1,"dup":2,"dup":{"value":3,"unit":"u"}})",
+      R"([{"in":"array"},{"in":"array"}])",
+      R"({"broken":)",
+      R"({"after":"a broken one","age":46})"};
+  trialscreen::logic::MemberPool pool;
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& text : texts) {
+      Diagnostics errors, pooled_errors;
+      const std::optional<json> fresh = trialscreen::logic::parse_json(text, errors);
+      std::optional<json> pooled = trialscreen::logic::parse_json(text, pooled_errors, 256, &pool);
+      ASSERT_EQ(fresh.has_value(), pooled.has_value()) << text;
+      EXPECT_EQ(errors.size(), pooled_errors.size()) << text;
+      if (!fresh) continue;
+      EXPECT_TRUE(same_json(*fresh, *pooled)) << text << "\nfresh:  " << fresh->dump() << "\npooled: " << pooled->dump();
+      pool.recycle(*pooled);
+      EXPECT_TRUE(pooled->empty() || !pooled->is_object()) << "recycled members leave their object";
+    }
+  }
+  json members = json::object();
+  pool.append(members.get_ref<json::object_t&>(), "a", json(1));
+  pool.append(members.get_ref<json::object_t&>(), "b", json("two"));
+  EXPECT_EQ(members, (json{{"a", 1}, {"b", "two"}}));
+}
+
 // ---- numbers ----
+
+TEST(LogicNumbers, DecimalTextConvertsExactlyAsStrtodDoes) {
+  const auto expect_as_strtod = [](const std::string& text) {
+    const double ours = trialscreen::logic::decimal_value(text.data(), text.data() + text.size());
+    const double theirs = std::strtod(text.c_str(), nullptr);
+    EXPECT_TRUE(ours == theirs && std::signbit(ours) == std::signbit(theirs))
+        << text << ": " << ours << " against " << theirs;
+  };
+  for (const char* text : {"0", "-0", "+0", "-0.0", "0.5", ".5", "5.", "+3", "108.2", "0.4", "2.02", "1e0", "1E-3",
+                           "9007199254740993", "9007199254740992", "18014398509481985", "1e22", "1e23", "3e-22",
+                           "3e-23", "1234567890123456789", "12345678901234567890", "0.30000000000000004",
+                           "70.50000000000000001", "1e400", "1e-400", "0e999", "0.000000000000000000001"}) {
+    expect_as_strtod(text);
+  }
+  // Random decimals of up to 20 digits with a point somewhere and exponents around the exact range.
+  std::mt19937 random(20261126);
+  for (int n = 0; n < 200000; ++n) {
+    std::string text = random() % 4 == 0 ? "-" : "";
+    const int digits = 1 + static_cast<int>(random() % 20);
+    const int point = static_cast<int>(random() % (digits + 2));
+    for (int i = 0; i < digits; ++i) {
+      if (i == point) text += '.';
+      text += static_cast<char>('0' + random() % 10);
+    }
+    if (random() % 3 == 0) text += "e" + std::to_string(static_cast<int>(random() % 60) - 30);
+    expect_as_strtod(text);
+    if (HasFailure()) return;
+  }
+}
 
 TEST(LogicNumbers, IntegralResultsPrintWithoutAFraction) {
   EXPECT_EQ(trialscreen::logic::to_json_text(logic_test::run({{"+", {1.0, 2.0}}}, nullptr).value), "3");

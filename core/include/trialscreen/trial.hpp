@@ -13,6 +13,10 @@
 
 namespace trialscreen {
 
+namespace logic {
+class MemberPool;
+}
+
 // Engine version reported in every result.
 const char* engine_version();
 
@@ -57,6 +61,14 @@ class Trial {
                    const nlohmann::json* extra = nullptr) const;
   // The verdict, statuses and answer errors of screen(answers, options) only.
   ScreenSummary screen_summary(const nlohmann::json& answers, const ScreenOptions& options) const;
+  // The same two, taking the answers over (a caller done with its parsed
+  // answers saves copying them: the screening works on them in place). With
+  // `recycle`, their objects' members go there afterwards, for the caller's
+  // next answers (logic::MemberPool).
+  void screen_text(nlohmann::json&& answers, const ScreenOptions& options, std::string& out,
+                   const nlohmann::json* extra = nullptr, logic::MemberPool* recycle = nullptr) const;
+  ScreenSummary screen_summary(nlohmann::json&& answers, const ScreenOptions& options,
+                               logic::MemberPool* recycle = nullptr) const;
 
   const nlohmann::json& definition() const;
   const std::string& sha256() const;

@@ -4,7 +4,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string_view>
 #include <utility>
+
+#include "../logic/decimal.hpp"
 
 namespace trialscreen::batch {
 namespace {
@@ -15,18 +18,25 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool equals_ignoring_case(const std::string& text, const char* word) {
-  const std::size_t n = std::strlen(word);
-  if (text.size() != n) return false;
-  for (std::size_t i = 0; i < n; ++i) {
+bool equals_ignoring_case(std::string_view text, std::string_view word) {
+  if (text.size() != word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i) {
     if (lower(text[i]) != word[i]) return false;
   }
   return true;
 }
 
+// Without spaces and tabs at both ends; a view, so reading a cell copies nothing.
+std::string_view trimmed(std::string_view text) {
+  std::size_t begin = 0, end = text.size();
+  while (begin < end && is_space(text[begin])) ++begin;
+  while (end > begin && is_space(text[end - 1])) --end;
+  return text.substr(begin, end - begin);
+}
+
 // A plain decimal number ("-1", "8.5", ".5", "1e3"); no hex, inf or nan,
 // which strtod would also take.
-std::optional<double> decimal(const std::string& text) {
+std::optional<double> decimal(std::string_view text) {
   std::size_t i = 0;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
   bool digits = false;
@@ -44,7 +54,7 @@ std::optional<double> decimal(const std::string& text) {
     if (!exponent) return std::nullopt;
   }
   if (i != text.size()) return std::nullopt;
-  const double value = std::strtod(text.c_str(), nullptr);
+  const double value = logic::decimal_value(text.data(), text.data() + text.size());
   if (!std::isfinite(value)) return std::nullopt;
   return value;
 }
@@ -103,49 +113,72 @@ bool LineReader::next(std::string& line, bool& too_long) {
   return true;
 }
 
-CsvRead read_csv_record(LineReader& lines, std::vector<std::string>& cells) {
-  cells.clear();
-  std::string line;
+CsvRead CsvReader::next(std::vector<std::string>& cells) {
   bool too_long = false;
-  if (!lines.next(line, too_long)) return CsvRead::End;
-  std::size_t total = line.size();
-  std::string cell;
+  if (!lines_.next(line_, too_long)) {
+    cells.clear();
+    return CsvRead::End;
+  }
+  std::size_t count = 0;  // cells begun in this record
+  const auto begin_cell = [&]() -> std::string* {
+    if (count == cells.size()) cells.emplace_back();
+    std::string& cell = cells[count++];
+    cell.clear();
+    return &cell;
+  };
+  std::string* cell = begin_cell();
+  std::size_t total = line_.size();
   bool quoted = false;      // inside a quoted cell
   bool was_quoted = false;  // this cell started with a quote
   std::size_t i = 0;
   while (true) {
-    if (too_long || total > kMaxRecordBytes) return CsvRead::TooLong;
-    if (i == line.size()) {
+    if (too_long || total > kMaxRecordBytes) {
+      cells.resize(count - 1);  // the cells completed so far
+      return CsvRead::TooLong;
+    }
+    const std::size_t size = line_.size();
+    if (i == size) {
       if (!quoted) break;
       // A line break inside quotes belongs to the cell: read on.
-      if (!lines.next(line, too_long)) return CsvRead::UnterminatedQuote;
-      total += line.size() + 1;
-      cell += '\n';
+      if (!lines_.next(line_, too_long)) {
+        cells.resize(count - 1);
+        return CsvRead::UnterminatedQuote;
+      }
+      total += line_.size() + 1;
+      *cell += '\n';
       i = 0;
       continue;
     }
-    const char c = line[i++];
+    const char c = line_[i];
     if (quoted) {
-      if (c != '"') {
-        cell += c;
-      } else if (i < line.size() && line[i] == '"') {
-        cell += '"';
-        ++i;
+      if (c != '"') {  // a run of the cell's text, up to the next quote
+        std::size_t run_end = line_.find('"', i);
+        if (run_end == std::string::npos) run_end = size;
+        cell->append(line_, i, run_end - i);
+        i = run_end;
+      } else if (i + 1 < size && line_[i + 1] == '"') {
+        *cell += '"';
+        i += 2;
       } else {
         quoted = false;
+        ++i;
       }
     } else if (c == ',') {
-      cells.push_back(std::move(cell));
-      cell.clear();
+      cell = begin_cell();
       was_quoted = false;
-    } else if (c == '"' && cell.empty() && !was_quoted) {
+      ++i;
+    } else if (c == '"' && cell->empty() && !was_quoted) {
       quoted = true;
       was_quoted = true;
-    } else {
-      cell += c;
+      ++i;
+    } else {  // a run of unquoted text, up to the next comma or quote
+      std::size_t run_end = i + 1;
+      while (run_end < size && line_[run_end] != ',' && line_[run_end] != '"') ++run_end;
+      cell->append(line_, i, run_end - i);
+      i = run_end;
     }
   }
-  cells.push_back(std::move(cell));
+  cells.resize(count);
   return CsvRead::Record;
 }
 
@@ -162,11 +195,13 @@ void append_csv_cell(std::string& out, const std::string& text) {
   out += '"';
 }
 
-std::string trim(const std::string& text) {
-  std::size_t begin = 0, end = text.size();
-  while (begin < end && is_space(text[begin])) ++begin;
-  while (end > begin && is_space(text[end - 1])) --end;
-  return text.substr(begin, end - begin);
+std::string trim(const std::string& text) { return std::string(trimmed(text)); }
+
+bool is_blank(const std::string& text) {
+  for (char c : text) {
+    if (!is_space(c)) return false;
+  }
+  return true;
 }
 
 std::optional<Column> parse_column(const std::string& cell) {
@@ -192,25 +227,27 @@ CellKind cell_kind(const std::string& question_type) {
 }
 
 nlohmann::json cell_answer(const std::string& cell, CellKind kind, const std::string& header_unit) {
-  const std::string text = trim(cell);
+  const std::string_view text = trimmed(cell);
   switch (kind) {
     case CellKind::Boolean:
       if (equals_ignoring_case(text, "true") || equals_ignoring_case(text, "yes") || text == "1") return true;
       if (equals_ignoring_case(text, "false") || equals_ignoring_case(text, "no") || text == "0") return false;
-      return text;
+      break;
     case CellKind::Number: {
       const std::size_t space = text.find_first_of(" \t");
-      const std::string amount = space == std::string::npos ? text : text.substr(0, space);
-      const std::string unit = space == std::string::npos ? header_unit : trim(text.substr(space));
-      const std::optional<double> value = decimal(amount);
-      if (!value) return text;
-      if (unit.empty()) return number_json(*value);
-      return {{"value", number_json(*value)}, {"unit", unit}};
+      const std::optional<double> value = decimal(text.substr(0, space));
+      if (!value) break;
+      if (space == std::string_view::npos) {
+        if (header_unit.empty()) return number_json(*value);
+        return {{"value", number_json(*value)}, {"unit", header_unit}};
+      }
+      // The cell's own unit wins (text is trimmed: something follows the space).
+      return {{"value", number_json(*value)}, {"unit", std::string(trimmed(text.substr(space)))}};
     }
     case CellKind::Text:
-      return text;
+      break;
   }
-  return text;
+  return std::string(text);
 }
 
 }  // namespace trialscreen::batch

@@ -46,11 +46,21 @@ class LineReader {
 
 enum class CsvRead { Record, End, UnterminatedQuote, TooLong };
 
-// Reads one RFC 4180 record into `cells` (quoted cells may hold commas, ""
-// and line breaks, which makes a record span lines). Lenient where the RFC is
-// silent: a quote inside an unquoted cell and text after a closing quote are
-// kept as they are.
-CsvRead read_csv_record(LineReader& lines, std::vector<std::string>& cells);
+// Reads RFC 4180 records (quoted cells may hold commas, "" and line breaks,
+// which makes a record span lines). Lenient where the RFC is silent: a quote
+// inside an unquoted cell and text after a closing quote are kept as they are.
+class CsvReader {
+ public:
+  explicit CsvReader(LineReader& lines) : lines_(lines) {}
+
+  // The next record into `cells`, whose strings are reused (a batch reads
+  // millions of rows: no allocation per row or cell once they have grown).
+  CsvRead next(std::vector<std::string>& cells);
+
+ private:
+  LineReader& lines_;
+  std::string line_;
+};
 
 // Appends `text` to `out` as one CSV cell, quoted only when it must be.
 void append_csv_cell(std::string& out, const std::string& text);
@@ -81,5 +91,7 @@ nlohmann::json cell_answer(const std::string& cell, CellKind kind, const std::st
 
 // Strips spaces and tabs at both ends.
 std::string trim(const std::string& text);
+// Empty or only spaces and tabs (an unanswered cell).
+bool is_blank(const std::string& text);
 
 }  // namespace trialscreen::batch

@@ -94,7 +94,7 @@ std::map<std::string, QuestionInfo> question_infos(const Trial& trial) {
 // One CSV input column: the question it answers, or the pass-through id.
 struct InputColumn {
   std::string field;
-  std::string unit;
+  std::string unit;  // the header's unit for cells without their own; "" for none or the canonical unit
   CellKind kind = CellKind::Text;
   bool is_id = false;
 };
@@ -127,7 +127,7 @@ class Run {
         continue;
       }
       Diagnostics problems;
-      std::optional<json> answers = logic::parse_json(line, problems, kMaxRecordDepth);
+      std::optional<json> answers = logic::parse_json(line, problems, kMaxRecordDepth, &members_);
       if (!answers) {
         error_row(record, nullptr, "record.json",
                   line_prefix(lines) + (problems.empty() ? "not valid JSON" : problems.front().message));
@@ -145,14 +145,15 @@ class Run {
           answers->erase(found);
         }
       }
-      result_row(record, id, *answers);
+      result_row(record, id, std::move(*answers));
     }
   }
 
   bool csv(LineReader& lines, std::string& fatal) {
+    CsvReader records(lines);
     std::vector<std::string> cells;
-    CsvRead read = read_csv_record(lines, cells);
-    while (read == CsvRead::Record && cells.size() == 1 && trim(cells[0]).empty()) read = read_csv_record(lines, cells);
+    CsvRead read = records.next(cells);
+    while (read == CsvRead::Record && cells.size() == 1 && is_blank(cells[0])) read = records.next(cells);
     if (read == CsvRead::End) {
       write_output_header();
       return true;
@@ -164,10 +165,15 @@ class Run {
     std::vector<InputColumn> columns;
     if (!header(cells, columns, fatal)) return false;
     write_output_header();
+    // The columns in their fields' key order, so that each answer goes at the
+    // end of the answers object (no search for its place).
+    std::vector<std::size_t> by_field(columns.size());
+    for (std::size_t i = 0; i < by_field.size(); ++i) by_field[i] = i;
+    std::sort(by_field.begin(), by_field.end(),
+              [&](std::size_t a, std::size_t b) { return columns[a].field < columns[b].field; });
 
-    json answers = json::object();
-    while ((read = read_csv_record(lines, cells)) != CsvRead::End) {
-      if (read == CsvRead::Record && cells.size() == 1 && trim(cells[0]).empty()) continue;  // blank line
+    while ((read = records.next(cells)) != CsvRead::End) {
+      if (read == CsvRead::Record && cells.size() == 1 && is_blank(cells[0])) continue;  // blank line
       const std::size_t record = ++summary_.records;
       if (read == CsvRead::TooLong) {
         error_row(record, nullptr, "record.too-long", line_prefix(lines) + "longer than 1 MiB");
@@ -178,13 +184,14 @@ class Run {
         continue;
       }
       json id;
-      answers.clear();
-      for (std::size_t i = 0; i < cells.size() && i < columns.size(); ++i) {
-        if (trim(cells[i]).empty()) continue;  // unanswered
+      json answers = json::object();
+      json::object_t& members = answers.get_ref<json::object_t&>();
+      for (std::size_t i : by_field) {
+        if (i >= cells.size() || is_blank(cells[i])) continue;  // unanswered
         if (columns[i].is_id) {
           id = trim(cells[i]);
         } else {
-          answers[columns[i].field] = cell_answer(cells[i], columns[i].kind, columns[i].unit);
+          members_.append(members, columns[i].field, cell_answer(cells[i], columns[i].kind, columns[i].unit));
         }
       }
       if (cells.size() != columns.size()) {
@@ -193,7 +200,7 @@ class Run {
                       std::to_string(columns.size()));
         continue;
       }
-      result_row(record, id, answers);
+      result_row(record, id, std::move(answers));
     }
     return true;
   }
@@ -219,7 +226,6 @@ class Run {
       }
       InputColumn input;
       input.field = column->field;
-      input.unit = column->unit;
       auto found = questions_.find(column->field);
       if (found == questions_.end()) {
         if (column->field != "id" || !column->unit.empty()) {
@@ -236,6 +242,10 @@ class Run {
           fatal = where + ": " + column->field + " does not take the unit " + column->unit;
           return false;
         }
+        // The core always accepts the canonical unit, with factor 1 (the
+        // trial's load sees to it): cells in it are plain numbers, read as
+        // they are, with no {"value", "unit"} object per cell.
+        if (column->unit != q.unit) input.unit = column->unit;
       }
       columns.push_back(std::move(input));
     }
@@ -257,23 +267,27 @@ class Run {
     write_(out.data(), out.size());
   }
 
-  void result_row(std::size_t record, const json& id, const json& answers) {
+  void result_row(std::size_t record, const json& id, json&& answers) {
     out_.clear();
     if (options_.output == Format::Csv) {
-      csv_row(record, id, answers);
+      csv_row(record, id, std::move(answers));
     } else {
       // Written straight as text, with the row's own members in key order.
-      json row_members = {{"record", record}};
-      if (!id.is_null()) row_members["id"] = id;
-      trial_.screen_text(answers, options_.screen, out_, &row_members);
+      row_members_["record"] = record;
+      if (id.is_null()) {
+        row_members_.erase("id");
+      } else {
+        row_members_["id"] = id;
+      }
+      trial_.screen_text(std::move(answers), options_.screen, out_, &row_members_, &members_);
       out_ += '\n';
     }
     write_(out_.data(), out_.size());
     progress_tick();
   }
 
-  void csv_row(std::size_t record, const json& id, const json& answers) {
-    const ScreenSummary result = trial_.screen_summary(answers, options_.screen);
+  void csv_row(std::size_t record, const json& id, json&& answers) {
+    const ScreenSummary result = trial_.screen_summary(std::move(answers), options_.screen, &members_);
     out_ += std::to_string(record);
     out_ += ',';
     if (!id.is_null()) append_csv_cell(out_, id_text(id));
@@ -326,6 +340,8 @@ class Run {
   const bool id_is_question_;
   std::vector<std::string> criterion_ids_;
   std::string out_;  // one output row, reused
+  logic::MemberPool members_;  // each record's answers are made from the last one's
+  json row_members_ = json::object();  // a JSON Lines row's own: "record", and "id" when given
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "decimal.hpp"
 #include "trialscreen/logic.hpp"
 
 namespace trialscreen::logic {
@@ -140,11 +141,12 @@ class BoundedDomBuilder {
 // mark, nesting past the limit) makes it give up, and nlohmann parses the
 // text instead, so what is accepted and every error message stay nlohmann's.
 // Numbers are converted exactly as nlohmann converts them (strtoull for
-// non-negative integers, strtoll for negative ones, strtod otherwise).
+// non-negative integers, strtoll for negative ones, strtod otherwise), the
+// common short ones without calling them (decimal.hpp).
 class FastParser {
  public:
-  FastParser(const std::string& text, std::size_t max_depth)
-      : at_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
+  FastParser(const std::string& text, std::size_t max_depth, MemberPool* pool)
+      : at_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth), pool_(pool) {}
 
   bool parse(json& root) {
     if (!value(root, 0)) return false;
@@ -217,15 +219,24 @@ class FastParser {
     json::object_t& members = out.get_ref<json::object_t&>();
     return elements(depth, '}', [&] {
       skip_space();
-      std::string key;
-      if (at_ == end_ || *at_ != '"' || !string(key)) return false;
+      if (at_ == end_ || *at_ != '"') return false;
+      // The member is read in place; a repeated key keeps the last value.
+      json* member = nullptr;
+      if (pool_ != nullptr && !pool_->empty()) {
+        MemberPool::Member kept = pool_->take();
+        if (!string(kept.key())) return false;
+        auto inserted = members.insert(std::move(kept));
+        member = &inserted.position->second;
+      } else {
+        std::string key;
+        if (!string(key)) return false;
+        member = &members[std::move(key)];
+      }
+      *member = nullptr;
       skip_space();
       if (at_ == end_ || *at_ != ':') return false;
       ++at_;
-      // The member is read in place; a repeated key keeps the last value.
-      json& member = members[std::move(key)];
-      member = nullptr;
-      return value(member, depth + 1);
+      return value(*member, depth + 1);
     });
   }
 
@@ -358,24 +369,37 @@ class FastParser {
       if (at_ == end_ || !digit(*at_)) return false;
       while (at_ != end_ && digit(*at_)) ++at_;
     }
-    // The conversions need a terminated copy of the token.
-    const std::string token(start, at_);
-    char* token_end = nullptr;
-    errno = 0;
-    if (integer && !negative) {
-      const auto x = std::strtoull(token.c_str(), &token_end, 10);
-      if (errno == 0) {
-        out = static_cast<json::number_unsigned_t>(x);
-        return true;
+    // Up to 18 digits cannot overflow: the common case needs no strtoull.
+    const std::size_t digits = static_cast<std::size_t>(at_ - start) - (negative ? 1 : 0);
+    if (integer && digits <= 18) {
+      std::uint64_t magnitude = 0;
+      for (const char* d = at_ - digits; d != at_; ++d) magnitude = magnitude * 10 + static_cast<unsigned>(*d - '0');
+      if (negative) {
+        out = -static_cast<json::number_integer_t>(magnitude);
+      } else {
+        out = static_cast<json::number_unsigned_t>(magnitude);
       }
-    } else if (integer) {
-      const auto x = std::strtoll(token.c_str(), &token_end, 10);
-      if (errno == 0) {
-        out = static_cast<json::number_integer_t>(x);
-        return true;
+      return true;
+    }
+    if (integer) {
+      // The conversions need a terminated copy of the token.
+      const std::string token(start, at_);
+      errno = 0;
+      if (!negative) {
+        const auto x = std::strtoull(token.c_str(), nullptr, 10);
+        if (errno == 0) {
+          out = static_cast<json::number_unsigned_t>(x);
+          return true;
+        }
+      } else {
+        const auto x = std::strtoll(token.c_str(), nullptr, 10);
+        if (errno == 0) {
+          out = static_cast<json::number_integer_t>(x);
+          return true;
+        }
       }
     }
-    const double x = std::strtod(token.c_str(), &token_end);
+    const double x = decimal_value(start, at_);
     if (!std::isfinite(x)) return false;  // nlohmann reports the overflow
     out = x;
     return true;
@@ -384,6 +408,7 @@ class FastParser {
   const char* at_;
   const char* const end_;
   const std::size_t max_depth_;
+  MemberPool* const pool_;
 };
 
 // Byte offset of the container that broke the depth limit: the first opening
@@ -415,9 +440,46 @@ std::size_t offset_of_depth(const std::string& text, std::size_t max_depth) {
 
 }  // namespace
 
-std::optional<json> parse_json(const std::string& text, Diagnostics& errors, std::size_t max_depth) {
+// Enough for a few records' members; a huge document's are not all kept.
+constexpr std::size_t kMaxPooledMembers = 1024;
+
+void MemberPool::keep(json& value, int levels) {
+  if (!value.is_object()) return;
+  json::object_t& members = value.get_ref<json::object_t&>();
+  while (!members.empty() && members_.size() < kMaxPooledMembers) {
+    Member member = members.extract(members.begin());
+    if (levels > 1) keep(member.mapped(), levels - 1);
+    member.mapped() = nullptr;
+    members_.push_back(std::move(member));
+  }
+}
+
+void MemberPool::recycle(json& value) {
+  keep(value, 2);
+  if (value.is_object()) value.get_ref<json::object_t&>().clear();
+}
+
+MemberPool::Member MemberPool::take() {
+  Member member = std::move(members_.back());
+  members_.pop_back();
+  member.key().clear();
+  return member;
+}
+
+void MemberPool::append(json::object_t& members, const std::string& key, json&& value) {
+  if (members_.empty()) {
+    members.emplace_hint(members.end(), key, std::move(value));
+    return;
+  }
+  Member member = take();
+  member.key() = key;
+  member.mapped() = std::move(value);
+  members.insert(members.end(), std::move(member));
+}
+
+std::optional<json> parse_json(const std::string& text, Diagnostics& errors, std::size_t max_depth, MemberPool* pool) {
   json root;
-  if (FastParser(text, max_depth).parse(root)) return root;
+  if (FastParser(text, max_depth, pool).parse(root)) return root;
   root = json();
   BoundedDomBuilder builder(root, max_depth);
   const bool ok = json::sax_parse(text, &builder, json::input_format_t::json, true);

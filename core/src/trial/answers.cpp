@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 
 namespace trialscreen {
 namespace trial {
@@ -25,15 +26,33 @@ std::string accepted_units(const Question& q) {
   return list;
 }
 
+// The parts of {"value": n, "unit": "UCUM"} (exactly these two members),
+// found without a lookup: the object keeps its members in key order.
+struct Quantity {
+  const json* value = nullptr;      // nullptr: not such an object
+  const std::string* unit = nullptr;
+};
+
+Quantity quantity_parts(const json& answer) {
+  if (!answer.is_object() || answer.size() != 2) return {};
+  const json::object_t& members = answer.get_ref<const json::object_t&>();
+  const auto unit = members.begin();
+  const auto value = std::next(unit);
+  if (unit->first != "unit" || !unit->second.is_string() || value->first != "value" || !value->second.is_number()) {
+    return {};
+  }
+  return {&value->second, &unit->second.get_ref<const std::string&>()};
+}
+
 // A number, or {"value": n, "unit": "UCUM"} with an accepted unit, in the
 // canonical unit.
 std::optional<double> canonical_number(const Question& q, const json& answer, Problem& problem) {
   double value = 0;
+  Quantity quantity;
   if (answer.is_number()) {
     value = answer.get<double>();
-  } else if (answer.is_object() && answer.size() == 2 && answer.contains("value") && answer["value"].is_number() &&
-             answer.contains("unit") && answer["unit"].is_string()) {
-    const std::string& unit = answer["unit"].get_ref<const std::string&>();
+  } else if ((quantity = quantity_parts(answer)).value != nullptr) {
+    const std::string& unit = *quantity.unit;
     auto conversion = q.units.find(unit);
     if (conversion == q.units.end()) {
       problem = {"unit", quoted(unit) + " is not an accepted unit" +
@@ -41,7 +60,7 @@ std::optional<double> canonical_number(const Question& q, const json& answer, Pr
                                               : " (accepted: " + accepted_units(q) + ")")};
       return std::nullopt;
     }
-    value = answer["value"].get<double>();
+    value = quantity.value->get<double>();
     const UnitConversion& c = conversion->second;
     if (c.amount != 1) value = round_significant(c.divide ? value / c.amount : value * c.amount);
   } else {
@@ -61,34 +80,37 @@ std::optional<double> canonical_number(const Question& q, const json& answer, Pr
   return value;
 }
 
-std::optional<json> canonical_date(const Question& q, const json& answer, const std::string& as_of, Problem& problem) {
+// The checks below leave a valid answer as it is, or replace it with its
+// canonical value; they return false with `problem` set for a bad one.
+
+bool check_date(const Question& q, const json& answer, const std::string& as_of, Problem& problem) {
   if (!answer.is_string()) {
     problem = {"type", q.type == AnswerType::DateOrNone ? "expected \"YYYY-MM-DD\" or \"none\"" : "expected \"YYYY-MM-DD\""};
-    return std::nullopt;
+    return false;
   }
   const std::string& text = answer.get_ref<const std::string&>();
-  if (q.type == AnswerType::DateOrNone && text == "none") return answer;
+  if (q.type == AnswerType::DateOrNone && text == "none") return true;
   if (!is_calendar_date(text)) {
     problem = {"date", quoted(text) + " is not a calendar date (YYYY-MM-DD)"};
-    return std::nullopt;
+    return false;
   }
   if (q.past && !as_of.empty() && text > as_of) {
     problem = {"future", text + " is after the screening date " + as_of};
-    return std::nullopt;
+    return false;
   }
-  return answer;
+  return true;
 }
 
-std::optional<json> canonical_answer(const Question& q, const json& answer, const std::string& as_of, Problem& problem) {
+bool canonicalise(const Question& q, json& answer, const std::string& as_of, Problem& problem) {
   switch (q.type) {
     case AnswerType::Boolean:
-      if (answer.is_boolean()) return answer;
+      if (answer.is_boolean()) return true;
       problem = {"type", "expected true or false"};
-      return std::nullopt;
+      return false;
     case AnswerType::Choice:
       if (answer.is_string()) {
         for (const std::string& option : q.options) {
-          if (option == answer.get_ref<const std::string&>()) return answer;
+          if (option == answer.get_ref<const std::string&>()) return true;
         }
       }
       {
@@ -96,54 +118,63 @@ std::optional<json> canonical_answer(const Question& q, const json& answer, cons
         for (const std::string& option : q.options) list += (list.empty() ? "" : ", ") + option;
         problem = {"type", "expected one of " + list};
       }
-      return std::nullopt;
+      return false;
     case AnswerType::Date:
     case AnswerType::DateOrNone:
-      return canonical_date(q, answer, as_of, problem);
+      return check_date(q, answer, as_of, problem);
     case AnswerType::Integer:
     case AnswerType::Number:
     case AnswerType::Quantity: {
       std::optional<double> value = canonical_number(q, answer, problem);
-      if (!value) return std::nullopt;
-      if (q.type == AnswerType::Integer && std::fabs(*value) < 9e15) return json(static_cast<std::int64_t>(*value));
-      return json(*value);
+      if (!value) return false;
+      if (q.type == AnswerType::Integer && std::fabs(*value) < 9e15) {
+        answer = static_cast<std::int64_t>(*value);
+      } else {
+        answer = *value;
+      }
+      return true;
     }
   }
-  return std::nullopt;
+  return false;
 }
 
 }  // namespace
 
-void normalise_answers(const Trial::Loaded& trial, const json& answers, const std::string& as_of, json& data,
-                       json& errors, std::vector<const json*>& slot_values) {
+void normalise_answers(const Trial::Loaded& trial, json& answers, const std::string& as_of, json& errors,
+                       std::vector<const json*>& slot_values) {
   if (!answers.is_object()) {
     if (!answers.is_null()) {
       errors.push_back({{"field", ""}, {"code", "type"}, {"message", "answers must be an object keyed by question id"}});
     }
+    answers = json::object();
     return;
   }
-  // Answers come in key order, so each valid one goes at the end of `data`.
-  json::object_t& values = data.get_ref<json::object_t&>();
-  // The questions are in key order too: one walk through them finds each
-  // answer's question.
+  json::object_t& members = answers.get_ref<json::object_t&>();
+  // Answers and questions are both in key order: one walk through the
+  // questions finds each answer's question.
   auto found = trial.question_index.begin();
   const auto questions_end = trial.question_index.end();
-  for (auto it = answers.begin(); it != answers.end(); ++it) {
+  for (auto it = members.begin(); it != members.end();) {
     int order = 1;  // of the question at `found` against the answer's key; one comparison per step
-    while (found != questions_end && (order = found->first.compare(it.key())) < 0) ++found;
+    while (found != questions_end && (order = found->first.compare(it->first)) < 0) ++found;
     if (found == questions_end || order != 0) {
-      errors.push_back({{"field", it.key()}, {"code", "unknown-field"}, {"message", "no question has this id"}});
+      errors.push_back({{"field", it->first}, {"code", "unknown-field"}, {"message", "no question has this id"}});
+      it = members.erase(it);
       continue;
     }
-    if (it->is_null()) continue;  // unanswered
+    if (it->second.is_null()) {  // unanswered
+      it = members.erase(it);
+      continue;
+    }
     const Question& q = trial.questions[found->second];
     Problem problem;
-    std::optional<json> value = canonical_answer(q, *it, as_of, problem);
-    if (value) {
-      slot_values[q.slot] = &values.emplace_hint(values.end(), q.id, std::move(*value))->second;
-    } else {
+    if (!canonicalise(q, it->second, as_of, problem)) {
       errors.push_back({{"field", q.id}, {"code", problem.code}, {"message", problem.message}});
+      it = members.erase(it);
+      continue;
     }
+    slot_values[q.slot] = &it->second;
+    ++it;
   }
 }
 

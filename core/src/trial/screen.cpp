@@ -2,6 +2,7 @@
 // the result of ../shared/contract.md. Parses and compiles nothing.
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 #include "answers.hpp"
 #include "model.hpp"
@@ -80,11 +81,15 @@ class Screening {
         as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()),
         bindings_(screening_bindings(trial, slot_values_, scratch_)) {}
 
+  // The data the rules read: the answers run() took over, normalised.
+  json& data() { return data_; }
+
   // What run() works out: everything, or only what ScreenSummary holds
   // (verdict, statuses, answer errors), for list views that print no more.
   enum class Parts { All, Brief };
 
-  Screened run(const json& answers, Parts parts = Parts::All) {
+  // Takes the answers over: they become the screening's data once normalised.
+  Screened run(json&& answers, Parts parts = Parts::All) {
     Screened out;
     out.answer_errors = json::array();
     if (as_of_.empty()) {
@@ -92,9 +97,9 @@ class Screening {
                                    {"code", "date"},
                                    {"message", "the screening date " + trial::quoted(options_.as_of) + " is not YYYY-MM-DD"}});
     }
-    data_ = json::object();
+    data_ = std::move(answers);
     slot_values_.assign(trial_.slots.size(), nullptr);
-    trial::normalise_answers(trial_, answers, as_of_, data_, out.answer_errors, slot_values_);
+    trial::normalise_answers(trial_, data_, as_of_, out.answer_errors, slot_values_);
     if (!as_of_.empty()) {
       json& as_of = data_["as_of"];
       as_of = as_of_;
@@ -496,11 +501,18 @@ class ResultWriter {
 }  // namespace
 
 nlohmann::json Trial::screen(const nlohmann::json& answers, const ScreenOptions& options) const {
-  return to_json(*loaded_, Screening(*loaded_, options).run(answers));
+  return to_json(*loaded_, Screening(*loaded_, options).run(json(answers)));
 }
 
 ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenOptions& options) const {
-  Screened screened = Screening(*loaded_, options).run(answers, Screening::Parts::Brief);
+  return screen_summary(json(answers), options);
+}
+
+ScreenSummary Trial::screen_summary(nlohmann::json&& answers, const ScreenOptions& options,
+                                    logic::MemberPool* recycle) const {
+  Screening screening(*loaded_, options);
+  Screened screened = screening.run(std::move(answers), Screening::Parts::Brief);
+  if (recycle != nullptr) recycle->recycle(screening.data());
   ScreenSummary summary;
   summary.verdict = screened.verdict;
   summary.statuses.reserve(screened.criteria.size());
@@ -511,8 +523,15 @@ ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenO
 
 void Trial::screen_text(const nlohmann::json& answers, const ScreenOptions& options, std::string& out,
                         const nlohmann::json* extra) const {
-  const Screened screened = Screening(*loaded_, options).run(answers);
+  screen_text(json(answers), options, out, extra);
+}
+
+void Trial::screen_text(nlohmann::json&& answers, const ScreenOptions& options, std::string& out,
+                        const nlohmann::json* extra, logic::MemberPool* recycle) const {
+  Screening screening(*loaded_, options);
+  const Screened screened = screening.run(std::move(answers));
   ResultWriter(*loaded_, screened, out).write(extra);
+  if (recycle != nullptr) recycle->recycle(screening.data());
 }
 
 }  // namespace trialscreen

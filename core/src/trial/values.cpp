@@ -13,9 +13,14 @@ bool is_calendar_date(const std::string& text) {
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
     if (text[i] < '0' || text[i] > '9') return false;
   }
-  const int year = std::atoi(text.substr(0, 4).c_str());
-  const int month = std::atoi(text.substr(5, 2).c_str());
-  const int day = std::atoi(text.substr(8, 2).c_str());
+  const auto number = [&](std::size_t at, std::size_t digits) {
+    int value = 0;
+    for (std::size_t i = at; i < at + digits; ++i) value = value * 10 + (text[i] - '0');
+    return value;
+  };
+  const int year = number(0, 4);
+  const int month = number(5, 2);
+  const int day = number(8, 2);
   if (year < 1 || month < 1 || month > 12 || day < 1) return false;
   static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
