@@ -1335,13 +1335,29 @@ const json* DerivedValues::value(const std::string& name) const {
 }
 
 Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
+  Outcome outcome;
+  evaluate(data, bindings, outcome);
+  return outcome;
+}
+
+void Rule::evaluate(const json& data, const Bindings& bindings, Outcome& outcome) const {
   std::optional<Scratch> own;
   if (bindings.scratch == nullptr) own.emplace();
   Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
   Evaluator evaluator(context);
   Val result = evaluator.eval(compiled_->root);
   evaluator.minimize(compiled_->root, result);
-  Outcome outcome;
+  // What the previous evaluation left goes; the lists keep their capacity.
+  outcome.waiting_on.clear();
+  outcome.waiting_slots.clear();
+  outcome.lower.reset();
+  outcome.upper.reset();
+  outcome.error_type.clear();
+  outcome.error_message.clear();
+  outcome.error_id.clear();
+  outcome.error_pointer.clear();
+  if (!outcome.thrown.is_null()) outcome.thrown = nullptr;
+  if (result.kind != Val::Kind::Value && !outcome.value.is_null()) outcome.value = nullptr;
   switch (result.kind) {
     case Val::Kind::Value:
       outcome.kind = Outcome::Kind::Value;
@@ -1378,7 +1394,6 @@ Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
       outcome.thrown = result.detail->failure->thrown;
       break;
   }
-  return outcome;
 }
 
 }  // namespace trialscreen::logic
