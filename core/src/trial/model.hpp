@@ -71,7 +71,8 @@ struct Criterion {
   const nlohmann::json* label = nullptr;      // audience texts inside the definition
   const nlohmann::json* fail_text = nullptr;
   PickedText label_picks, fail_picks;         // their words (see PickedText)
-  std::string id_json;                        // the id as JSON text, for writing results
+  // What each of its result lines starts with, as JSON text: "id":…,"kind":…,"reason":
+  std::string line_head_json;
 };
 
 struct Warning {

@@ -362,6 +362,20 @@ json trial_identity(const Trial::Loaded& trial) {
 
 bool lists_waiting(Status status) { return status == Status::Unknown || status == Status::Deferred; }
 
+// A result line's members after its reason, as JSON text: the status, then
+// the key of the waiting list when the status has one (its ids follow).
+const std::string& status_members_json(Status status) {
+  static const auto texts = [] {
+    std::vector<std::string> out(5);
+    for (Status s : {Status::Pass, Status::Fail, Status::Unknown, Status::NotApplicable, Status::Deferred}) {
+      out[static_cast<std::size_t>(s)] =
+          std::string(",\"status\":\"") + status_name(s) + (lists_waiting(s) ? "\",\"waitingOn\":" : "\"");
+    }
+    return out;
+  }();
+  return texts[static_cast<std::size_t>(status)];
+}
+
 json to_json(const Trial::Loaded& trial, Screened&& screened) {
   json criteria = json::array();
   for (CriterionLine& line : screened.criteria) {
@@ -406,7 +420,8 @@ void trial::prepare_unanswered_derived(Trial::Loaded& trial) {
 void trial::prepare_result_texts(Trial::Loaded& trial) {
   for (Question& q : trial.questions) q.id_json = logic::to_json_text(q.id);
   for (Criterion& c : trial.criteria) {
-    c.id_json = logic::to_json_text(c.id);
+    c.line_head_json = "\"id\":" + logic::to_json_text(c.id) + ",\"kind\":" +
+                       (c.inclusion ? "\"inclusion\"" : "\"exclusion\"") + ",\"reason\":";
     for (PickedText* picked : {&c.label_picks, &c.fail_picks}) {
       picked->picks_json.clear();
       for (const std::string* words : picked->picks) picked->picks_json.push_back(logic::to_json_text(*words));
@@ -491,21 +506,14 @@ class ResultWriter {
         logic::append_json_string(out_, line.clears_on);
         out_ += ',';
       }
-      out_ += "\"id\":";
-      out_ += line.criterion->id_json;
-      out_ += line.criterion->inclusion ? ",\"kind\":\"inclusion\",\"reason\":" : ",\"kind\":\"exclusion\",\"reason\":";
+      out_ += line.criterion->line_head_json;
       if (line.reason_json != nullptr) {
         out_ += *line.reason_json;
       } else {
         logic::append_json_string(out_, *line.reason);
       }
-      out_ += ",\"status\":\"";
-      out_ += status_name(line.status);
-      out_ += '"';
-      if (lists_waiting(line.status)) {
-        out_ += ",\"waitingOn\":";
-        write_ids(screened_.waiting_of(line));
-      }
+      out_ += status_members_json(line.status);
+      if (lists_waiting(line.status)) write_ids(screened_.waiting_of(line));
       out_ += '}';
     }
     out_ += ']';
