@@ -70,7 +70,7 @@ struct Screened {
   std::vector<CriterionLine> criteria;
   QuestionSet waiting;  // every line's waiting questions, one run after another
   QuestionSet next;
-  json derived;
+  std::vector<json> derived;  // per Loaded::derived: its value rounded for people, or null
   json answer_errors;
   json warnings;
 
@@ -285,11 +285,12 @@ class Screening {
   }
 
   // Rounded for people; null when not a plain value yet.
-  json derived_values() const {
-    json out = json::object();
+  std::vector<json> derived_values() const {
+    std::vector<json> out;
+    out.reserve(trial_.derived.size());
     for (const trial::Derived& d : trial_.derived) {
       const json* known = derived_.value(d.id);
-      out[d.id] = known == nullptr ? json(nullptr) : rounded(*known);
+      out.push_back(known == nullptr ? json(nullptr) : rounded(*known));
     }
     return out;
   }
@@ -362,14 +363,15 @@ json trial_identity(const Trial::Loaded& trial) {
 
 bool lists_waiting(Status status) { return status == Status::Unknown || status == Status::Deferred; }
 
-// A result line's members after its reason, as JSON text: the status, then
-// the key of the waiting list when the status has one (its ids follow).
+// A result line's members after its reason, as JSON text: the status and the
+// line's closing brace, or the status and the opening of the waiting list
+// when the status has one (its ids and "]}" follow).
 const std::string& status_members_json(Status status) {
   static const auto texts = [] {
     std::vector<std::string> out(5);
     for (Status s : {Status::Pass, Status::Fail, Status::Unknown, Status::NotApplicable, Status::Deferred}) {
       out[static_cast<std::size_t>(s)] =
-          std::string(",\"status\":\"") + status_name(s) + (lists_waiting(s) ? "\",\"waitingOn\":" : "\"");
+          std::string(",\"status\":\"") + status_name(s) + (lists_waiting(s) ? "\",\"waitingOn\":[" : "\"}");
     }
     return out;
   }();
@@ -377,6 +379,8 @@ const std::string& status_members_json(Status status) {
 }
 
 json to_json(const Trial::Loaded& trial, Screened&& screened) {
+  json derived = json::object();
+  for (std::size_t i = 0; i < trial.derived.size(); ++i) derived[trial.derived[i].id] = std::move(screened.derived[i]);
   json criteria = json::array();
   for (CriterionLine& line : screened.criteria) {
     // Built key by key in the map's (alphabetical) order: initializer lists copy.
@@ -395,7 +399,7 @@ json to_json(const Trial::Loaded& trial, Screened&& screened) {
   return {{"verdict", screened.verdict},
           {"criteria", std::move(criteria)},
           {"next", question_ids(trial, screened.next)},
-          {"derived", std::move(screened.derived)},
+          {"derived", std::move(derived)},
           {"answerErrors", std::move(screened.answer_errors)},
           {"warnings", std::move(screened.warnings)},
           {"trial", trial_identity(trial)},
@@ -420,7 +424,7 @@ void trial::prepare_unanswered_derived(Trial::Loaded& trial) {
 void trial::prepare_result_texts(Trial::Loaded& trial) {
   for (Question& q : trial.questions) q.id_json = logic::to_json_text(q.id);
   for (Criterion& c : trial.criteria) {
-    c.line_head_json = "\"id\":" + logic::to_json_text(c.id) + ",\"kind\":" +
+    c.line_head_json = "{\"id\":" + logic::to_json_text(c.id) + ",\"kind\":" +
                        (c.inclusion ? "\"inclusion\"" : "\"exclusion\"") + ",\"reason\":";
     for (PickedText* picked : {&c.label_picks, &c.fail_picks}) {
       picked->picks_json.clear();
@@ -428,6 +432,13 @@ void trial::prepare_result_texts(Trial::Loaded& trial) {
     }
   }
   trial.identity_json = logic::to_json_text(trial_identity(trial));
+  trial.derived_in_key_order.clear();
+  for (std::size_t i = 0; i < trial.derived.size(); ++i) {
+    trial.derived[i].key_json = logic::to_json_text(trial.derived[i].id) + ":";
+    trial.derived_in_key_order.push_back(i);
+  }
+  std::sort(trial.derived_in_key_order.begin(), trial.derived_in_key_order.end(),
+            [&](std::size_t a, std::size_t b) { return trial.derived[a].id < trial.derived[b].id; });
 }
 
 namespace {
@@ -481,7 +492,7 @@ class ResultWriter {
     switch (member) {
       case Member::AnswerErrors: logic::append_json_text(out_, screened_.answer_errors); break;
       case Member::Criteria: write_criteria(); break;
-      case Member::Derived: logic::append_json_text(out_, screened_.derived); break;
+      case Member::Derived: write_derived(); break;
       case Member::Engine:
         out_ += "{\"version\":";
         logic::append_json_string(out_, engine_version());
@@ -500,35 +511,56 @@ class ResultWriter {
     for (const CriterionLine& line : screened_.criteria) {
       if (!first) out_ += ',';
       first = false;
-      out_ += '{';
-      if (!line.clears_on.empty()) {
-        out_ += "\"clearsOn\":";
+      const std::string& head = line.criterion->line_head_json;
+      if (line.clears_on.empty()) {
+        out_ += head;
+      } else {
+        out_ += "{\"clearsOn\":";
         logic::append_json_string(out_, line.clears_on);
         out_ += ',';
+        out_.append(head, 1, std::string::npos);  // after its '{'
       }
-      out_ += line.criterion->line_head_json;
       if (line.reason_json != nullptr) {
         out_ += *line.reason_json;
       } else {
         logic::append_json_string(out_, *line.reason);
       }
       out_ += status_members_json(line.status);
-      if (lists_waiting(line.status)) write_ids(screened_.waiting_of(line));
-      out_ += '}';
+      if (lists_waiting(line.status)) {
+        write_id_items(screened_.waiting_of(line));
+        out_ += "]}";
+      }
     }
     out_ += ']';
   }
 
-  template <typename Questions>
-  void write_ids(const Questions& questions) {
+  void write_ids(const QuestionSet& questions) {
     out_ += '[';
+    write_id_items(questions);
+    out_ += ']';
+  }
+
+  // The ids of `questions` separated by commas, without the brackets.
+  template <typename Questions>
+  void write_id_items(const Questions& questions) {
     bool first = true;
     for (std::size_t question : questions) {
       if (!first) out_ += ',';
       first = false;
       out_ += trial_.questions[question].id_json;
     }
-    out_ += ']';
+  }
+
+  void write_derived() {
+    out_ += '{';
+    bool first = true;
+    for (std::size_t i : trial_.derived_in_key_order) {
+      if (!first) out_ += ',';
+      first = false;
+      out_ += trial_.derived[i].key_json;
+      logic::append_json_text(out_, screened_.derived[i]);
+    }
+    out_ += '}';
   }
 
   const Trial::Loaded& trial_;
