@@ -427,9 +427,11 @@ class Evaluator {
     return borrow_or_copy(value, computed_path);
   }
 
-  // A value found inside a computed Val must be copied: the Val dies here.
+  // A value found inside a Val that owns its json must be copied: the Val
+  // dies here. Anything else (the data, the rule, a kept derived value, a
+  // path that was not computed) outlives the evaluation and is borrowed.
   static Val borrow_or_copy(const json* value, const Val& holder) {
-    if (holder.kind == Val::Kind::Value && holder.ref == nullptr) return Val::owned(*value);
+    if (holder.own) return Val::owned(*value);
     return Val::borrow(*value);
   }
 
