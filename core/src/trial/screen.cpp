@@ -129,8 +129,7 @@ class Screening {
     std::vector<bool> could_change(trial_.questions.size(), false);
     out.criteria.reserve(trial_.criteria.size());
     for (const Criterion& c : trial_.criteria) {
-      out.criteria.push_back(screen_criterion(c, out.waiting));
-      const CriterionLine& line = out.criteria.back();
+      const CriterionLine& line = screen_criterion(c, out.criteria.emplace_back(), out.waiting);
       any_fail = any_fail || line.status == Status::Fail;
       if (line.status == Status::Unknown) {
         any_unknown = true;
@@ -181,10 +180,9 @@ class Screening {
     indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
   }
 
-  // Screens one criterion; the questions its line waits on go to the end of
-  // `waiting` (Screened::waiting).
-  CriterionLine screen_criterion(const Criterion& c, QuestionSet& waiting) {
-    CriterionLine line;
+  // Screens one criterion into `line` (made in place: a line holds a string);
+  // the questions it waits on go to the end of `waiting` (Screened::waiting).
+  const CriterionLine& screen_criterion(const Criterion& c, CriterionLine& line, QuestionSet& waiting) {
     line.criterion = &c;
     Status& status = line.status;
     const Truth& rule = evaluate(*c.rule, c.id, "rule", rule_truth_);
@@ -456,6 +454,12 @@ class ResultWriter {
         {"answerErrors", Member::AnswerErrors}, {"criteria", Member::Criteria}, {"derived", Member::Derived},
         {"engine", Member::Engine},             {"next", Member::Next},         {"trial", Member::Trial},
         {"verdict", Member::Verdict},           {"warnings", Member::Warnings}};
+    // Their keys as JSON text ("answerErrors":), written once.
+    static const auto kKeys = [] {
+      std::vector<std::string> keys;
+      for (const auto& member : kMembers) keys.push_back(logic::to_json_text(member.first) + ":");
+      return keys;
+    }();
     const bool has_extra = extra != nullptr && extra->is_object();
     json::const_iterator more = has_extra ? extra->cbegin() : json::const_iterator();
     const auto more_left = [&] { return has_extra && more != extra->cend(); };
@@ -465,14 +469,17 @@ class ResultWriter {
       ++more;
     };
     out_ += '{';
-    for (const auto& [name, member] : kMembers) {
+    for (std::size_t i = 0; i < std::size(kMembers); ++i) {
+      const char* name = kMembers[i].first;
       while (more_left() && more.key() < name) write_extra();
       if (more_left() && more.key() == name) {
         write_extra();  // the caller's member replaces ours, as assigning it into the object would
         continue;
       }
-      key(name);
-      write_member(member);
+      if (!first_) out_ += ',';
+      first_ = false;
+      out_ += kKeys[i];
+      write_member(kMembers[i].second);
     }
     while (more_left()) write_extra();
     out_ += '}';
@@ -493,11 +500,11 @@ class ResultWriter {
       case Member::AnswerErrors: logic::append_json_text(out_, screened_.answer_errors); break;
       case Member::Criteria: write_criteria(); break;
       case Member::Derived: write_derived(); break;
-      case Member::Engine:
-        out_ += "{\"version\":";
-        logic::append_json_string(out_, engine_version());
-        out_ += '}';
+      case Member::Engine: {
+        static const std::string kEngine = logic::to_json_text({{"version", engine_version()}});
+        out_ += kEngine;
         break;
+      }
       case Member::Next: write_ids(screened_.next); break;
       case Member::Trial: out_ += trial_.identity_json; break;
       case Member::Verdict: logic::append_json_string(out_, screened_.verdict); break;
