@@ -509,6 +509,12 @@ TEST(LogicSlots, ReadingAnswersByNumberGivesWhatReadingThemByNameGives) {
       json::parse(R"({"or": [{"var": "kind"}, {"var": "flag"}]})"),
       json::parse(R"({"or": [{"var": "item_b"}]})"),
       json::parse(R"({"if": [{"var": "flag"}, 1, {"var": "item_a"}, {"var": "kind"}, {"var": "limit"}]})"),
+      // A path inside a numbered answer, a default, and a waiting set that
+      // enumeration shrinks (flag cannot change the outcome) while reading
+      // the assigned values by number.
+      json::parse(R"({"var": "kind.0"})"),
+      json::parse(R"({"var": ["flag", 7]})"),
+      json::parse(R"({"==": [{"if": [{"var": "flag"}, 1, 1]}, {"if": [{"var": "item_a"}, 1, 2]}]})"),
   };
   const json values[] = {nullptr, true, false};
   const json kinds[] = {nullptr, "x", "y"};

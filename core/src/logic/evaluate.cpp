@@ -202,14 +202,23 @@ class Evaluator {
       return kNone;
     }
     if (!ctx_.bindings.missing_is_unknown || ctx_.bindings.slot_values == nullptr) return kNone;
-    if (n.variable < ctx_.overrides.size() && ctx_.overrides[n.variable] != nullptr) return kNone;
-    const std::uint32_t slot = slot_of(ctx_.rule, n.variable);
-    if (slot == kNone) return kNone;
-    const json* found = (*ctx_.bindings.slot_values)[slot];
-    if ((found != nullptr && !found->is_null()) || !(ctx_.data->is_object() || ctx_.data->is_null())) return kNone;
+    if (slot_of(ctx_.rule, n.variable) == kNone || answer_by_slot(n.variable) != nullptr) return kNone;
+    if (!(ctx_.data->is_object() || ctx_.data->is_null())) return kNone;
     const Domain* domain = domain_of(n.variable);
     if (domain != nullptr && domain->kind != Domain::Kind::Any && domain->kind != Domain::Kind::Boolean) return kNone;
     return n.variable;
+  }
+
+  // The answer to top-level variable `id` when it is read by slot: the value
+  // being enumerated, else its member of the data unless that is null.
+  // nullptr when it is unanswered or has no slot (then read it by name).
+  const json* answer_by_slot(std::uint32_t id) const {
+    if (id == kNone) return nullptr;
+    if (id < ctx_.overrides.size() && ctx_.overrides[id] != nullptr) return ctx_.overrides[id];
+    const std::uint32_t slot = ctx_.bindings.slot_values != nullptr ? slot_of(ctx_.rule, id) : kNone;
+    if (slot == kNone) return nullptr;
+    const json* found = (*ctx_.bindings.slot_values)[slot];
+    return found != nullptr && !found->is_null() ? found : nullptr;
   }
 
   // The domain of variable `id` in the bindings, or nullptr (Kind::Any).
@@ -353,8 +362,8 @@ class Evaluator {
   TopLevel read_top_level(std::uint32_t variable, std::uint32_t derived, const std::string& name, bool whole,
                           bool has_default) {
     TopLevel out;
-    if (variable != kNone && variable < ctx_.overrides.size() && ctx_.overrides[variable] != nullptr) {
-      out.value = ctx_.overrides[variable];
+    if (const json* answer = answer_by_slot(variable)) {
+      out.value = answer;
       return out;
     }
     const std::uint32_t slot = variable != kNone && ctx_.bindings.slot_values != nullptr ? slot_of(ctx_.rule, variable) : kNone;
@@ -395,6 +404,12 @@ class Evaluator {
 
   Val eval_var(std::uint32_t index) {
     const Node& n = node(index);
+    // The most common read, a whole answered variable, as read_top_level
+    // would give it, without the general path's machinery.
+    if (!n.path_child && at_top_level()) {
+      const json* answer = answer_by_slot(n.variable);
+      if (answer != nullptr && ctx_.rule.paths[n.path].size() == 1) return Val::borrow(*answer);
+    }
     std::size_t next_child = 0;
     Val computed_path;
     std::vector<std::string> dynamic_segments;
