@@ -122,6 +122,12 @@ class Evaluator {
       case Op::Array:
         return eval_array(index);
       case Op::Var:
+        // The most common read, a whole answered variable, as eval_var would
+        // give it, without its general machinery.
+        if (!n.path_child && at_top_level()) {
+          const json* answer = answer_by_slot(n.variable);
+          if (answer != nullptr && ctx_.rule.paths[n.path].size() == 1) return Val::borrow(*answer);
+        }
         return eval_var(index);
       case Op::Val:
         return eval_val(index);
@@ -406,10 +412,6 @@ class Evaluator {
     const Node& n = node(index);
     // The most common read, a whole answered variable, as read_top_level
     // would give it, without the general path's machinery.
-    if (!n.path_child && at_top_level()) {
-      const json* answer = answer_by_slot(n.variable);
-      if (answer != nullptr && ctx_.rule.paths[n.path].size() == 1) return Val::borrow(*answer);
-    }
     std::size_t next_child = 0;
     Val computed_path;
     std::vector<std::string> dynamic_segments;
