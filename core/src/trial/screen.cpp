@@ -430,13 +430,15 @@ void trial::prepare_result_texts(Trial::Loaded& trial) {
     }
   }
   trial.identity_json = logic::to_json_text(trial_identity(trial));
-  trial.derived_in_key_order.clear();
+  // Ordered by a map of the type question_index already is (a sort of its
+  // own would add a template's worth of code to the WebAssembly module).
+  std::map<std::string, std::size_t, std::less<>> by_id;
   for (std::size_t i = 0; i < trial.derived.size(); ++i) {
     trial.derived[i].key_json = logic::to_json_text(trial.derived[i].id) + ":";
-    trial.derived_in_key_order.push_back(i);
+    by_id.emplace(trial.derived[i].id, i);
   }
-  std::sort(trial.derived_in_key_order.begin(), trial.derived_in_key_order.end(),
-            [&](std::size_t a, std::size_t b) { return trial.derived[a].id < trial.derived[b].id; });
+  trial.derived_in_key_order.clear();
+  for (const auto& entry : by_id) trial.derived_in_key_order.push_back(entry.second);
 }
 
 namespace {
