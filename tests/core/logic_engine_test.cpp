@@ -425,6 +425,12 @@ TEST(LogicDates, DateAddDoesCalendarArithmeticWithMonthEndClamping) {
   EXPECT_EQ(add("2026-12-25", 7, "day"), "2027-01-01");
   EXPECT_EQ(add("2026-03-01", -1, "day"), "2026-02-28");
   EXPECT_EQ(add("2026-01-15", -13, "month"), "2024-12-15");
+  // Years, months and days are written zero-padded at both ends of the range.
+  EXPECT_EQ(add("0001-01-02", -1, "day"), "0001-01-01");
+  EXPECT_EQ(add("0009-12-31", 1, "day"), "0010-01-01");
+  EXPECT_EQ(add("0999-09-09", 1, "year"), "1000-09-09");
+  EXPECT_EQ(add("9999-12-30", 1, "day"), "9999-12-31");
+  EXPECT_EQ(add("2026-10-10", 0, "day"), "2026-10-10");
 }
 
 TEST(LogicDates, InvalidDatesAreErrors) {

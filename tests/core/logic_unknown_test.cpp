@@ -223,6 +223,48 @@ TEST(LogicUnknown, WaitingOnIsSortedAndUnique) {
   EXPECT_EQ(screen(rule, json::object()).waiting_on, (Strings{"alpha", "mid", "zeta"}));
 }
 
+TEST(LogicUnknown, AnOutcomeReusedForTheNextEvaluationHoldsWhatAFreshOneWould) {
+  std::map<std::string, Domain> domains;
+  domains["n"] = range_domain(0, 10);
+  Bindings bindings;
+  bindings.missing_is_unknown = true;
+  bindings.domains = &domains;
+  const json data = {{"s", "x"}};
+  // A value, an unknown with bounds, a thrown error, a borrowed string, an
+  // unknown waiting on two: every one evaluated after every other.
+  const std::vector<json> rules = {
+      {{"+", {1, 2}}},
+      {{"+", {{{"var", "n"}}, 1}}},
+      {{"throw", "boom"}},
+      {{"var", "s"}},
+      {{"and", {{{"var", "a"}}, {{"var", "b"}}}}},
+  };
+  std::vector<trialscreen::logic::Rule> compiled;
+  for (const json& rule : rules) {
+    trialscreen::Diagnostics errors;
+    compiled.push_back(std::move(*trialscreen::logic::Rule::compile(rule, errors)));
+  }
+  for (const auto& before : compiled) {
+    for (const auto& after : compiled) {
+      Outcome reused;
+      before.evaluate(data, bindings, reused);
+      after.evaluate(data, bindings, reused);
+      const Outcome fresh = after.evaluate(data, bindings);
+      EXPECT_EQ(reused.kind, fresh.kind) << logic_test::describe(fresh);
+      EXPECT_EQ(reused.value, fresh.value);
+      EXPECT_EQ(reused.waiting_on, fresh.waiting_on);
+      EXPECT_EQ(reused.waiting_slots, fresh.waiting_slots);
+      EXPECT_EQ(reused.lower, fresh.lower);
+      EXPECT_EQ(reused.upper, fresh.upper);
+      EXPECT_EQ(reused.error_type, fresh.error_type);
+      EXPECT_EQ(reused.error_message, fresh.error_message);
+      EXPECT_EQ(reused.error_id, fresh.error_id);
+      EXPECT_EQ(reused.error_pointer, fresh.error_pointer);
+      EXPECT_EQ(reused.thrown, fresh.thrown);
+    }
+  }
+}
+
 // ---- bounds ----
 
 // The issue's example: three booleans worth 8, 4 and 2 points against 8.
@@ -467,6 +509,12 @@ TEST(LogicSlots, ReadingAnswersByNumberGivesWhatReadingThemByNameGives) {
       json::parse(R"({"or": [{"var": "kind"}, {"var": "flag"}]})"),
       json::parse(R"({"or": [{"var": "item_b"}]})"),
       json::parse(R"({"if": [{"var": "flag"}, 1, {"var": "item_a"}, {"var": "kind"}, {"var": "limit"}]})"),
+      // A path inside a numbered answer, a default, and a waiting set that
+      // enumeration shrinks (flag cannot change the outcome) while reading
+      // the assigned values by number.
+      json::parse(R"({"var": "kind.0"})"),
+      json::parse(R"({"var": ["flag", 7]})"),
+      json::parse(R"({"==": [{"if": [{"var": "flag"}, 1, 1]}, {"if": [{"var": "item_a"}, 1, 2]}]})"),
   };
   const json values[] = {nullptr, true, false};
   const json kinds[] = {nullptr, "x", "y"};

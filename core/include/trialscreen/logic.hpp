@@ -143,6 +143,9 @@ class Rule {
                                      const CompileOptions& options = {});
 
   Outcome evaluate(const nlohmann::json& data, const Bindings& bindings = {}) const;
+  // The same, into `out` (everything it held is replaced): a host evaluating
+  // many rules keeps one Outcome, so its lists allocate once, not per rule.
+  void evaluate(const nlohmann::json& data, const Bindings& bindings, Outcome& out) const;
 
   // Top-level variable names the rule may read (including through derived
   // variables), sorted and unique.

@@ -65,6 +65,18 @@ std::optional<Unit> parse_unit(const std::string& text) {
 }
 
 std::string format(const Date& date) {
+  if (date.year >= 0 && date.year <= 9999 && date.month >= 0 && date.month <= 99 && date.day >= 0 && date.day <= 99) {
+    // What the snprintf below writes for these, without parsing a format (a
+    // date_add result is formatted per evaluation).
+    std::string text = "0000-00-00";
+    const auto digits = [&](std::size_t last, int value) {
+      for (std::size_t i = last + 1; value > 0; value /= 10) text[--i] = static_cast<char>('0' + value % 10);
+    };
+    digits(3, date.year);
+    digits(6, date.month);
+    digits(9, date.day);
+    return text;
+  }
   char buffer[16];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", date.year % 10000, date.month % 100, date.day % 100);
   return buffer;

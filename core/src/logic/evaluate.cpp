@@ -122,6 +122,12 @@ class Evaluator {
       case Op::Array:
         return eval_array(index);
       case Op::Var:
+        // The most common read, a whole answered variable, as eval_var would
+        // give it, without its general machinery.
+        if (!n.path_child && at_top_level()) {
+          const json* answer = answer_by_slot(n.variable);
+          if (answer != nullptr && ctx_.rule.paths[n.path].size() == 1) return Val::borrow(*answer);
+        }
         return eval_var(index);
       case Op::Val:
         return eval_val(index);
@@ -202,14 +208,23 @@ class Evaluator {
       return kNone;
     }
     if (!ctx_.bindings.missing_is_unknown || ctx_.bindings.slot_values == nullptr) return kNone;
-    if (n.variable < ctx_.overrides.size() && ctx_.overrides[n.variable] != nullptr) return kNone;
-    const std::uint32_t slot = slot_of(ctx_.rule, n.variable);
-    if (slot == kNone) return kNone;
-    const json* found = (*ctx_.bindings.slot_values)[slot];
-    if ((found != nullptr && !found->is_null()) || !(ctx_.data->is_object() || ctx_.data->is_null())) return kNone;
+    if (slot_of(ctx_.rule, n.variable) == kNone || answer_by_slot(n.variable) != nullptr) return kNone;
+    if (!(ctx_.data->is_object() || ctx_.data->is_null())) return kNone;
     const Domain* domain = domain_of(n.variable);
     if (domain != nullptr && domain->kind != Domain::Kind::Any && domain->kind != Domain::Kind::Boolean) return kNone;
     return n.variable;
+  }
+
+  // The answer to top-level variable `id` when it is read by slot: the value
+  // being enumerated, else its member of the data unless that is null.
+  // nullptr when it is unanswered or has no slot (then read it by name).
+  const json* answer_by_slot(std::uint32_t id) const {
+    if (id == kNone) return nullptr;
+    if (id < ctx_.overrides.size() && ctx_.overrides[id] != nullptr) return ctx_.overrides[id];
+    const std::uint32_t slot = ctx_.bindings.slot_values != nullptr ? slot_of(ctx_.rule, id) : kNone;
+    if (slot == kNone) return nullptr;
+    const json* found = (*ctx_.bindings.slot_values)[slot];
+    return found != nullptr && !found->is_null() ? found : nullptr;
   }
 
   // The domain of variable `id` in the bindings, or nullptr (Kind::Any).
@@ -353,8 +368,8 @@ class Evaluator {
   TopLevel read_top_level(std::uint32_t variable, std::uint32_t derived, const std::string& name, bool whole,
                           bool has_default) {
     TopLevel out;
-    if (variable != kNone && variable < ctx_.overrides.size() && ctx_.overrides[variable] != nullptr) {
-      out.value = ctx_.overrides[variable];
+    if (const json* answer = answer_by_slot(variable)) {
+      out.value = answer;
       return out;
     }
     const std::uint32_t slot = variable != kNone && ctx_.bindings.slot_values != nullptr ? slot_of(ctx_.rule, variable) : kNone;
@@ -395,6 +410,8 @@ class Evaluator {
 
   Val eval_var(std::uint32_t index) {
     const Node& n = node(index);
+    // The most common read, a whole answered variable, as read_top_level
+    // would give it, without the general path's machinery.
     std::size_t next_child = 0;
     Val computed_path;
     std::vector<std::string> dynamic_segments;
@@ -427,9 +444,11 @@ class Evaluator {
     return borrow_or_copy(value, computed_path);
   }
 
-  // A value found inside a computed Val must be copied: the Val dies here.
+  // A value found inside a Val that owns its json must be copied: the Val
+  // dies here. Anything else (the data, the rule, a kept derived value, a
+  // path that was not computed) outlives the evaluation and is borrowed.
   static Val borrow_or_copy(const json* value, const Val& holder) {
-    if (holder.kind == Val::Kind::Value && holder.ref == nullptr) return Val::owned(*value);
+    if (holder.own) return Val::owned(*value);
     return Val::borrow(*value);
   }
 
@@ -1335,13 +1354,29 @@ const json* DerivedValues::value(const std::string& name) const {
 }
 
 Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
+  Outcome outcome;
+  evaluate(data, bindings, outcome);
+  return outcome;
+}
+
+void Rule::evaluate(const json& data, const Bindings& bindings, Outcome& outcome) const {
   std::optional<Scratch> own;
   if (bindings.scratch == nullptr) own.emplace();
   Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
   Evaluator evaluator(context);
   Val result = evaluator.eval(compiled_->root);
   evaluator.minimize(compiled_->root, result);
-  Outcome outcome;
+  // What the previous evaluation left goes; the lists keep their capacity.
+  outcome.waiting_on.clear();
+  outcome.waiting_slots.clear();
+  outcome.lower.reset();
+  outcome.upper.reset();
+  outcome.error_type.clear();
+  outcome.error_message.clear();
+  outcome.error_id.clear();
+  outcome.error_pointer.clear();
+  if (!outcome.thrown.is_null()) outcome.thrown = nullptr;
+  if (result.kind != Val::Kind::Value && !outcome.value.is_null()) outcome.value = nullptr;
   switch (result.kind) {
     case Val::Kind::Value:
       outcome.kind = Outcome::Kind::Value;
@@ -1378,7 +1413,6 @@ Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
       outcome.thrown = result.detail->failure->thrown;
       break;
   }
-  return outcome;
 }
 
 }  // namespace trialscreen::logic

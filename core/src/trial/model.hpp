@@ -53,6 +53,7 @@ struct Derived {
   // worked out once at load (Loaded::derived_unanswered) when its rule reads
   // nothing else (no as_of, no data outside its variables).
   bool same_when_unanswered = false;
+  std::string key_json;                  // "id": as JSON text, for writing results
 };
 
 // The words pick_text gives for one audience text, picked once at load per
@@ -71,7 +72,8 @@ struct Criterion {
   const nlohmann::json* label = nullptr;      // audience texts inside the definition
   const nlohmann::json* fail_text = nullptr;
   PickedText label_picks, fail_picks;         // their words (see PickedText)
-  std::string id_json;                        // the id as JSON text, for writing results
+  // What each of its result lines starts with, as JSON text: {"id":…,"kind":…,"reason":
+  std::string line_head_json;
 };
 
 struct Warning {
@@ -122,6 +124,8 @@ struct Trial::Loaded {
   std::vector<trial::TextSite> texts;
   std::vector<std::string> names_read;     // every variable any rule reads, sorted, unique
   std::string identity_json;  // the result's "trial" member as JSON text
+  // Indices into `derived` sorted by id: the order a result's "derived" object lists them.
+  std::vector<std::size_t> derived_in_key_order;
   // The names rules are compiled to read by number (logic::CompileOptions::
   // slots): the questions, the derived values and "as_of", sorted, unique.
   // Per slot: its domain (or nullptr) and its question (or kNoQuestion).

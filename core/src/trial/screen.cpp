@@ -31,17 +31,33 @@ const char* status_name(Status s) {
 using QuestionSet = std::vector<std::size_t>;
 
 // A rule's three-valued answer, plus the unanswered questions it waits on.
+// Screening keeps one per use and refills it, so the list is allocated once.
 struct Truth {
   enum class Kind { True, False, Unknown, Error } kind = Kind::Unknown;
   QuestionSet waiting_on;
   std::string error;
 };
 
+// Question numbers of one criterion line, a run of Screened::waiting.
+struct QuestionRun {
+  std::size_t first = 0;
+  std::size_t count = 0;
+};
+
+// A sorted run of question numbers, read in place.
+struct QuestionList {
+  const std::size_t* first;
+  const std::size_t* last;
+  const std::size_t* begin() const { return first; }
+  const std::size_t* end() const { return last; }
+  bool empty() const { return first == last; }
+};
+
 // One criterion's line of the result, before it is written out.
 struct CriterionLine {
   const Criterion* criterion = nullptr;
   Status status = Status::Unknown;
-  QuestionSet waiting;        // written for unknown and deferred
+  QuestionRun waiting;        // written for unknown and deferred
   std::string clears_on;      // "" when none
   const std::string* reason = nullptr;
   const std::string* reason_json = nullptr;  // the same as JSON text, when picked at load
@@ -53,10 +69,16 @@ struct CriterionLine {
 struct Screened {
   const char* verdict = "incomplete";
   std::vector<CriterionLine> criteria;
+  QuestionSet waiting;  // every line's waiting questions, one run after another
   QuestionSet next;
-  json derived;
+  std::vector<json> derived;  // per Loaded::derived: its value rounded for people, or null
   json answer_errors;
   json warnings;
+
+  QuestionList waiting_of(const CriterionLine& line) const {
+    const std::size_t* first = waiting.data() + line.waiting.first;
+    return {first, first + line.waiting.count};
+  }
 };
 
 // How a screening's rules read the answers: by slot, unanswered is unknown.
@@ -112,12 +134,11 @@ class Screening {
     std::vector<bool> could_change(trial_.questions.size(), false);
     out.criteria.reserve(trial_.criteria.size());
     for (const Criterion& c : trial_.criteria) {
-      out.criteria.push_back(screen_criterion(c));
-      const CriterionLine& line = out.criteria.back();
+      const CriterionLine& line = screen_criterion(c, out.criteria.emplace_back(), out.waiting);
       any_fail = any_fail || line.status == Status::Fail;
       if (line.status == Status::Unknown) {
         any_unknown = true;
-        for (std::size_t question : line.waiting) could_change[question] = true;
+        for (std::size_t question : out.waiting_of(line)) could_change[question] = true;
       }
     }
     out.verdict = any_fail ? "not_eligible" : any_unknown ? "incomplete" : "eligible";
@@ -131,25 +152,27 @@ class Screening {
   }
 
  private:
-  // `owner` and `part` name the rule in a rule-error message (built only then).
-  Truth evaluate(const logic::Rule& rule, const std::string& owner, const char* part) {
-    logic::Outcome outcome = rule.evaluate(data_, bindings_);
-    Truth truth;
-    if (outcome.is_value()) {
-      truth.kind = logic::truthy(outcome.value) ? Truth::Kind::True : Truth::Kind::False;
-    } else if (outcome.is_unknown()) {
-      truth.waiting_on = questions_only(outcome.waiting_slots, outcome.waiting_on);
+  // Evaluates `rule` into `truth`. `owner` and `part` name the rule in a
+  // rule-error message (built only then).
+  Truth& evaluate(const logic::Rule& rule, const std::string& owner, const char* part, Truth& truth) {
+    rule.evaluate(data_, bindings_, outcome_);
+    truth.waiting_on.clear();
+    truth.error.clear();
+    if (outcome_.is_value()) {
+      truth.kind = logic::truthy(outcome_.value) ? Truth::Kind::True : Truth::Kind::False;
+    } else if (outcome_.is_unknown()) {
+      truth.kind = Truth::Kind::Unknown;
+      questions_only(outcome_.waiting_slots, outcome_.waiting_on, truth.waiting_on);
     } else {
       truth.kind = Truth::Kind::Error;
-      truth.error = owner + " " + part + ": " + outcome.error_type + (outcome.error_message.empty() ? "" : ": " + outcome.error_message);
+      truth.error = owner + " " + part + ": " + outcome_.error_type + (outcome_.error_message.empty() ? "" : ": " + outcome_.error_message);
     }
     return truth;
   }
 
   // Keeps the variables that are questions, in asking order.
-  QuestionSet questions_only(const std::vector<std::size_t>& slots, const std::vector<std::string>& names) const {
-    QuestionSet indices;
-    indices.reserve(slots.size() + names.size());
+  void questions_only(const std::vector<std::size_t>& slots, const std::vector<std::string>& names,
+                      QuestionSet& indices) const {
     for (std::size_t slot : slots) {
       const std::size_t question = trial_.question_of_slot[slot];
       if (question != Trial::Loaded::kNoQuestion) indices.push_back(question);
@@ -160,46 +183,49 @@ class Screening {
     }
     std::sort(indices.begin(), indices.end());
     indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
-    return indices;
   }
 
-  CriterionLine screen_criterion(const Criterion& c) {
-    CriterionLine line;
+  // Screens one criterion into `line` (made in place: a line holds a string);
+  // the questions it waits on go to the end of `waiting` (Screened::waiting).
+  const CriterionLine& screen_criterion(const Criterion& c, CriterionLine& line, QuestionSet& waiting) {
     line.criterion = &c;
     Status& status = line.status;
-    QuestionSet& waiting = line.waiting;
-    Truth rule = evaluate(*c.rule, c.id, "rule");
+    const Truth& rule = evaluate(*c.rule, c.id, "rule", rule_truth_);
     const Status by_rule = rule.kind == Truth::Kind::True    ? (c.inclusion ? Status::Pass : Status::Fail)
                            : rule.kind == Truth::Kind::False ? (c.inclusion ? Status::Fail : Status::Pass)
                                                              : Status::Unknown;
-    Truth applies;
-    applies.kind = Truth::Kind::True;
-    if (c.applies_if) applies = evaluate(*c.applies_if, c.id, "appliesIf");
+    const Truth* applies = &kApplies;
+    if (c.applies_if) applies = &evaluate(*c.applies_if, c.id, "appliesIf", applies_truth_);
 
-    if (applies.kind == Truth::Kind::False) {
+    line.waiting.first = waiting.size();
+    if (applies->kind == Truth::Kind::False) {
       status = Status::NotApplicable;
-    } else if (applies.kind == Truth::Kind::True || by_rule == Status::Pass) {
+    } else if (applies->kind == Truth::Kind::True || by_rule == Status::Pass) {
       // Unknown applicability does not matter when the rule passes anyway.
       status = by_rule;
-      waiting = std::move(rule.waiting_on);
+      waiting.insert(waiting.end(), rule.waiting_on.begin(), rule.waiting_on.end());
+    } else if (by_rule == Status::Unknown) {
+      std::set_union(applies->waiting_on.begin(), applies->waiting_on.end(), rule.waiting_on.begin(),
+                     rule.waiting_on.end(), std::back_inserter(waiting));
     } else {
-      waiting = std::move(applies.waiting_on);
-      if (by_rule == Status::Unknown) waiting = united(waiting, rule.waiting_on);
+      waiting.insert(waiting.end(), applies->waiting_on.begin(), applies->waiting_on.end());
     }
-    for (const Truth* t : {static_cast<const Truth*>(&applies), static_cast<const Truth*>(&rule)}) {
+    line.waiting.count = waiting.size() - line.waiting.first;
+    for (const Truth* t : {applies, &rule}) {
       if (t->kind == Truth::Kind::Error && status != Status::NotApplicable) {
         rule_errors_.push_back({{"code", "rule-error"}, {"criteria", {c.id}}, {"message", t->error}});
       }
     }
-    if (status == Status::Unknown && patient_ && !waiting.empty() &&
-        std::all_of(waiting.begin(), waiting.end(), [&](std::size_t q) { return trial_.questions[q].site_only; })) {
+    const auto first = waiting.begin() + static_cast<std::ptrdiff_t>(line.waiting.first);
+    if (status == Status::Unknown && patient_ && line.waiting.count > 0 &&
+        std::all_of(first, waiting.end(), [&](std::size_t q) { return trial_.questions[q].site_only; })) {
       status = Status::Deferred;
     }
     if (c.clears_on && (status == Status::Fail || status == Status::Unknown || status == Status::Deferred)) {
-      logic::Outcome clears = c.clears_on->evaluate(data_, bindings_);
-      if (clears.is_value() && clears.value.is_string() &&
-          is_calendar_date(clears.value.get_ref<const std::string&>())) {
-        line.clears_on = std::move(clears.value.get_ref<std::string&>());
+      c.clears_on->evaluate(data_, bindings_, outcome_);
+      if (outcome_.is_value() && outcome_.value.is_string() &&
+          is_calendar_date(outcome_.value.get_ref<const std::string&>())) {
+        line.clears_on = std::move(outcome_.value.get_ref<std::string&>());
       }
     }
     const bool fail_text = status == Status::Fail && c.fail_text != nullptr;
@@ -211,15 +237,11 @@ class Screening {
     } else {
       line.reason = &text(fail_text ? c.fail_text : c.label);
     }
-    if (status != Status::Unknown && status != Status::Deferred) waiting.clear();
+    if (status != Status::Unknown && status != Status::Deferred) {
+      waiting.resize(line.waiting.first);
+      line.waiting.count = 0;
+    }
     return line;
-  }
-
-  static QuestionSet united(const QuestionSet& a, const QuestionSet& b) {
-    QuestionSet out;
-    out.reserve(a.size() + b.size());
-    std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
-    return out;
   }
 
   // Unanswered, currently asked questions that can still change the verdict.
@@ -228,7 +250,7 @@ class Screening {
     for (std::size_t i = 0; i < trial_.questions.size(); ++i) {
       const Question& q = trial_.questions[i];
       if (!could_change[i] || answered(q) || (patient_ && q.site_only)) continue;
-      if (q.ask_if && evaluate(*q.ask_if, q.id, "askIf").kind != Truth::Kind::True) continue;
+      if (q.ask_if && evaluate(*q.ask_if, q.id, "askIf", other_truth_).kind != Truth::Kind::True) continue;
       next.push_back(i);
     }
     return next;
@@ -266,18 +288,19 @@ class Screening {
   }
 
   // Rounded for people; null when not a plain value yet.
-  json derived_values() const {
-    json out = json::object();
+  std::vector<json> derived_values() const {
+    std::vector<json> out;
+    out.reserve(trial_.derived.size());
     for (const trial::Derived& d : trial_.derived) {
       const json* known = derived_.value(d.id);
-      out[d.id] = known == nullptr ? json(nullptr) : rounded(*known);
+      out.push_back(known == nullptr ? json(nullptr) : rounded(*known));
     }
     return out;
   }
 
   void add_warnings(json& warnings) {
     for (const trial::Warning& w : trial_.warnings) {
-      const Truth when = evaluate(*w.when, w.code, "when");
+      const Truth& when = evaluate(*w.when, w.code, "when", other_truth_);
       if (when.kind == Truth::Kind::True) {
         warnings.push_back({{"code", w.code}, {"criteria", w.criteria}, {"message", text(w.message)}});
       } else if (when.kind == Truth::Kind::Error) {
@@ -290,7 +313,8 @@ class Screening {
       // "Its answered items": with none of them answered there is nothing to compare.
       if (!reads_an_answer(d)) continue;
       const json& entered = *slot_values_[d.slot];
-      logic::Outcome computed = d.computed->evaluate(data_, bindings_);
+      d.computed->evaluate(data_, bindings_, outcome_);
+      const logic::Outcome& computed = outcome_;
       if (!computed.is_value() || !computed.value.is_number() || !entered.is_number()) continue;
       const double from_items = trial::round_significant(computed.value.get<double>());
       if (from_items == entered.get<double>()) continue;
@@ -322,9 +346,15 @@ class Screening {
   logic::Scratch scratch_;                // buffers every evaluation of this screening reuses
   logic::DerivedValues derived_;
   json rule_errors_ = json::array();
+  // Refilled by every evaluation, so their lists are allocated once per screening.
+  logic::Outcome outcome_;
+  Truth rule_truth_, applies_truth_, other_truth_;
+  // What a criterion without appliesIf reads: it applies.
+  static inline const Truth kApplies{Truth::Kind::True, {}, {}};
 };
 
-json question_ids(const Trial::Loaded& trial, const QuestionSet& questions) {
+template <typename Questions>
+json question_ids(const Trial::Loaded& trial, const Questions& questions) {
   json ids = json::array();
   for (std::size_t q : questions) ids.push_back(trial.questions[q].id);
   return ids;
@@ -336,7 +366,24 @@ json trial_identity(const Trial::Loaded& trial) {
 
 bool lists_waiting(Status status) { return status == Status::Unknown || status == Status::Deferred; }
 
+// A result line's members after its reason, as JSON text: the status and the
+// line's closing brace, or the status and the opening of the waiting list
+// when the status has one (its ids and "]}" follow).
+const std::string& status_members_json(Status status) {
+  static const auto texts = [] {
+    std::vector<std::string> out(5);
+    for (Status s : {Status::Pass, Status::Fail, Status::Unknown, Status::NotApplicable, Status::Deferred}) {
+      out[static_cast<std::size_t>(s)] =
+          std::string(",\"status\":\"") + status_name(s) + (lists_waiting(s) ? "\",\"waitingOn\":[" : "\"}");
+    }
+    return out;
+  }();
+  return texts[static_cast<std::size_t>(status)];
+}
+
 json to_json(const Trial::Loaded& trial, Screened&& screened) {
+  json derived = json::object();
+  for (std::size_t i = 0; i < trial.derived.size(); ++i) derived[trial.derived[i].id] = std::move(screened.derived[i]);
   json criteria = json::array();
   for (CriterionLine& line : screened.criteria) {
     // Built key by key in the map's (alphabetical) order: initializer lists copy.
@@ -347,13 +394,15 @@ json to_json(const Trial::Loaded& trial, Screened&& screened) {
     fields.emplace_hint(fields.end(), "kind", line.criterion->inclusion ? "inclusion" : "exclusion");
     fields.emplace_hint(fields.end(), "reason", *line.reason);
     fields.emplace_hint(fields.end(), "status", status_name(line.status));
-    if (lists_waiting(line.status)) fields.emplace_hint(fields.end(), "waitingOn", question_ids(trial, line.waiting));
+    if (lists_waiting(line.status)) {
+      fields.emplace_hint(fields.end(), "waitingOn", question_ids(trial, screened.waiting_of(line)));
+    }
     criteria.push_back(std::move(entry));
   }
   return {{"verdict", screened.verdict},
           {"criteria", std::move(criteria)},
           {"next", question_ids(trial, screened.next)},
-          {"derived", std::move(screened.derived)},
+          {"derived", std::move(derived)},
           {"answerErrors", std::move(screened.answer_errors)},
           {"warnings", std::move(screened.warnings)},
           {"trial", trial_identity(trial)},
@@ -378,13 +427,23 @@ void trial::prepare_unanswered_derived(Trial::Loaded& trial) {
 void trial::prepare_result_texts(Trial::Loaded& trial) {
   for (Question& q : trial.questions) q.id_json = logic::to_json_text(q.id);
   for (Criterion& c : trial.criteria) {
-    c.id_json = logic::to_json_text(c.id);
+    c.line_head_json = "{\"id\":" + logic::to_json_text(c.id) + ",\"kind\":" +
+                       (c.inclusion ? "\"inclusion\"" : "\"exclusion\"") + ",\"reason\":";
     for (PickedText* picked : {&c.label_picks, &c.fail_picks}) {
       picked->picks_json.clear();
       for (const std::string* words : picked->picks) picked->picks_json.push_back(logic::to_json_text(*words));
     }
   }
   trial.identity_json = logic::to_json_text(trial_identity(trial));
+  // Ordered by a map of the type question_index already is (a sort of its
+  // own would add a template's worth of code to the WebAssembly module).
+  std::map<std::string, std::size_t, std::less<>> by_id;
+  for (std::size_t i = 0; i < trial.derived.size(); ++i) {
+    trial.derived[i].key_json = logic::to_json_text(trial.derived[i].id) + ":";
+    by_id.emplace(trial.derived[i].id, i);
+  }
+  trial.derived_in_key_order.clear();
+  for (const auto& entry : by_id) trial.derived_in_key_order.push_back(entry.second);
 }
 
 namespace {
@@ -402,6 +461,12 @@ class ResultWriter {
         {"answerErrors", Member::AnswerErrors}, {"criteria", Member::Criteria}, {"derived", Member::Derived},
         {"engine", Member::Engine},             {"next", Member::Next},         {"trial", Member::Trial},
         {"verdict", Member::Verdict},           {"warnings", Member::Warnings}};
+    // Their keys as JSON text ("answerErrors":), written once.
+    static const auto kKeys = [] {
+      std::vector<std::string> keys;
+      for (const auto& member : kMembers) keys.push_back(logic::to_json_text(member.first) + ":");
+      return keys;
+    }();
     const bool has_extra = extra != nullptr && extra->is_object();
     json::const_iterator more = has_extra ? extra->cbegin() : json::const_iterator();
     const auto more_left = [&] { return has_extra && more != extra->cend(); };
@@ -411,14 +476,17 @@ class ResultWriter {
       ++more;
     };
     out_ += '{';
-    for (const auto& [name, member] : kMembers) {
+    for (std::size_t i = 0; i < std::size(kMembers); ++i) {
+      const char* name = kMembers[i].first;
       while (more_left() && more.key() < name) write_extra();
       if (more_left() && more.key() == name) {
         write_extra();  // the caller's member replaces ours, as assigning it into the object would
         continue;
       }
-      key(name);
-      write_member(member);
+      if (!first_) out_ += ',';
+      first_ = false;
+      out_ += kKeys[i];
+      write_member(kMembers[i].second);
     }
     while (more_left()) write_extra();
     out_ += '}';
@@ -438,12 +506,12 @@ class ResultWriter {
     switch (member) {
       case Member::AnswerErrors: logic::append_json_text(out_, screened_.answer_errors); break;
       case Member::Criteria: write_criteria(); break;
-      case Member::Derived: logic::append_json_text(out_, screened_.derived); break;
-      case Member::Engine:
-        out_ += "{\"version\":";
-        logic::append_json_string(out_, engine_version());
-        out_ += '}';
+      case Member::Derived: write_derived(); break;
+      case Member::Engine: {
+        static const std::string kEngine = logic::to_json_text({{"version", engine_version()}});
+        out_ += kEngine;
         break;
+      }
       case Member::Next: write_ids(screened_.next); break;
       case Member::Trial: out_ += trial_.identity_json; break;
       case Member::Verdict: logic::append_json_string(out_, screened_.verdict); break;
@@ -457,39 +525,56 @@ class ResultWriter {
     for (const CriterionLine& line : screened_.criteria) {
       if (!first) out_ += ',';
       first = false;
-      out_ += '{';
-      if (!line.clears_on.empty()) {
-        out_ += "\"clearsOn\":";
+      const std::string& head = line.criterion->line_head_json;
+      if (line.clears_on.empty()) {
+        out_ += head;
+      } else {
+        out_ += "{\"clearsOn\":";
         logic::append_json_string(out_, line.clears_on);
         out_ += ',';
+        out_.append(head, 1, std::string::npos);  // after its '{'
       }
-      out_ += "\"id\":";
-      out_ += line.criterion->id_json;
-      out_ += line.criterion->inclusion ? ",\"kind\":\"inclusion\",\"reason\":" : ",\"kind\":\"exclusion\",\"reason\":";
       if (line.reason_json != nullptr) {
         out_ += *line.reason_json;
       } else {
         logic::append_json_string(out_, *line.reason);
       }
-      out_ += ",\"status\":\"";
-      out_ += status_name(line.status);
-      out_ += '"';
+      out_ += status_members_json(line.status);
       if (lists_waiting(line.status)) {
-        out_ += ",\"waitingOn\":";
-        write_ids(line.waiting);
+        write_id_items(screened_.waiting_of(line));
+        out_ += "]}";
       }
-      out_ += '}';
     }
     out_ += ']';
   }
 
   void write_ids(const QuestionSet& questions) {
     out_ += '[';
-    for (std::size_t i = 0; i < questions.size(); ++i) {
-      if (i > 0) out_ += ',';
-      out_ += trial_.questions[questions[i]].id_json;
-    }
+    write_id_items(questions);
     out_ += ']';
+  }
+
+  // The ids of `questions` separated by commas, without the brackets.
+  template <typename Questions>
+  void write_id_items(const Questions& questions) {
+    bool first = true;
+    for (std::size_t question : questions) {
+      if (!first) out_ += ',';
+      first = false;
+      out_ += trial_.questions[question].id_json;
+    }
+  }
+
+  void write_derived() {
+    out_ += '{';
+    bool first = true;
+    for (std::size_t i : trial_.derived_in_key_order) {
+      if (!first) out_ += ',';
+      first = false;
+      out_ += trial_.derived[i].key_json;
+      logic::append_json_text(out_, screened_.derived[i]);
+    }
+    out_ += '}';
   }
 
   const Trial::Loaded& trial_;
