@@ -410,8 +410,6 @@ class Evaluator {
 
   Val eval_var(std::uint32_t index) {
     const Node& n = node(index);
-    // The most common read, a whole answered variable, as read_top_level
-    // would give it, without the general path's machinery.
     std::size_t next_child = 0;
     Val computed_path;
     std::vector<std::string> dynamic_segments;
