@@ -60,7 +60,7 @@ export class TrialScreenerElement extends HTMLElement {
     this.#root = prerendered ?? this.attachShadow({ mode: 'open' });
     this.#frame = [...(prerendered?.children ?? [])].find((child) => child.matches('div.widget[data-prerendered]')) ?? null;
     if (this.#frame) return;
-    this.#root.replaceChildren();
+    this.#root.replaceChildren();  // a declarative root that is not our pre-rendered screen
     // One stylesheet link for the element's life: re-renders never refetch it.
     this.#frame = h('div', { class: 'widget', part: 'widget' });
     this.#root.append(h('link', { rel: 'stylesheet', href: STYLESHEET }), this.#frame);
@@ -171,7 +171,6 @@ export class TrialScreenerElement extends HTMLElement {
   #leavePrerendered() {
     if (this.#frame.dataset.prerendered === undefined) return;
     delete this.#frame.dataset.prerendered;
-    this.#frame.inert = false;
     this.#frame.removeAttribute('aria-busy');
   }
 

@@ -41,7 +41,7 @@ const MIME_TYPES = {
 export function defaultMounts(distDir = join(repo, 'build/wasm-release/dist'), prerenderedDir = join(repo, 'build/site')) {
   return [
     ['/web/', join(repo, 'web')],
-    ['/wasm/', distDir ?? join(repo, 'build/wasm-release/dist')],
+    ['/wasm/', distDir],
     ['/bh002/', join(repo, 'examples/bh002')],
     ...(prerenderedDir ? [['/', prerenderedDir]] : []),
     ['/', join(repo, 'examples/site/public')],
@@ -77,11 +77,12 @@ async function resolvePath(mounts, pathname) {
   for (const [prefix, dir] of mounts) {
     if (!pathname.startsWith(prefix)) continue;
     const relative = normalize(decodeURIComponent(pathname.slice(prefix.length)));
-    let file = resolve(dir, relative === '.' || relative === '' ? 'index.html' : relative);
+    const file = resolve(dir, relative === '.' || relative === '' ? 'index.html' : relative);
     if (file !== dir && !file.startsWith(dir + sep)) return null;  // no escaping the mount
     const found = await stat(file).catch(() => null);
-    if (found?.isDirectory()) file = join(file, 'index.html');
-    if (found && (await stat(file).catch(() => null))?.isFile()) return file;
+    if (found?.isFile()) return file;
+    const index = join(file, 'index.html');
+    if (found?.isDirectory() && (await stat(index).catch(() => null))?.isFile()) return index;
   }
   return null;
 }
