@@ -64,7 +64,7 @@ std::string TrialSession::screen(const std::string& answers_json, const std::str
   text_option("audience", screen_options.audience);
   text_option("lang", screen_options.lang);
   std::string result;
-  trial_->screen_text(std::move(*answers), screen_options, result);  // null: no answers
+  trial_->screen_text(std::move(*answers), screen_options, result, nullptr, nullptr, &outcomes_);  // null: no answers
   return result;
 }
 

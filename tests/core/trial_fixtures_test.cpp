@@ -107,6 +107,41 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Bh002Scenario);
 
 TEST(Bh002Fixtures, ThereAreScenariosToRun) { EXPECT_FALSE(scenario_files().empty()) << "no " << kFixtureDir << "/*.json"; }
 
+TEST(Bh002Fixtures, OneMemoForEveryScreeningChangesNoResult) {
+  // The batch and the WebAssembly session keep rule outcomes between
+  // screenings (logic::OutcomeMemo). Every scenario, screened one after the
+  // other through one memo, forwards then backwards and in both audiences,
+  // must give the text it gives alone.
+  ASSERT_TRUE(bh002().has_value());
+  std::vector<std::pair<json, trialscreen::ScreenOptions>> screenings;
+  for (const std::string& file : scenario_files()) {
+    trialscreen::Diagnostics errors;
+    const std::optional<json> scenario = trialscreen::logic::parse_json(read_text(kFixtureDir + "/" + file), errors);
+    ASSERT_TRUE(scenario && scenario->is_object()) << file;
+    for (const char* audience : {"physician", "patient"}) {
+      trialscreen::ScreenOptions options;
+      options.as_of = scenario->value("asOf", "2026-11-25");
+      options.audience = audience;
+      options.lang = scenario->value("lang", "en");
+      screenings.emplace_back(scenario->value("answers", json::object()), options);
+    }
+  }
+  trialscreen::logic::OutcomeMemo memo;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < screenings.size(); ++i) {
+      const auto& [answers, options] = screenings[pass == 0 ? i : screenings.size() - 1 - i];
+      std::string alone;
+      bh002()->screen_text(answers, options, alone);
+      std::string through_memo;
+      bh002()->screen_text(json(answers), options, through_memo, nullptr, nullptr, &memo);
+      EXPECT_EQ(through_memo, alone) << answers.dump();
+      const trialscreen::ScreenSummary summary = bh002()->screen_summary(json(answers), options, nullptr, &memo);
+      EXPECT_EQ(summary.statuses, bh002()->screen_summary(answers, options).statuses) << answers.dump();
+    }
+  }
+  EXPECT_GT(memo.hits(), memo.misses());
+}
+
 // ---- the matcher ---------------------------------------------------------
 
 const json kResult = json::parse(R"({

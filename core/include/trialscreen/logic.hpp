@@ -55,6 +55,7 @@ struct Domain {
 };
 
 class DerivedValues;
+class OutcomeMemo;
 
 // Working buffers of an evaluation, kept between evaluations so that a host
 // evaluating many rules over one document (a screening evaluates about
@@ -100,6 +101,12 @@ struct Bindings {
   bool waiting_by_slot = false;
   // Buffers to reuse (see Scratch); none: each evaluation makes its own.
   Scratch* scratch = nullptr;
+  // Outcomes kept by their inputs' values (see OutcomeMemo); none: every
+  // rule is evaluated. Give it only with the same configuration of these
+  // bindings each time (the same domains and slots, the derived values
+  // worked out from the data being evaluated), as one host screening many
+  // documents against one trial does.
+  OutcomeMemo* memo = nullptr;
 };
 
 struct Outcome {
@@ -166,6 +173,8 @@ class Rule {
  private:
   friend class DerivedValues;
   explicit Rule(std::unique_ptr<Compiled> compiled);
+  // evaluate() without the memo.
+  void evaluate_now(const nlohmann::json& data, const Bindings& bindings, Outcome& out) const;
   std::unique_ptr<Compiled> compiled_;
 };
 
@@ -200,6 +209,46 @@ class DerivedValues {
 
  private:
   struct Entries;
+  std::unique_ptr<Entries> entries_;
+};
+
+// The outcomes of rules kept by the exact values of the variables they read,
+// for a host that evaluates the same rules over many documents that share
+// most of their values: a batch's referrals, or a form screened again after
+// each answer, where only the rules that read the changed answer meet new
+// values. A rule whose inputs hold values met before gives the outcome kept
+// for them instead of being evaluated again.
+//
+// Kept only for rules compiled with CompileOptions::slots that read the data
+// through their variables alone (Rule::reads_only_variables: no `missing`,
+// no computed paths), every variable with a slot, and evaluated with
+// Bindings::slot_values: their outcome is then a function of those slots'
+// values. The key holds each value's type and exact bits (1 and 1.0 differ, a
+// string by its bytes); an object or array value is not kept. So a kept
+// outcome is exactly what evaluating would give.
+//
+// Entries are keyed by the rule's address: keep one memo per set of rules
+// (one trial), and drop it with them. At most `capacity` outcomes are kept;
+// when full, all are dropped, so memory stays flat over any number of
+// documents.
+class OutcomeMemo {
+ public:
+  explicit OutcomeMemo(std::size_t capacity = 16384);
+  OutcomeMemo(OutcomeMemo&&) noexcept;
+  OutcomeMemo& operator=(OutcomeMemo&&) noexcept;
+  ~OutcomeMemo();
+
+  // Evaluations answered from the memo, and evaluations it kept afresh.
+  std::size_t hits() const;
+  std::size_t misses() const;
+  std::size_t size() const;
+  void clear();
+
+  // The kept outcomes; defined inside the engine only.
+  struct Entries;
+  Entries& entries() { return *entries_; }
+
+ private:
   std::unique_ptr<Entries> entries_;
 };
 

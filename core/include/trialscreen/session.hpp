@@ -28,6 +28,9 @@ class TrialSession {
   std::string definition() const;
   // Screens one person. options: {"asOf": "YYYY-MM-DD", "audience", "lang"}.
   // Returns the contract's result, or an error object for unparsable input.
+  // Keeps rule outcomes between calls (logic::OutcomeMemo), so screening a
+  // form again after one answer changed re-evaluates only the rules that
+  // read it; the result is the same. One call at a time.
   std::string screen(const std::string& answers_json, const std::string& options_json) const;
   // Lint problems: [{"code", "path", "message"}, ...].
   std::string lint() const;
@@ -35,6 +38,9 @@ class TrialSession {
  private:
   std::optional<Trial> trial_;
   std::string load_error_;
+  // The outcomes of trial_'s rules: a cache, which screen() fills without
+  // changing any result.
+  mutable logic::OutcomeMemo outcomes_;
 };
 
 class LogicSession {

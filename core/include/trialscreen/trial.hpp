@@ -15,6 +15,7 @@ namespace trialscreen {
 
 namespace logic {
 class MemberPool;
+class OutcomeMemo;
 }
 
 // Engine version reported in every result.
@@ -64,11 +65,15 @@ class Trial {
   // The same two, taking the answers over (a caller done with its parsed
   // answers saves copying them: the screening works on them in place). With
   // `recycle`, their objects' members go there afterwards, for the caller's
-  // next answers (logic::MemberPool).
+  // next answers (logic::MemberPool). With `memo`, rule outcomes are kept
+  // there and reused for the caller's next answers (logic::OutcomeMemo): the
+  // result is the same, only quicker when answers repeat values. A memo
+  // serves this trial only.
   void screen_text(nlohmann::json&& answers, const ScreenOptions& options, std::string& out,
-                   const nlohmann::json* extra = nullptr, logic::MemberPool* recycle = nullptr) const;
+                   const nlohmann::json* extra = nullptr, logic::MemberPool* recycle = nullptr,
+                   logic::OutcomeMemo* memo = nullptr) const;
   ScreenSummary screen_summary(nlohmann::json&& answers, const ScreenOptions& options,
-                               logic::MemberPool* recycle = nullptr) const;
+                               logic::MemberPool* recycle = nullptr, logic::OutcomeMemo* memo = nullptr) const;
 
   const nlohmann::json& definition() const;
   const std::string& sha256() const;

@@ -470,6 +470,77 @@ class Compiler {
 
 }  // namespace
 
+namespace {
+
+// The top-level names a `missing` or `missing_some` node reads, when they are
+// all literal strings naming no path ("a", not "a.b"); false otherwise.
+bool literal_missing_names(const Rule::Compiled& rule, const Node& node, std::vector<const std::string*>& names) {
+  if (node.dynamic_args) return false;
+  const std::uint32_t* child = rule.child_begin(node);
+  const auto add = [&](const json& key) {
+    if (!key.is_string() || key.get_ref<const std::string&>().find('.') != std::string::npos) return false;
+    names.push_back(&key.get_ref<const std::string&>());
+    return true;
+  };
+  for (std::uint32_t i = node.op == Op::MissingSome ? 1 : 0; i < node.child_count; ++i) {
+    const Node& argument = rule.nodes[child[i]];
+    if (argument.op != Op::Literal) return false;
+    const json& value = rule.literals[argument.literal];
+    if (value.is_array()) {
+      for (const json& key : value) {
+        if (!add(key)) return false;
+      }
+    } else if (!add(value)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+// Whether OutcomeMemo may keep the rule's outcomes, and the slots its key
+// holds: the rule must read the data only through names that have slots (its
+// variables, and the literal names of `missing` outside any iterator, whose
+// scope is then the data itself).
+void find_memo_slots(Rule::Compiled& rule, const std::vector<std::string>& slots) {
+  std::vector<std::uint32_t> read(rule.slot_of_variable.begin(), rule.slot_of_variable.end());
+  bool iterates = false;
+  bool reads_missing = false;
+  std::vector<const std::string*> names;
+  for (const Node& node : rule.nodes) {
+    switch (node.op) {
+      case Op::Map: case Op::Filter: case Op::Reduce: case Op::All: case Op::Some: case Op::None:
+        iterates = true;
+        break;
+      case Op::Missing:
+      case Op::MissingSome:
+        reads_missing = true;
+        if (!literal_missing_names(rule, node, names)) return;
+        break;
+      case Op::Exists:
+        return;
+      case Op::Var:
+      case Op::Val:
+        // A path not bound to a top-level variable may reach the data as a whole.
+        if (node.path_child || node.variable == kNone) return;
+        break;
+      default:
+        break;
+    }
+  }
+  if (reads_missing && iterates) return;
+  for (const std::string* name : names) {
+    const auto found = std::lower_bound(slots.begin(), slots.end(), *name);
+    read.push_back(found != slots.end() && *found == *name ? static_cast<std::uint32_t>(found - slots.begin()) : kNone);
+  }
+  if (std::find(read.begin(), read.end(), kNone) != read.end()) return;
+  std::sort(read.begin(), read.end());
+  read.erase(std::unique(read.begin(), read.end()), read.end());
+  rule.memo_slots = std::move(read);
+  rule.memoizable = true;
+}
+
 // Recursion as deep as the pointer, which the rule's nesting limit bounds.
 void PointerTable::spell(std::uint32_t entry, std::string& out) const {
   if (entry == kRoot) return;
@@ -494,6 +565,7 @@ std::optional<Rule> Rule::compile(const json& rule, Diagnostics& errors, const C
                                                : kNone);
     }
   }
+  if (options.slots != nullptr) find_memo_slots(*compiled, *options.slots);
   return Rule(std::move(compiled));
 }
 

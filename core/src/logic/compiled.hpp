@@ -67,6 +67,11 @@ struct Rule::Compiled {
   // Per variable: its slot (CompileOptions::slots), or kNone.
   std::vector<std::uint32_t> slot_of_variable;
   bool has_slots = false;  // compiled with CompileOptions::slots
+  // OutcomeMemo may keep this rule's outcomes (find_memo_slots): it reads
+  // the data only through names that have slots. memo_slots: those slots,
+  // sorted and unique (what the memo's key holds).
+  bool memoizable = false;
+  std::vector<std::uint32_t> memo_slots;
   std::vector<std::uint32_t> derived_of_variable;  // per variable: its expression node or kNone
   // Per variable: the non-derived variables its value may depend on (itself if
   // not derived), sorted.
@@ -77,5 +82,8 @@ struct Rule::Compiled {
 
   const std::uint32_t* child_begin(const Node& node) const { return children.data() + node.first_child; }
 };
+
+// Sets Compiled::memoizable and memo_slots for a rule compiled with `slots`.
+void find_memo_slots(Rule::Compiled& rule, const std::vector<std::string>& slots);
 
 }  // namespace trialscreen::logic

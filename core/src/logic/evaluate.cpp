@@ -1357,7 +1357,7 @@ Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
   return outcome;
 }
 
-void Rule::evaluate(const json& data, const Bindings& bindings, Outcome& outcome) const {
+void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
   std::optional<Scratch> own;
   if (bindings.scratch == nullptr) own.emplace();
   Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());

@@ -96,8 +96,9 @@ logic::Bindings screening_bindings(const Trial::Loaded& trial, const std::vector
 
 class Screening {
  public:
-  Screening(const Trial::Loaded& trial, const ScreenOptions& options)
+  Screening(const Trial::Loaded& trial, const ScreenOptions& options, logic::OutcomeMemo* memo = nullptr)
       : trial_(trial),
+        memo_(memo),
         options_(options),
         patient_(options.audience == "patient"),
         as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()),
@@ -128,6 +129,10 @@ class Screening {
       slot_values_[trial_.as_of_slot] = &as_of;
     }
     compute_derived();
+    // From here on every rule reads the answers and the derived values just
+    // worked out, the memo's condition (the derived values' own rules run
+    // before it, with the bindings of an earlier screening).
+    bindings_.memo = memo_;
 
     bool any_fail = false;
     bool any_unknown = false;
@@ -336,6 +341,7 @@ class Screening {
   }
 
   const Trial::Loaded& trial_;
+  logic::OutcomeMemo* const memo_;
   const ScreenOptions& options_;
   const bool patient_;
   const std::size_t language_ = language_index(trial_.languages, options_.lang);
@@ -594,8 +600,8 @@ ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenO
 }
 
 ScreenSummary Trial::screen_summary(nlohmann::json&& answers, const ScreenOptions& options,
-                                    logic::MemberPool* recycle) const {
-  Screening screening(*loaded_, options);
+                                    logic::MemberPool* recycle, logic::OutcomeMemo* memo) const {
+  Screening screening(*loaded_, options, memo);
   Screened screened = screening.run(std::move(answers), Screening::Parts::Brief);
   if (recycle != nullptr) recycle->recycle(screening.data());
   ScreenSummary summary;
@@ -612,8 +618,9 @@ void Trial::screen_text(const nlohmann::json& answers, const ScreenOptions& opti
 }
 
 void Trial::screen_text(nlohmann::json&& answers, const ScreenOptions& options, std::string& out,
-                        const nlohmann::json* extra, logic::MemberPool* recycle) const {
-  Screening screening(*loaded_, options);
+                        const nlohmann::json* extra, logic::MemberPool* recycle,
+                        logic::OutcomeMemo* memo) const {
+  Screening screening(*loaded_, options, memo);
   const Screened screened = screening.run(std::move(answers));
   ResultWriter(*loaded_, screened, out).write(extra);
   if (recycle != nullptr) recycle->recycle(screening.data());

@@ -1,0 +1,210 @@
+// OutcomeMemo: a kept outcome must be exactly what evaluating gives, for
+// every rule the memo takes, and rules it cannot key must not be kept.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "trialscreen/logic.hpp"
+
+namespace {
+
+using nlohmann::json;
+using trialscreen::logic::Bindings;
+using trialscreen::logic::CompileOptions;
+using trialscreen::logic::Domain;
+using trialscreen::logic::Outcome;
+using trialscreen::logic::OutcomeMemo;
+using trialscreen::logic::Rule;
+using Strings = std::vector<std::string>;
+
+// Every member, values by their JSON text (1 and 1.0 differ there, not in ==).
+void expect_identical(const Outcome& got, const Outcome& expected, const std::string& where) {
+  EXPECT_EQ(got.kind, expected.kind) << where;
+  EXPECT_EQ(got.value.type(), expected.value.type()) << where;
+  EXPECT_EQ(trialscreen::logic::to_json_text(got.value), trialscreen::logic::to_json_text(expected.value)) << where;
+  EXPECT_EQ(got.waiting_on, expected.waiting_on) << where;
+  EXPECT_EQ(got.waiting_slots, expected.waiting_slots) << where;
+  EXPECT_EQ(got.lower, expected.lower) << where;
+  EXPECT_EQ(got.upper, expected.upper) << where;
+  EXPECT_EQ(got.error_type, expected.error_type) << where;
+  EXPECT_EQ(got.error_message, expected.error_message) << where;
+  EXPECT_EQ(got.error_id, expected.error_id) << where;
+  EXPECT_EQ(got.error_pointer, expected.error_pointer) << where;
+  EXPECT_EQ(trialscreen::logic::to_json_text(got.thrown), trialscreen::logic::to_json_text(expected.thrown)) << where;
+}
+
+// A host as a screening is one: names numbered, answers handed by number,
+// unanswered names unknown within their domains. "limit" has no slot.
+struct Host {
+  Strings slots = {"as_of", "flag", "kind", "n", "s", "total"};
+  std::map<std::string, Domain> domains;
+  std::vector<const Domain*> slot_domains;
+  CompileOptions options;
+
+  Host() {
+    Domain boolean;
+    boolean.kind = Domain::Kind::Boolean;
+    domains["flag"] = boolean;
+    Domain kinds;
+    kinds.kind = Domain::Kind::Choice;
+    kinds.choices = {"x", "y"};
+    domains["kind"] = kinds;
+    Domain range;
+    range.kind = Domain::Kind::Range;
+    range.min = 0;
+    range.max = 20;
+    domains["n"] = range;
+    for (const std::string& name : slots) {
+      const auto found = domains.find(name);
+      slot_domains.push_back(found == domains.end() ? nullptr : &found->second);
+    }
+    options.slots = &slots;
+    options.derived["total"] = json::parse(R"({"+": [{"var": "n"}, {"if": [{"var": "flag"}, 10, 0]}]})");
+  }
+
+  Rule compile(const json& rule) {
+    trialscreen::Diagnostics errors;
+    std::optional<Rule> compiled = Rule::compile(rule, errors, options);
+    EXPECT_TRUE(compiled.has_value()) << rule;
+    return std::move(*compiled);
+  }
+
+  // Evaluates with the memo (or without: nullptr).
+  Outcome evaluate(const Rule& rule, const json& data, OutcomeMemo* memo) {
+    std::vector<const json*> slot_values;
+    for (const std::string& name : slots) slot_values.push_back(data.contains(name) ? &data.at(name) : nullptr);
+    Bindings bindings;
+    bindings.missing_is_unknown = true;
+    bindings.domains = &domains;
+    bindings.slot_values = &slot_values;
+    bindings.slot_domains = &slot_domains;
+    bindings.waiting_by_slot = true;
+    bindings.memo = memo;
+    Outcome out;
+    rule.evaluate(data, bindings, out);
+    return out;
+  }
+};
+
+// Documents whose values look alike: 1 and 1.0, "" and absent, "1" and 1.
+std::vector<json> documents() {
+  const json ns[] = {nullptr, 1, 1.0, 7.5, 25, "1"};
+  const json ss[] = {nullptr, "", "x", "1"};
+  const json flags[] = {nullptr, true, false};
+  const json kinds[] = {nullptr, "x", "y"};
+  std::vector<json> out;
+  for (const json& n : ns) {
+    for (const json& s : ss) {
+      for (const json& flag : flags) {
+        for (const json& kind : kinds) {
+          json data = {{"as_of", "2026-11-25"}};
+          if (!n.is_null()) data["n"] = n;
+          if (!s.is_null()) data["s"] = s;
+          if (!flag.is_null()) data["flag"] = flag;
+          if (!kind.is_null()) data["kind"] = kind;
+          out.push_back(std::move(data));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+TEST(LogicMemo, AKeptOutcomeIsWhatEvaluatingGives) {
+  Host host;
+  const std::vector<json> rules = {
+      json::parse(R"({"var": "n"})"),
+      json::parse(R"({">=": [{"var": "total"}, 10]})"),
+      json::parse(R"({"and": [{"var": "flag"}, {"==": [{"var": "kind"}, "x"]}]})"),
+      json::parse(R"({"if": [{"var": "flag"}, {"var": "s"}, {"var": "n"}]})"),
+      json::parse(R"({"missing": ["s", "n"]})"),
+      json::parse(R"({"missing_some": [1, ["s", "kind"]]})"),
+      json::parse(R"({"!": {"missing": ["s"]}})"),
+      json::parse(R"({"cat": [{"var": "s"}, {"var": "n"}]})"),
+      json::parse(R"({"*": [{"var": "n"}, 2]})"),
+      json::parse(R"({"<": [{"var": "n"}, {"var": "s"}]})"),
+      json::parse(R"({"date_add": [{"var": "as_of"}, {"var": "n"}, "day"]})"),
+      json::parse(R"({"throw": {"var": "kind"}})"),
+      json::parse(R"({"in": [{"var": "kind"}, ["x", "z"]]})"),
+      json::parse(R"({"var": "kind.0"})"),
+  };
+  const std::vector<json> data = documents();
+  // The memo keys outcomes by their rule: the rules live as long as it does.
+  std::vector<Rule> compiled;
+  for (const json& rule_json : rules) compiled.push_back(host.compile(rule_json));
+  OutcomeMemo memo;
+  // Twice through: the first pass fills the memo, the second reads it, each
+  // in its own order, so that outcomes are met after other documents' too.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t r = 0; r < rules.size(); ++r) {
+      for (std::size_t i = 0; i < data.size(); ++i) {
+        const json& document = data[pass == 0 ? i : data.size() - 1 - i];
+        const std::string where = rules[r].dump() + " over " + document.dump();
+        expect_identical(host.evaluate(compiled[r], document, &memo), host.evaluate(compiled[r], document, nullptr), where);
+      }
+    }
+  }
+  EXPECT_GT(memo.hits(), memo.misses()) << "the second pass should be read from the memo";
+}
+
+TEST(LogicMemo, ValuesThatCompareEqualAreKeptApart) {
+  // 1 and 1.0 are == but print differently; "" is missing, absent too, "x" is not.
+  Host host;
+  OutcomeMemo memo;
+  const Rule number = host.compile(json::parse(R"({"var": "n"})"));
+  EXPECT_EQ(trialscreen::logic::to_json_text(host.evaluate(number, {{"n", 1}}, &memo).value), "1");
+  EXPECT_EQ(trialscreen::logic::to_json_text(host.evaluate(number, {{"n", 1.0}}, &memo).value), "1.0");
+  EXPECT_EQ(trialscreen::logic::to_json_text(host.evaluate(number, {{"n", 1}}, &memo).value), "1");
+  EXPECT_EQ(memo.hits(), 1u);
+
+  const Rule missing = host.compile(json::parse(R"({"missing": ["s"]})"));
+  EXPECT_EQ(host.evaluate(missing, {{"s", ""}}, &memo).value, json::array({"s"}));
+  EXPECT_EQ(host.evaluate(missing, {{"s", "x"}}, &memo).value, json::array());
+  EXPECT_EQ(host.evaluate(missing, json::object(), &memo).value, json::array({"s"}));
+  EXPECT_EQ(host.evaluate(missing, {{"s", "x"}}, &memo).value, json::array());
+}
+
+TEST(LogicMemo, RulesThatReadMoreThanTheirSlotsAreNotKept) {
+  Host host;
+  const std::vector<json> rules = {
+      json::parse(R"({"var": "limit"})"),                                // a name without a slot
+      json::parse(R"({"missing": ["limit"]})"),                          // the same, through missing
+      json::parse(R"({"var": {"cat": ["k", "ind"]}})"),                  // a computed path
+      json::parse(R"({"missing": {"if": [true, "s", "n"]}})"),          // computed names
+      json::parse(R"({"map": [["s", "t"], {"missing": ["s"]}]})"),        // missing in an item's scope
+      json::parse(R"({"var": ""})"),                                     // the whole data
+  };
+  for (const json& rule_json : rules) {
+    const Rule rule = host.compile(rule_json);
+    OutcomeMemo memo;
+    const json document = {{"s", "x"}, {"limit", 3}, {"kind", "x"}};
+    for (int i = 0; i < 3; ++i) {
+      expect_identical(host.evaluate(rule, document, &memo), host.evaluate(rule, document, nullptr), rule_json.dump());
+    }
+    EXPECT_EQ(memo.hits() + memo.misses(), 0u) << rule_json;
+    EXPECT_EQ(memo.size(), 0u) << rule_json;
+  }
+  // An object or array answer has no key: evaluated every time.
+  const Rule rule = host.compile(json::parse(R"({"var": "kind"})"));
+  OutcomeMemo memo;
+  host.evaluate(rule, {{"kind", {{"a", 1}}}}, &memo);
+  host.evaluate(rule, {{"kind", json::array({1})}}, &memo);
+  EXPECT_EQ(memo.hits() + memo.misses(), 0u);
+}
+
+TEST(LogicMemo, AFullMemoStartsAfreshSoMemoryStaysFlat) {
+  Host host;
+  OutcomeMemo memo(8);
+  const Rule rule = host.compile(json::parse(R"({"*": [{"var": "n"}, 3]})"));
+  for (int n = 0; n < 100; ++n) {
+    const Outcome got = host.evaluate(rule, {{"n", n}}, &memo);
+    EXPECT_EQ(got.value, 3 * n);
+    EXPECT_LE(memo.size(), 8u);
+  }
+  EXPECT_EQ(memo.misses(), 100u);
+  EXPECT_EQ(host.evaluate(rule, {{"n", 99}}, &memo).value, 297);
+  EXPECT_EQ(memo.hits(), 1u);
+}
+
+}  // namespace
