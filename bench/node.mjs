@@ -2,7 +2,8 @@
 // The Node side of bench/run. Prints one JSON object on stdout.
 //   node bench/node.mjs logic   DATA_DIR DIST_DIR   the 34 rules per record: wasm compileLogic().apply(),
 //                                                  json-logic-js, json-logic-engine (one run, same data)
-//   node bench/node.mjs answer  DATA_DIR DIST_DIR   one full BH002 re-evaluation through loadScreener().evaluate()
+//   node bench/node.mjs answer  DATA_DIR DIST_DIR   one full BH002 re-evaluation through loadScreener().evaluate():
+//                                                  200 referrals in turn, and forms filled in one answer at a time
 //   node bench/node.mjs batch   DATA_DIR ENGINE [N] json-logic-js or json-logic-engine over referrals-canonical.jsonl:
 //                                                  parse, 34 rules, a verdict, one output line per record
 import { createReadStream, createWriteStream, readFileSync, openSync, readSync, closeSync } from 'node:fs';
@@ -109,6 +110,22 @@ async function answer(distDir) {
   const usMedian = timeRounds(() => {
     for (let k = 0; k < 20; ++k) screener.evaluate(answers[next++ % answers.length], options);
   }, 20, 3);
+  // Filling in the form: each of 50 referrals' answers given one at a time,
+  // in the record's order, and the form screened again after each one, as
+  // the widget does while a person answers. Consecutive screenings then
+  // differ in one answer (the first three of the other rows' differ in all).
+  const steps = [];
+  for (const record of answers.slice(0, 50)) {
+    const given = {};
+    for (const [field, value] of Object.entries(record)) {
+      given[field] = value;
+      steps.push({ ...given });
+    }
+  }
+  let step = 0;
+  const oneMoreAnswerUs = timeRounds(() => {
+    for (let k = 0; k < 20; ++k) screener.evaluate(steps[step++ % steps.length], options);
+  }, 20, 3);
   // What the JSON-text boundary alone costs each evaluation, with no engine:
   // the answers written as JSON text, the result's text read back.
   const results = answers.map((record) => JSON.stringify(screener.evaluate(record, options)));
@@ -121,7 +138,7 @@ async function answer(distDir) {
     }
   }, 20, 2);
   const resultBytes = median(results.map((text) => text.length));
-  return { evaluations: next, usMedian, jsonBoundaryUs, resultBytesMedian: resultBytes, sink };
+  return { evaluations: next, usMedian, oneMoreAnswerUs, jsonBoundaryUs, resultBytesMedian: resultBytes, sink };
 }
 
 // A referral list through a plain JavaScript engine, as close to the batch

@@ -5,6 +5,7 @@
 #include <string>
 
 #include <emscripten/bind.h>
+#include <emscripten/val.h>
 
 #include "trialscreen/session.hpp"
 #include "trialscreen/trial.hpp"
@@ -21,6 +22,16 @@ trialscreen::TrialSession* session_from_bytes(std::uintptr_t bytes, std::size_t 
   return new trialscreen::TrialSession(std::string(reinterpret_cast<const char*>(bytes), size));
 }
 
+// A screening's result as a view of its UTF-8 bytes in the module's memory,
+// valid until the session's next call: Embind's own std::string return walks
+// every byte of the 4 KB result in JavaScript before decoding it, a sixth of
+// an evaluation (docs/performance.md, "Seventh session").
+emscripten::val screen_view(trialscreen::TrialSession& session, const std::string& answers, const std::string& options) {
+  const std::string& text = session.screen_kept(answers, options);
+  return emscripten::val(
+      emscripten::typed_memory_view(text.size(), reinterpret_cast<const unsigned char*>(text.data())));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(trialscreen) {
@@ -33,6 +44,7 @@ EMSCRIPTEN_BINDINGS(trialscreen) {
       .function("loadError", &trialscreen::TrialSession::load_error)
       .function("definition", &trialscreen::TrialSession::definition)
       .function("screen", &trialscreen::TrialSession::screen)
+      .function("screenView", &screen_view)
       .function("lint", &trialscreen::TrialSession::lint);
 
   emscripten::class_<trialscreen::LogicSession>("LogicSession")

@@ -83,6 +83,8 @@ function jsonText(value, what) {
 
 // Trials, rules and answers may be given as JSON text or as values.
 const toText = (value, what) => (typeof value === 'string' ? value : jsonText(value, what));
+// Results come out of the module as UTF-8 bytes (TrialSession.screenView).
+const utf8 = new TextDecoder();
 
 /** The screening date for "today" in the local calendar, as YYYY-MM-DD. */
 export function localToday(now = new Date()) {
@@ -106,7 +108,8 @@ class Screener {
 
   /** Screens one person; returns the contract's result object. */
   evaluate(answers = {}, { asOf = localToday(), audience = 'physician', lang = 'en' } = {}) {
-    const reply = JSON.parse(this.#live().screen(toText(answers ?? {}, 'answers'), jsonText({ asOf, audience, lang }, 'options')));
+    const view = this.#live().screenView(toText(answers ?? {}, 'answers'), jsonText({ asOf, audience, lang }, 'options'));
+    const reply = JSON.parse(utf8.decode(view));  // at once: the view is valid until the next call
     if (reply.error) throw new InputError(reply.error);
     return reply;
   }

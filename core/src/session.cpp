@@ -68,6 +68,11 @@ std::string TrialSession::screen(const std::string& answers_json, const std::str
   return result;
 }
 
+const std::string& TrialSession::screen_kept(const std::string& answers_json, const std::string& options_json) {
+  kept_result_ = screen(answers_json, options_json);
+  return kept_result_;
+}
+
 std::string TrialSession::lint() const {
   nlohmann::json list = nlohmann::json::array();
   if (trial_) {

@@ -36,3 +36,31 @@ for (const name of scenarios) {
     assert.deepEqual(result, JSON.parse(native), 'WebAssembly and native results agree exactly');
   });
 }
+
+// The widget screens the form again after every answer, and a session keeps
+// rule outcomes between screenings (logic::OutcomeMemo) and hands its result
+// out as a view of the module's memory (screenView). Answers given one at a
+// time, with a second screener working in between, must give at every step
+// exactly what the native CLI gives for that step alone.
+test('a form filled in one answer at a time agrees with the native CLI at every step, with another screener in between', async () => {
+  const withMost = scenarios.map((name) => JSON.parse(readFileSync(fixturesDir + name, 'utf8')))
+    .sort((a, b) => Object.keys(b.answers ?? {}).length - Object.keys(a.answers ?? {}).length);
+  const [filled, other] = withMost;
+  const options = { asOf: filled.asOf, audience: 'patient', lang: 'zh-Hans' };
+  const second = await loadScreener(readRepoFile('examples/bh002/trial.json'));
+  const otherResult = second.evaluate(other.answers, { asOf: other.asOf });
+  const given = {};
+  const steps = Object.entries(filled.answers);
+  assert.ok(steps.length >= 20, `${steps.length} answers`);
+  for (const [field, value] of steps) {
+    given[field] = value;
+    const result = screener.evaluate(given, options);
+    assert.deepEqual(second.evaluate(other.answers, { asOf: other.asOf }), otherResult, 'the other screener is unchanged');
+    const native = execFileSync(cli, [
+      'check', '--trial', trialPath, '--answers', '-', '--as-of', options.asOf,
+      '--audience', options.audience, '--lang', options.lang,
+    ], { input: JSON.stringify(given), encoding: 'utf8' });
+    assert.deepEqual(result, JSON.parse(native), `after ${field}`);
+  }
+  second.dispose();
+});

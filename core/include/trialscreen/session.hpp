@@ -32,6 +32,10 @@ class TrialSession {
   // form again after one answer changed re-evaluates only the rules that
   // read it; the result is the same. One call at a time.
   std::string screen(const std::string& answers_json, const std::string& options_json) const;
+  // The same text, kept in the session until its next call to this: a
+  // binding can hand out a view of its bytes rather than a copy (the
+  // WebAssembly wrapper decodes them with one TextDecoder call).
+  const std::string& screen_kept(const std::string& answers_json, const std::string& options_json);
   // Lint problems: [{"code", "path", "message"}, ...].
   std::string lint() const;
 
@@ -41,6 +45,7 @@ class TrialSession {
   // The outcomes of trial_'s rules: a cache, which screen() fills without
   // changing any result.
   mutable logic::OutcomeMemo outcomes_;
+  std::string kept_result_;  // screen_kept()'s text
 };
 
 class LogicSession {

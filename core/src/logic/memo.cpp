@@ -77,6 +77,21 @@ bool append_value(std::string& key, const nlohmann::json* value) {
   }
 }
 
+// `kept` into `out`, as Rule::evaluate fills it: only the members of its kind
+// are copied (the others are empty in both), so a hit copies little.
+void copy_outcome(const Outcome& kept, Outcome& out) {
+  if (kept.kind == Outcome::Kind::Error || out.kind == Outcome::Kind::Error) {
+    out = kept;  // an error's members are involved: all of them
+    return;
+  }
+  out.kind = kept.kind;
+  out.value = kept.value;
+  out.waiting_on = kept.waiting_on;
+  out.waiting_slots = kept.waiting_slots;
+  out.lower = kept.lower;
+  out.upper = kept.upper;
+}
+
 }  // namespace
 
 void Rule::evaluate(const nlohmann::json& data, const Bindings& bindings, Outcome& outcome) const {
@@ -99,7 +114,7 @@ void Rule::evaluate(const nlohmann::json& data, const Bindings& bindings, Outcom
   const auto found = memo.kept.find(key);
   if (found != memo.kept.end()) {
     ++memo.hits;
-    outcome = found->second;
+    copy_outcome(found->second, outcome);
     return;
   }
   ++memo.misses;
