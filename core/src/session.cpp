@@ -34,7 +34,26 @@ std::string TrialSession::definition() const {
 }
 
 std::string TrialSession::screen(const std::string& answers_json, const std::string& options_json) const {
-  if (!trial_) return load_error_;
+  std::string result;
+  screen_into(answers_json, options_json, result);
+  return result;
+}
+
+const std::string& TrialSession::screen_kept(const std::string& answers_json, const std::string& options_json) {
+  // Its capacity stays, so the next result is written without growing it;
+  // unless a rare huge one (an error list, say) left it large.
+  if (kept_result_.capacity() > (std::size_t{1} << 20)) kept_result_ = std::string();
+  kept_result_.clear();
+  screen_into(answers_json, options_json, kept_result_);
+  return kept_result_;
+}
+
+void TrialSession::screen_into(const std::string& answers_json, const std::string& options_json,
+                               std::string& result) const {
+  if (!trial_) {
+    result = load_error_;
+    return;
+  }
   // Parse errors name the argument they came from: "answers.json.001".
   const auto parse_argument = [](const std::string& text, const char* name, Diagnostics& errors) {
     Diagnostics found;
@@ -48,12 +67,17 @@ std::string TrialSession::screen(const std::string& answers_json, const std::str
   Diagnostics errors;
   std::optional<nlohmann::json> answers = parse_argument(answers_json, "answers", errors);
   std::optional<nlohmann::json> options = parse_argument(options_json, "options", errors);
-  if (!answers || !options) return error_json(errors);
+  if (!answers || !options) {
+    result = error_json(errors);
+    return;
+  }
   if (!answers->is_object() && !answers->is_null()) {
-    return error_json({{"answers.type", "", "answers must be a JSON object keyed by field id"}});
+    result = error_json({{"answers.type", "", "answers must be a JSON object keyed by field id"}});
+    return;
   }
   if (!options->is_object()) {
-    return error_json({{"options.type", "", "options must be a JSON object"}});
+    result = error_json({{"options.type", "", "options must be a JSON object"}});
+    return;
   }
   ScreenOptions screen_options;
   const auto text_option = [&](const char* key, std::string& target) {
@@ -63,14 +87,7 @@ std::string TrialSession::screen(const std::string& answers_json, const std::str
   text_option("asOf", screen_options.as_of);
   text_option("audience", screen_options.audience);
   text_option("lang", screen_options.lang);
-  std::string result;
   trial_->screen_text(std::move(*answers), screen_options, result, nullptr, nullptr, &outcomes_);  // null: no answers
-  return result;
-}
-
-const std::string& TrialSession::screen_kept(const std::string& answers_json, const std::string& options_json) {
-  kept_result_ = screen(answers_json, options_json);
-  return kept_result_;
 }
 
 std::string TrialSession::lint() const {

@@ -40,6 +40,9 @@ class TrialSession {
   std::string lint() const;
 
  private:
+  // screen()'s text into `result` (which starts empty).
+  void screen_into(const std::string& answers_json, const std::string& options_json, std::string& result) const;
+
   std::optional<Trial> trial_;
   std::string load_error_;
   // The outcomes of trial_'s rules: a cache, which screen() fills without

@@ -1,5 +1,6 @@
 // OutcomeMemo and Rule::evaluate's use of it: the outcome of a rule that reads
 // only its slots is kept under those slots' exact values.
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -30,46 +31,70 @@ void OutcomeMemo::clear() { entries_->kept.clear(); }
 
 namespace {
 
-template <typename T>
-void append_bytes(std::string& key, const T& value) {
-  char bytes[sizeof(T)];
-  std::memcpy(bytes, &value, sizeof(T));
-  key.append(bytes, sizeof(T));
-}
+// Writes a key into a string sized up front, through a pointer: a call per
+// value rather than per byte.
+class KeyWriter {
+ public:
+  explicit KeyWriter(std::string& key) : key_(key) { key_.resize(std::max<std::size_t>(key_.capacity(), 64)); }
 
-// Appends one slot's value to the key: a type tag, then its exact bits (a
-// string with its length, so that no two sequences of values share a key).
-// False for an object or array: such a value is not kept.
-bool append_value(std::string& key, const nlohmann::json* value) {
+  template <typename T>
+  void bits(const T& value) {
+    room(sizeof(T));
+    std::memcpy(&key_[used_], &value, sizeof(T));
+    used_ += sizeof(T);
+  }
+  void tag(char c) {
+    room(1);
+    key_[used_++] = c;
+  }
+  void text(const std::string& text) {
+    room(text.size());
+    std::memcpy(&key_[used_], text.data(), text.size());
+    used_ += text.size();
+  }
+  void finish() { key_.resize(used_); }
+
+ private:
+  void room(std::size_t more) {
+    if (used_ + more > key_.size()) key_.resize(std::max(2 * key_.size(), used_ + more));
+  }
+  std::string& key_;
+  std::size_t used_ = 0;
+};
+
+// Writes one slot's value: a type tag, then its exact bits (a string with its
+// length, so that no two sequences of values share a key). False for an
+// object or array: such a value is not kept.
+bool write_value(KeyWriter& key, const nlohmann::json* value) {
   using Type = nlohmann::json::value_t;
   if (value == nullptr) {
-    key += 'a';  // absent
+    key.tag('a');  // absent
     return true;
   }
   switch (value->type()) {
     case Type::null:
-      key += 'n';
+      key.tag('n');
       return true;
     case Type::boolean:
-      key += value->get<bool>() ? 't' : 'f';
+      key.tag(value->get<bool>() ? 't' : 'f');
       return true;
     case Type::number_integer:
-      key += 'i';
-      append_bytes(key, value->get<std::int64_t>());
+      key.tag('i');
+      key.bits(value->get<std::int64_t>());
       return true;
     case Type::number_unsigned:
-      key += 'u';
-      append_bytes(key, value->get<std::uint64_t>());
+      key.tag('u');
+      key.bits(value->get<std::uint64_t>());
       return true;
     case Type::number_float:
-      key += 'd';
-      append_bytes(key, value->get<double>());
+      key.tag('d');
+      key.bits(value->get<double>());
       return true;
     case Type::string: {
       const std::string& text = value->get_ref<const std::string&>();
-      key += 's';
-      append_bytes(key, static_cast<std::uint64_t>(text.size()));
-      key += text;
+      key.tag('s');
+      key.bits(static_cast<std::uint64_t>(text.size()));
+      key.text(text);
       return true;
     }
     default:
@@ -101,16 +126,17 @@ void Rule::evaluate(const nlohmann::json& data, const Bindings& bindings, Outcom
     return;
   }
   OutcomeMemo::Entries& memo = bindings.memo->entries();
-  std::string& key = memo.key;
-  key.clear();
-  append_bytes(key, &rule);
+  KeyWriter writer(memo.key);
+  writer.bits(&rule);
   const std::vector<const nlohmann::json*>& slot_values = *bindings.slot_values;
   for (std::uint32_t slot : rule.memo_slots) {
-    if (!append_value(key, slot_values[slot])) {
+    if (!write_value(writer, slot_values[slot])) {
       evaluate_now(data, bindings, outcome);
       return;
     }
   }
+  writer.finish();
+  const std::string& key = memo.key;
   const auto found = memo.kept.find(key);
   if (found != memo.kept.end()) {
     ++memo.hits;
