@@ -208,3 +208,22 @@ TEST(LogicMemo, AFullMemoStartsAfreshSoMemoryStaysFlat) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(LogicMemo, ARuleWhoseValuesNeverRepeatStopsFillingIt) {
+  // A score from continuous values would only fill the memo: after a probe
+  // it is evaluated without it, and a rule whose values repeat still hits.
+  Host host;
+  OutcomeMemo memo;
+  const Rule unique = host.compile(json::parse(R"({"*": [{"var": "n"}, 3]})"));
+  for (int n = 0; n < 1000; ++n) EXPECT_EQ(host.evaluate(unique, {{"n", n}}, &memo).value, 3 * n);
+  EXPECT_EQ(memo.hits(), 0u);
+  EXPECT_LT(memo.misses(), 500u) << "still keeping the outcomes of values that never repeat";
+  EXPECT_EQ(memo.size(), memo.misses());
+  const Rule repeating = host.compile(json::parse(R"({"!": {"var": "flag"}})"));
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(host.evaluate(repeating, {{"flag", i % 2 == 0}}, &memo).value, i % 2 != 0);
+  EXPECT_EQ(memo.hits(), 998u);
+}
+
+}  // namespace

@@ -230,10 +230,13 @@ class DerivedValues {
 // Entries are keyed by the rule's address: keep one memo per set of rules
 // (one trial), and drop it with them. At most `capacity` outcomes are kept;
 // when full, all are dropped, so memory stays flat over any number of
-// documents.
+// documents. A rule whose values seldom repeat (fewer than a quarter of its
+// first 256 lookups hit) is evaluated without the memo until it starts
+// afresh. The default capacity was the quickest in a batch of 50,000 BH002
+// referrals (docs/performance.md, "Seventh session").
 class OutcomeMemo {
  public:
-  explicit OutcomeMemo(std::size_t capacity = 16384);
+  explicit OutcomeMemo(std::size_t capacity = 4096);
   OutcomeMemo(OutcomeMemo&&) noexcept;
   OutcomeMemo& operator=(OutcomeMemo&&) noexcept;
   ~OutcomeMemo();

@@ -10,10 +10,26 @@
 
 namespace trialscreen::logic {
 
+// How often a rule's inputs repeat. A rule whose values hardly ever repeat
+// (a score from four continuous lab values, say) would only fill the memo and
+// pay for keys: after kProbe lookups with fewer than a quarter of them hits,
+// it is evaluated without the memo until the memo starts afresh.
+struct RuleUse {
+  std::uint32_t lookups = 0;
+  std::uint32_t hits = 0;
+  bool bypassed = false;
+};
+constexpr std::uint32_t kProbe = 256;
+
 struct OutcomeMemo::Entries {
   explicit Entries(std::size_t capacity) : capacity(capacity) {}
+  void start_afresh() {
+    kept.clear();
+    uses.clear();
+  }
   std::size_t capacity;
   std::unordered_map<std::string, Outcome> kept;
+  std::unordered_map<const void*, RuleUse> uses;
   std::string key;  // the key being looked up, reused
   std::size_t hits = 0;
   std::size_t misses = 0;
@@ -27,7 +43,7 @@ OutcomeMemo::~OutcomeMemo() = default;
 std::size_t OutcomeMemo::hits() const { return entries_->hits; }
 std::size_t OutcomeMemo::misses() const { return entries_->misses; }
 std::size_t OutcomeMemo::size() const { return entries_->kept.size(); }
-void OutcomeMemo::clear() { entries_->kept.clear(); }
+void OutcomeMemo::clear() { entries_->start_afresh(); }
 
 namespace {
 
@@ -126,6 +142,11 @@ void Rule::evaluate(const nlohmann::json& data, const Bindings& bindings, Outcom
     return;
   }
   OutcomeMemo::Entries& memo = bindings.memo->entries();
+  RuleUse& use = memo.uses[&rule];
+  if (use.bypassed) {
+    evaluate_now(data, bindings, outcome);
+    return;
+  }
   KeyWriter writer(memo.key);
   writer.bits(&rule);
   const std::vector<const nlohmann::json*>& slot_values = *bindings.slot_values;
@@ -138,14 +159,18 @@ void Rule::evaluate(const nlohmann::json& data, const Bindings& bindings, Outcom
   writer.finish();
   const std::string& key = memo.key;
   const auto found = memo.kept.find(key);
+  if (++use.lookups == kProbe) use.bypassed = 4 * use.hits < kProbe;
   if (found != memo.kept.end()) {
+    ++use.hits;
     ++memo.hits;
     copy_outcome(found->second, outcome);
     return;
   }
   ++memo.misses;
   evaluate_now(data, bindings, outcome);
-  if (memo.kept.size() >= memo.capacity) memo.kept.clear();
+  if (memo.kept.size() >= memo.capacity) {
+    memo.start_afresh();  // `use` is gone with it
+  }
   memo.kept.emplace(key, outcome);
 }
 
