@@ -45,7 +45,8 @@ EMSCRIPTEN_BINDINGS(trialscreen) {
       .function("definition", &trialscreen::TrialSession::definition)
       .function("screen", &trialscreen::TrialSession::screen)
       .function("screenView", &screen_view)
-      .function("lint", &trialscreen::TrialSession::lint);
+      .function("lint", &trialscreen::TrialSession::lint)
+      .function("forget", &trialscreen::TrialSession::forget);
 
   emscripten::class_<trialscreen::LogicSession>("LogicSession")
       .constructor<std::string>()

@@ -114,6 +114,15 @@ class Screener {
     return reply;
   }
 
+  /**
+   * Forgets what earlier evaluations left in the module: the rule outcomes it
+   * keeps to answer the next evaluation sooner (keyed by the answers they came
+   * from) and the last result. For a person starting over.
+   */
+  forget() {
+    this.#live().forget();
+  }
+
   /** Coverage problems of the definition: [{code, path, message}]. */
   lint() {
     return JSON.parse(this.#live().lint());

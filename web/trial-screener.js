@@ -111,6 +111,7 @@ export class TrialScreenerElement extends HTMLElement {
     this.#flow = newFlow();
     this.#result = null;
     if (!this.#screener) return;
+    this.#screener.forget();  // nor does the module keep outcomes worked out from the answers
     this.#render({ keepFocus: false });
     if (hadFocus) this.#root.getElementById('title')?.focus();
   }

@@ -90,6 +90,11 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
   trial_->screen_text(std::move(*answers), screen_options, result, nullptr, nullptr, &outcomes_);  // null: no answers
 }
 
+void TrialSession::forget() {
+  outcomes_.clear();
+  kept_result_ = std::string();
+}
+
 std::string TrialSession::lint() const {
   nlohmann::json list = nlohmann::json::array();
   if (trial_) {

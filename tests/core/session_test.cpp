@@ -55,6 +55,24 @@ TEST(SessionSlice, UnansweredAgeIsUnknownNeverFail) {
   }
 }
 
+TEST(SessionSlice, KeptOutcomesGiveTheSameResultsAndAreForgottenOnRequest) {
+  // The session keeps rule outcomes between screenings (the widget screens
+  // after every answer); the text it hands out in place is screen()'s; a
+  // person starting over leaves nothing worked out from their answers.
+  trialscreen::TrialSession session(bh002_text());
+  ASSERT_TRUE(session.ok());
+  const trialscreen::TrialSession fresh(bh002_text());
+  const std::string answers = R"({"age": 45, "sex": "female", "weight": 60, "creatinine": 0.9, "hemoglobin": 110})";
+  const std::string first = session.screen_kept(answers, kOptions);
+  EXPECT_GT(session.kept_outcomes(), 0u);
+  EXPECT_EQ(first, fresh.screen(answers, kOptions));
+  EXPECT_EQ(session.screen_kept(R"({"age": 45})", kOptions), fresh.screen(R"({"age": 45})", kOptions));
+  EXPECT_EQ(session.screen_kept(answers, kOptions), first);
+  session.forget();
+  EXPECT_EQ(session.kept_outcomes(), 0u);
+  EXPECT_EQ(session.screen(answers, kOptions), first);
+}
+
 TEST(SessionErrors, UnparsableAnswersComeBackAsAnErrorValue) {
   const trialscreen::TrialSession session(bh002_text());
   ASSERT_TRUE(session.ok());

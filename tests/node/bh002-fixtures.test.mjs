@@ -62,5 +62,9 @@ test('a form filled in one answer at a time agrees with the native CLI at every 
     ], { input: JSON.stringify(given), encoding: 'utf8' });
     assert.deepEqual(result, JSON.parse(native), `after ${field}`);
   }
+  // Starting over (the widget's reset) forgets the kept outcomes; results stay the same.
+  const last = screener.evaluate(given, options);
+  screener.forget();
+  assert.deepEqual(screener.evaluate(given, options), last);
   second.dispose();
 });

@@ -38,6 +38,12 @@ class TrialSession {
   const std::string& screen_kept(const std::string& answers_json, const std::string& options_json);
   // Lint problems: [{"code", "path", "message"}, ...].
   std::string lint() const;
+  // Forgets what earlier screenings left behind: the kept rule outcomes
+  // (keyed by the answers they were worked out from) and the last result
+  // text. The widget calls it when a person starts over.
+  void forget();
+  // How many rule outcomes the session keeps (none after forget()).
+  std::size_t kept_outcomes() const { return outcomes_.size(); }
 
  private:
   // screen()'s text into `result` (which starts empty).
