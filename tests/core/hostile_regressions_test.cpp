@@ -42,8 +42,9 @@ TEST(HostileRegressions, TrialInputsThatOnceFailed) { replay("trial", trialscree
 
 TEST(HostileRegressions, ScreenInputsThatOnceFailed) {
   const auto& bh002 = trialscreen::fuzz::bh002_session(TRIALSCREEN_SOURCE_DIR);
+  auto& forgetful = trialscreen::fuzz::bh002_forgetful_session(TRIALSCREEN_SOURCE_DIR);
   replay("screen", [&](const std::uint8_t* bytes, std::size_t size) {
-    return trialscreen::fuzz::run_screen(bh002, bytes, size);
+    return trialscreen::fuzz::run_screen(bh002, bytes, size, &forgetful);
   });
 }
 

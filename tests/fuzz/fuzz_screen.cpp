@@ -7,7 +7,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto& bh002 = trialscreen::fuzz::bh002_session(TRIALSCREEN_SOURCE_DIR);
-  const std::string problem = trialscreen::fuzz::run_screen(bh002, data, size);
+  auto& forgetful = trialscreen::fuzz::bh002_forgetful_session(TRIALSCREEN_SOURCE_DIR);
+  const std::string problem = trialscreen::fuzz::run_screen(bh002, data, size, &forgetful);
   if (!problem.empty()) {
     std::fprintf(stderr, "fuzz_screen: %s\n", problem.c_str());
     std::abort();

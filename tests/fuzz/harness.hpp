@@ -211,18 +211,38 @@ inline std::string read_text_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// BH002, loaded once per process (loading is the expensive part).
+// BH002, loaded once per process (loading is the expensive part). One
+// session screens every input, as the widget's does a person's every answer,
+// so the rule outcomes it keeps (logic::OutcomeMemo) carry across inputs.
 inline const TrialSession& bh002_session(const std::string& source_dir) {
   static const TrialSession session(read_text_file(source_dir + "/examples/bh002/trial.json"));
   return session;
 }
 
+// A second BH002 session that forgets before every screening: what the
+// input gives with nothing kept from earlier ones.
+inline TrialSession& bh002_forgetful_session(const std::string& source_dir) {
+  static TrialSession session(read_text_file(source_dir + "/examples/bh002/trial.json"));
+  return session;
+}
+
 // Answers and options text against BH002: the input up to its first newline
 // is the answers, the rest the options (the date given when options are empty).
-inline std::string run_screen(const TrialSession& bh002, const std::uint8_t* bytes, std::size_t size) {
+// With `forgetful`, the result must also be the one a session that kept
+// nothing gives: a kept outcome may never change a screening.
+inline std::string run_screen(const TrialSession& bh002, const std::uint8_t* bytes, std::size_t size,
+                              TrialSession* forgetful = nullptr) {
   if (!bh002.ok()) return "BH002 does not load: " + bh002.load_error();
   const auto [answers, options] = split_at_newline(bytes, size);
-  return check_reply(bh002.screen(answers, options.empty() ? kScreenOptions : options), "verdict");
+  const std::string& options_text = options.empty() ? kScreenOptions : options;
+  const std::string reply = bh002.screen(answers, options_text);
+  if (forgetful != nullptr) {
+    forgetful->forget();
+    if (forgetful->screen(answers, options_text) != reply) {
+      return "a kept outcome changed the result: " + reply.substr(0, 300);
+    }
+  }
+  return check_reply(reply, "verdict");
 }
 
 }  // namespace trialscreen::fuzz
