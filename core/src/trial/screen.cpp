@@ -130,8 +130,8 @@ class Screening {
     }
     compute_derived();
     // From here on every rule reads the answers and the derived values just
-    // worked out, the memo's condition (the derived values' own rules run
-    // before it, with the bindings of an earlier screening).
+    // worked out from them: the memo's condition (logic::OutcomeMemo). The
+    // derived values' own rules ran without it.
     bindings_.memo = memo_;
 
     bool any_fail = false;
