@@ -22,15 +22,21 @@ trialscreen::TrialSession* session_from_bytes(std::uintptr_t bytes, std::size_t 
   return new trialscreen::TrialSession(std::string(reinterpret_cast<const char*>(bytes), size));
 }
 
-// A screening's result as a view of its UTF-8 bytes in the module's memory,
-// valid until the session's next call: Embind's own std::string return walks
-// every byte of the 4 KB result in JavaScript before decoding it, a sixth of
-// an evaluation (docs/performance.md, "Seventh session").
-emscripten::val screen_view(trialscreen::TrialSession& session, const std::string& answers, const std::string& options) {
-  const std::string& text = session.screen_kept(answers, options);
+// Text kept in the session, as a view of its UTF-8 bytes in the module's
+// memory, valid until the session's next call: Embind's own std::string
+// return walks every byte in JavaScript before decoding it, a sixth of an
+// evaluation for a 4 KB result and a cold loop over the 100 KB definition at
+// start-up (docs/performance.md, "Seventh session").
+emscripten::val bytes_view(const std::string& text) {
   return emscripten::val(
       emscripten::typed_memory_view(text.size(), reinterpret_cast<const unsigned char*>(text.data())));
 }
+
+emscripten::val screen_view(trialscreen::TrialSession& session, const std::string& answers, const std::string& options) {
+  return bytes_view(session.screen_kept(answers, options));
+}
+
+emscripten::val definition_view(trialscreen::TrialSession& session) { return bytes_view(session.definition_kept()); }
 
 }  // namespace
 
@@ -43,6 +49,7 @@ EMSCRIPTEN_BINDINGS(trialscreen) {
       .function("ok", &trialscreen::TrialSession::ok)
       .function("loadError", &trialscreen::TrialSession::load_error)
       .function("definition", &trialscreen::TrialSession::definition)
+      .function("definitionView", &definition_view)
       .function("screen", &trialscreen::TrialSession::screen)
       .function("screenView", &screen_view)
       .function("lint", &trialscreen::TrialSession::lint)

@@ -102,7 +102,7 @@ class Screener {
 
   /** The loaded trial definition (texts, questions, criteria), parsed once. */
   get definition() {
-    this.#definition ??= JSON.parse(this.#live().definition());
+    this.#definition ??= JSON.parse(utf8.decode(this.#live().definitionView()));
     return this.#definition;
   }
 

@@ -33,6 +33,11 @@ std::string TrialSession::definition() const {
   return trial_ ? logic::to_json_text(trial_->definition()) : "null";
 }
 
+const std::string& TrialSession::definition_kept() {
+  kept_result_ = definition();
+  return kept_result_;
+}
+
 std::string TrialSession::screen(const std::string& answers_json, const std::string& options_json) const {
   std::string result;
   screen_into(answers_json, options_json, result);

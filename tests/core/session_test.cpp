@@ -71,6 +71,8 @@ TEST(SessionSlice, KeptOutcomesGiveTheSameResultsAndAreForgottenOnRequest) {
   session.forget();
   EXPECT_EQ(session.kept_outcomes(), 0u);
   EXPECT_EQ(session.screen(answers, kOptions), first);
+  // The definition handed out in place is definition()'s text too.
+  EXPECT_EQ(session.definition_kept(), fresh.definition());
 }
 
 TEST(SessionErrors, UnparsableAnswersComeBackAsAnErrorValue) {

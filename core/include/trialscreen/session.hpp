@@ -26,6 +26,9 @@ class TrialSession {
   const std::string& load_error() const { return load_error_; }
   // The definition as loaded (for the UI's texts); "null" when !ok().
   std::string definition() const;
+  // The same text, kept in the session until its next call to this or to
+  // screen_kept() (a binding hands out a view of its bytes).
+  const std::string& definition_kept();
   // Screens one person. options: {"asOf": "YYYY-MM-DD", "audience", "lang"}.
   // Returns the contract's result, or an error object for unparsable input.
   // Keeps rule outcomes between calls (logic::OutcomeMemo), so screening a
@@ -54,7 +57,7 @@ class TrialSession {
   // The outcomes of trial_'s rules: a cache, which screen() fills without
   // changing any result.
   mutable logic::OutcomeMemo outcomes_;
-  std::string kept_result_;  // screen_kept()'s text
+  std::string kept_result_;  // screen_kept()'s or definition_kept()'s text
 };
 
 class LogicSession {
