@@ -5,6 +5,7 @@
 //     runs N fresh processes per dist directory, interleaved (A B A B ...),
 //     and prints per directory the median milliseconds of: instantiating the
 //     core (prepareEngine), the first, second and third loadScreener(text),
+//     reading the first screener's definition (its texts, parsed),
 //     as wall time and as the process's CPU time (all threads: V8 compiles
 //     WebAssembly in the background; CPU time drifts less on a shared machine).
 //     --node-flags "..." passes V8 flags to each process, e.g.
@@ -47,6 +48,12 @@ async function once(distDir) {
     out.loadMs.push(performance.now() - start);
     const { user, system } = process.cpuUsage(cpu);
     out.loadCpuMs.push((user + system) / 1000);
+    if (k === 0) {
+      // The definition the widget reads once, right after the session (its texts).
+      start = performance.now();
+      if (!screener.definition) throw new Error('no definition');
+      out.definitionMs = performance.now() - start;
+    }
     screener.dispose();
   }
   return out;
@@ -82,6 +89,7 @@ if (child) {
       secondLoadMs: round(median(s.map((x) => x.loadMs[1]))),
       thirdLoadMs: round(median(s.map((x) => x.loadMs[2]))),
       firstLoadCpuMs: round(median(s.map((x) => x.loadCpuMs[0]))),
+      definitionMs: round(median(s.map((x) => x.definitionMs))),
       secondLoadCpuMs: round(median(s.map((x) => x.loadCpuMs[1]))),
       firstLoadEach: s.map((x) => round(x.loadMs[0])),
       secondLoadEach: s.map((x) => round(x.loadMs[1])),
