@@ -48,9 +48,7 @@ EMSCRIPTEN_BINDINGS(trialscreen) {
       .constructor(&session_from_bytes, emscripten::allow_raw_pointers())
       .function("ok", &trialscreen::TrialSession::ok)
       .function("loadError", &trialscreen::TrialSession::load_error)
-      .function("definition", &trialscreen::TrialSession::definition)
       .function("definitionView", &definition_view)
-      .function("screen", &trialscreen::TrialSession::screen)
       .function("screenView", &screen_view)
       .function("lint", &trialscreen::TrialSession::lint)
       .function("forget", &trialscreen::TrialSession::forget);

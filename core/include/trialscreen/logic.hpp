@@ -220,10 +220,10 @@ class DerivedValues {
 // for them instead of being evaluated again.
 //
 // Kept only for rules compiled with CompileOptions::slots that read the data
-// through their variables alone (Rule::reads_only_variables: no `missing`,
-// no computed paths), every variable with a slot, and evaluated with
-// Bindings::slot_values: their outcome is then a function of those slots'
-// values. The key holds each value's type and exact bits (1 and 1.0 differ, a
+// through names with slots alone (their variables, no computed paths;
+// `missing` only with literal names and outside iterators, where its scope is
+// the data), evaluated with Bindings::slot_values: their outcome is then a
+// function of those slots' values. The key holds each value's type and exact bits (1 and 1.0 differ, a
 // string by its bytes); an object or array value is not kept. So a kept
 // outcome is exactly what evaluating would give.
 //

@@ -472,6 +472,18 @@ class Compiler {
 
 namespace {
 
+// The number of `name` among the host's sorted `slots`, or kNone.
+std::uint32_t slot_named(const std::vector<std::string>& slots, const std::string& name) {
+  const auto found = std::lower_bound(slots.begin(), slots.end(), name);
+  return found != slots.end() && *found == name ? static_cast<std::uint32_t>(found - slots.begin()) : kNone;
+}
+
+// A `var` or `val` whose path is not bound to a top-level variable may reach
+// the data as a whole.
+bool reads_past_its_variable(const Node& node) {
+  return (node.op == Op::Var || node.op == Op::Val) && (node.path_child || node.variable == kNone);
+}
+
 // The top-level names a `missing` or `missing_some` node reads, when they are
 // all literal strings naming no path ("a", not "a.b"); false otherwise.
 bool literal_missing_names(const Rule::Compiled& rule, const Node& node, std::vector<const std::string*>& names) {
@@ -520,20 +532,13 @@ void find_memo_slots(Rule::Compiled& rule, const std::vector<std::string>& slots
         break;
       case Op::Exists:
         return;
-      case Op::Var:
-      case Op::Val:
-        // A path not bound to a top-level variable may reach the data as a whole.
-        if (node.path_child || node.variable == kNone) return;
-        break;
       default:
+        if (reads_past_its_variable(node)) return;
         break;
     }
   }
   if (reads_missing && iterates) return;
-  for (const std::string* name : names) {
-    const auto found = std::lower_bound(slots.begin(), slots.end(), *name);
-    read.push_back(found != slots.end() && *found == *name ? static_cast<std::uint32_t>(found - slots.begin()) : kNone);
-  }
+  for (const std::string* name : names) read.push_back(slot_named(slots, *name));
   if (std::find(read.begin(), read.end(), kNone) != read.end()) return;
   std::sort(read.begin(), read.end());
   read.erase(std::unique(read.begin(), read.end()), read.end());
@@ -555,17 +560,13 @@ std::optional<Rule> Rule::compile(const json& rule, Diagnostics& errors, const C
   Compiler compiler(*compiled, errors, options);
   if (!compiler.run(rule)) return std::nullopt;
   if (options.slots != nullptr) {
-    const std::vector<std::string>& slots = *options.slots;
     compiled->has_slots = true;
     compiled->slot_of_variable.reserve(compiled->numbered_variables.size());
     for (const std::string& name : compiled->numbered_variables) {
-      const auto found = std::lower_bound(slots.begin(), slots.end(), name);
-      compiled->slot_of_variable.push_back(found != slots.end() && *found == name
-                                               ? static_cast<std::uint32_t>(found - slots.begin())
-                                               : kNone);
+      compiled->slot_of_variable.push_back(slot_named(*options.slots, name));
     }
+    find_memo_slots(*compiled, *options.slots);
   }
-  if (options.slots != nullptr) find_memo_slots(*compiled, *options.slots);
   return Rule(std::move(compiled));
 }
 
@@ -583,12 +584,8 @@ bool Rule::reads_only_variables() const {
       case Op::MissingSome:
       case Op::Exists:
         return false;
-      case Op::Var:
-      case Op::Val:
-        // A path not bound to a top-level variable may reach the data as a whole.
-        if (node.path_child || node.variable == kNone) return false;
-        break;
       default:
+        if (reads_past_its_variable(node)) return false;
         break;
     }
   }
