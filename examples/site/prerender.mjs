@@ -17,7 +17,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './chromium.mjs';
-import { createDemoServer, defaultMounts } from './server.mjs';
+import { INLINE_STYLESHEETS, createDemoServer, defaultMounts } from './server.mjs';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 // The pages a patient opens first (the others load the widget as it is):
@@ -53,6 +53,26 @@ function serializeFirstScreen(loadingNotice) {
   for (const part of frame.children) part.setAttribute('inert', '');
   frame.insertAdjacentHTML('afterbegin', loadingNotice);
   return copy.innerHTML;
+}
+
+/**
+ * `html` with each stylesheet link to one of `stylesheets` ({path: text}), in
+ * the head or in the first screen, replaced by a <style> holding that text as
+ * the server serves it (whose policy allows it by its hash), and a preload of
+ * it dropped: the page's first frame then waits for no file. Measured in
+ * docs/performance.md, "Eighth session".
+ */
+export function inlineStylesheets(html, stylesheets) {
+  const LINK = /[ \t]*<link\b[^>]*>\n?/g;
+  const attribute = (tag, name) => tag.match(new RegExp(`\\s${name}="([^"]*)"`))?.[1];
+  return html.replace(LINK, (tag) => {
+    const text = stylesheets[attribute(tag, 'href')];
+    if (text === undefined) return tag;
+    if (attribute(tag, 'rel') === 'preload' && attribute(tag, 'as') === 'style') return '';
+    if (attribute(tag, 'rel') !== 'stylesheet') return tag;
+    if (/<\/style/i.test(text)) throw new Error(`${attribute(tag, 'href')}: a stylesheet that closes its own <style>`);
+    return tag.replace(/<link\b[^>]*>/, `<style>${text}</style>`);
+  });
 }
 
 /**
@@ -95,9 +115,15 @@ export async function prerenderPages({ outDir = join(repo, 'build/site'), distDi
       const html = await page.evaluate(serializeFirstScreen, loadingNotice);
       await context.close();
       if (failures.length) throw new Error(`${name}: ${failures.join('; ')}`);
-      const made = source.replace(HOST, (tag) => `${tag}<template shadowrootmode="open">${html}</template>`);
+      const stylesheets = {};
+      for (const stylesheet of INLINE_STYLESHEETS) {
+        const response = await fetch(`${origin}${stylesheet}`);
+        if (response.ok) stylesheets[stylesheet] = await response.text();
+      }
+      const withScreen = source.replace(HOST, (tag) => `${tag}<template shadowrootmode="open">${html}</template>`);
+      const made = inlineStylesheets(withScreen, stylesheets);
       writeFileSync(join(outDir, name), made);
-      written.push({ name, firstScreenBytes: made.length - source.length });
+      written.push({ name, firstScreenBytes: withScreen.length - source.length });
     }
   } finally {
     await browser.close();

@@ -1,6 +1,7 @@
 // The demo server: static files only, under the strict Content-Security-Policy
 // a partner host would use, on the loopback interface. No request body is ever
 // read and nothing is logged but the address: answers never reach a server.
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -9,16 +10,30 @@ import { bundleWidget } from './bundle.mjs';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "style-src 'self'",
-  "connect-src 'self'",
-  "img-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'self'",
-].join('; ');
+// The policy a partner host would use. `inlineStyleHashes` ('sha256-…'
+// sources) allow those exact inline stylesheets and no other inline style.
+export function contentSecurityPolicy(inlineStyleHashes = []) {
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    ["style-src 'self'", ...inlineStyleHashes.map((hash) => `'${hash}'`)].join(' '),
+    "connect-src 'self'",
+    "img-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
+
+// The stylesheets a page may carry inline: the pre-rendered patient page does
+// (prerender.mjs), so that its first frame waits for no file
+// (docs/performance.md, "Eighth session"). The served policy allows each one's
+// text as this server serves it, by its hash.
+export const INLINE_STYLESHEETS = ['/site.css', '/web/trial-screener.css'];
+
+export const styleHash = (text) => `sha256-${createHash('sha256').update(text).digest('base64')}`;
 
 const MIME_TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -71,6 +86,19 @@ async function bundleFile(mounts, cache) {
   return { file, body: cache.bundle.body };
 }
 
+// The policy for these mounts: the inline stylesheets' hashes, worked out
+// again whenever one of the files has changed (size or modification time).
+async function policyFor(mounts, cache) {
+  const files = (await Promise.all(INLINE_STYLESHEETS.map((path) => resolvePath(mounts, path)))).filter(Boolean);
+  const stamp = (await Promise.all(files.map((file) => stat(file))))
+    .map(({ size, mtimeMs }, i) => `${files[i]}:${size}:${mtimeMs}`).join(',');
+  if (cache.policy?.stamp !== stamp) {
+    const hashes = await Promise.all(files.map(async (file) => styleHash(await readFile(file))));
+    cache.policy = { stamp, text: contentSecurityPolicy(hashes) };
+  }
+  return cache.policy.text;
+}
+
 // The file a path names in the first mount that has it (a folder's
 // index.html for a folder), or null.
 async function resolvePath(mounts, pathname) {
@@ -88,10 +116,11 @@ async function resolvePath(mounts, pathname) {
 }
 
 export function createDemoServer({ mounts = defaultMounts() } = {}) {
-  const cache = { bundle: null };  // the last widget bundle made (bundleFile)
+  // The last widget bundle made (bundleFile) and policy worked out (policyFor).
+  const cache = { bundle: null, policy: null };
   return createServer(async (request, response) => {
     const headers = {
-      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Content-Security-Policy': await policyFor(mounts, cache).catch(() => CONTENT_SECURITY_POLICY),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-cache',

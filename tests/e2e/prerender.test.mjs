@@ -36,6 +36,12 @@ test('the patient page\'s HTML holds the first question, shown before the widget
   assert.match(html, /<trial-screener [^>]*><template shadowrootmode="open">/, 'a declarative shadow root in the page');
   assert.ok(html.includes(`<legend id="q-age-legend">${FIRST_QUESTION}</legend>`), 'the first question is in the HTML');
   assert.ok(!/<script/i.test(html.slice(html.indexOf('<template'), html.indexOf('</template>'))), 'no script in the pre-rendered screen');
+  // Its first frame waits for no stylesheet: both are inline, as served.
+  assert.doesNotMatch(html, /<link\b[^>]*\brel="stylesheet"|<link\b[^>]*\bas="style"/, 'no stylesheet link or preload');
+  for (const path of ['/site.css', '/web/trial-screener.css']) {
+    const text = await (await fetch(`${demo.origin}${path}`)).text();
+    assert.ok(html.includes(`<style>${text}</style>`), `${path} inline, exactly as served`);
+  }
 
   const guarded = await demo.open({ viewport: { width: 360, height: 740 } });
   const { page } = guarded;
@@ -46,6 +52,14 @@ test('the patient page\'s HTML holds the first question, shown before the widget
   const legend = page.locator('trial-screener fieldset.question legend').first();
   await legend.waitFor();
   assert.equal(await legend.textContent(), FIRST_QUESTION);
+  const stylesheetRequests = guarded.requests.filter((url) => url.endsWith('.css'));
+  assert.deepEqual(stylesheetRequests, [], 'no stylesheet fetched');
+  // Styled by the inline stylesheet, which the policy allows (a blocked one
+  // would leave the loading notice in sight and report a CSP violation).
+  assert.deepEqual(await page.locator('trial-screener .widget > .loading').evaluate((notice) => {
+    const { position, width } = getComputedStyle(notice);
+    return { position, width };
+  }), { position: 'absolute', width: '1px' }, 'the loading notice is hidden from sight, as the widget\'s stylesheet says');
   assert.equal(await page.locator('trial-screener .widget').getAttribute('data-state'), 'loading');
   await page.getByRole('status').filter({ hasText: 'Loading the questionnaire…' }).waitFor();
   assert.equal(await page.locator('trial-screener input[data-key="age:value"]').evaluate((input) => {

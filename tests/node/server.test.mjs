@@ -2,7 +2,8 @@
 // its mounts, and accepts nothing but GET and HEAD.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CONTENT_SECURITY_POLICY, createDemoServer } from '../../examples/site/server.mjs';
+import { createHash } from 'node:crypto';
+import { CONTENT_SECURITY_POLICY, INLINE_STYLESHEETS, createDemoServer, styleHash } from '../../examples/site/server.mjs';
 
 let server;
 let origin;
@@ -13,13 +14,44 @@ before(async () => {
 });
 after(() => new Promise((resolve) => server.close(resolve)));
 
-test('every response carries the strict Content-Security-Policy', async () => {
-  for (const path of ['/', '/physician.html', '/missing']) {
+test('every response carries the strict Content-Security-Policy, which allows inline only the exact text of the widget\'s and the site\'s stylesheets', async () => {
+  const hashes = [];
+  for (const path of INLINE_STYLESHEETS) {
+    const text = await (await fetch(origin + path)).text();
+    hashes.push(`'sha256-${createHash('sha256').update(text).digest('base64')}'`);
+  }
+  assert.deepEqual(INLINE_STYLESHEETS, ['/site.css', '/web/trial-screener.css']);
+  const expected = CONTENT_SECURITY_POLICY.replace("style-src 'self'", `style-src 'self' ${hashes.join(' ')}`);
+  assert.notEqual(expected, CONTENT_SECURITY_POLICY);
+  for (const path of ['/', '/physician.html', '/missing', '/web/trial-screener.bundle.js']) {
     const response = await fetch(origin + path);
-    assert.equal(response.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY, path);
+    assert.equal(response.headers.get('content-security-policy'), expected, path);
   }
   assert.match(CONTENT_SECURITY_POLICY, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
-  assert.doesNotMatch(CONTENT_SECURITY_POLICY, /'unsafe-eval'|'unsafe-inline'/);
+  assert.match(CONTENT_SECURITY_POLICY, /style-src 'self'(;|$)/);
+  assert.doesNotMatch(expected, /'unsafe-eval'|'unsafe-inline'/);
+});
+
+test('an edited stylesheet changes the policy: the old text is no longer allowed inline', async () => {
+  const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const site = await mkdtemp(join(tmpdir(), 'trialscreen-css-'));
+  const own = createDemoServer({ mounts: [['/', site]] });
+  await new Promise((resolve) => own.listen(0, '127.0.0.1', resolve));
+  const at = `http://127.0.0.1:${own.address().port}`;
+  const styleSources = async () => (await fetch(`${at}/`)).headers.get('content-security-policy').match(/style-src ([^;]*)/)[1];
+  try {
+    assert.equal(await styleSources(), "'self'", 'no stylesheet, no hash');
+    await writeFile(join(site, 'site.css'), 'body { color: red }\n');
+    const first = await styleSources();
+    assert.equal(first, `'self' '${styleHash('body { color: red }\n')}'`);
+    await writeFile(join(site, 'site.css'), 'body { color: blue; margin: 0 }\n');
+    assert.equal(await styleSources(), `'self' '${styleHash('body { color: blue; margin: 0 }\n')}'`);
+  } finally {
+    await new Promise((resolve) => own.close(resolve));
+    await rm(site, { recursive: true, force: true });
+  }
 });
 
 test('files are served with their MIME types, WebAssembly as application/wasm', async () => {
