@@ -263,6 +263,8 @@ TEST(BatchStream, CsvCellsTheCoreCannotReadAreAnswerErrors) {
   ASSERT_EQ(result["answerErrors"].size(), 1u);
   EXPECT_EQ(result["answerErrors"][0]["field"], "age");
   EXPECT_EQ(result["answerErrors"][0]["code"], "type");
+  // The unit quoted: BH002's age is in UCUM "a" (years), which bare reads as a word.
+  EXPECT_EQ(result["answerErrors"][0]["message"], R"(expected a number in "a" or {"value": n, "unit": "..."})");
 }
 
 TEST(BatchStream, CsvRowWithTheWrongNumberOfCellsIsAnErrorRow) {

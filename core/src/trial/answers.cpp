@@ -65,7 +65,7 @@ std::optional<double> canonical_number(const Question& q, const json& answer, Pr
     if (c.amount != 1) value = round_significant(c.divide ? value / c.amount : value * c.amount);
   } else {
     problem = {"type", q.units.empty() ? "expected a number"
-                                       : "expected a number in " + q.unit + " or {\"value\": n, \"unit\": \"...\"}"};
+                                       : "expected a number in " + quoted(q.unit) + " or {\"value\": n, \"unit\": \"...\"}"};
     return std::nullopt;
   }
   if (q.type == AnswerType::Integer && value != std::floor(value)) {
