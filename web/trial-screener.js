@@ -59,7 +59,14 @@ export class TrialScreenerElement extends HTMLElement {
     const prerendered = this.shadowRoot;
     this.#root = prerendered ?? this.attachShadow({ mode: 'open' });
     this.#frame = [...(prerendered?.children ?? [])].find((child) => child.matches('div.widget[data-prerendered]')) ?? null;
-    if (this.#frame) return;
+    if (this.#frame) {
+      // Its stylesheet may be inline (examples/site/prerender.mjs). Under a
+      // policy that does not allow that text's hash the browser blocks it
+      // (and reports so): link the file instead, so the widget is styled.
+      const styled = [...prerendered.children].some((child) => (child.localName === 'style' && child.sheet) || child.matches('link[rel="stylesheet"]'));
+      if (!styled) prerendered.prepend(h('link', { rel: 'stylesheet', href: STYLESHEET }));
+      return;
+    }
     this.#root.replaceChildren();  // a declarative root that is not our pre-rendered screen
     // One stylesheet link for the element's life: re-renders never refetch it.
     this.#frame = h('div', { class: 'widget', part: 'widget' });

@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prerenderPages } from '../../examples/site/prerender.mjs';
+import { CONTENT_SECURITY_POLICY } from '../../examples/site/server.mjs';
 import { FIXTURES, assertAccessible, storedState, useDemo, widgetReady } from './support.mjs';
 
 const demo = useDemo();
@@ -84,6 +85,7 @@ test('the patient page\'s HTML holds the first question, shown before the widget
   releaseWidget();
   await widgetReady(page);
   assert.equal(await shownScreen(page), prerendered, 'the live widget shows exactly the pre-rendered screen');
+  assert.deepEqual(guarded.requests.filter((url) => url.endsWith('.css')), [], 'nor once live: the inline stylesheet serves the widget');
   const ageBox = page.getByRole('textbox', { name: FIRST_QUESTION });
   await ageBox.fill('45');
   assert.equal(await ageBox.inputValue(), '45', 'the live field takes the answer');
@@ -104,6 +106,26 @@ test('a page opened in Chinese drops the English pre-rendered screen as soon as 
   await widgetReady(page);
   assert.equal(await page.locator('trial-screener fieldset.question legend').first().textContent(), '您今年多大年龄？');
   guarded.assertClean(assert);
+  await guarded.context.close();
+});
+
+test('under a policy without the inline stylesheet\'s hash the violation is reported, and the widget links its stylesheet instead', async () => {
+  const html = await (await fetch(`${demo.origin}/`)).text();
+  const guarded = await demo.open({ allowConsole: [/Content Security Policy|CSP violation: style-src/] });
+  const { page } = guarded;
+  const violations = [];
+  page.on('console', (message) => { if (/^CSP violation: style-src/.test(message.text())) violations.push(message.text()); });
+  // The built page as a host would serve it with the plain policy (no hashes).
+  await page.route(`${demo.origin}/`, (route) => route.fulfill({
+    contentType: 'text/html; charset=utf-8', headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY }, body: html,
+  }));
+  await page.goto(`${demo.origin}/`);
+  await widgetReady(page);
+  assert.ok(violations.length >= 1, 'the blocked inline style is reported');
+  assert.ok(guarded.requests.some((url) => url.endsWith('/web/trial-screener.css')), 'the stylesheet file is fetched instead');
+  assert.equal(await page.getByRole('textbox', { name: FIRST_QUESTION }).evaluate((input) => getComputedStyle(input.closest('fieldset').querySelector('legend')).fontWeight), '600',
+    'the question is styled by the widget\'s stylesheet');
+  guarded.assertClean(assert);  // nothing else: no other console error, no request off the origin
   await guarded.context.close();
 });
 
