@@ -10,6 +10,8 @@ import { questionControl } from './render/questions.js';
 import { newFlow, patientView } from './render/patient.js';
 
 const STYLESHEET = new URL('./trial-screener.css', import.meta.url).href;
+// The element's one link to its stylesheet: re-renders never refetch it.
+const stylesheetLink = () => h('link', { rel: 'stylesheet', href: STYLESHEET });
 
 // User Timing marks of the load's steps (names only, never an answer), so a
 // page or bench/browser.mjs can see where start-up time goes.
@@ -64,13 +66,12 @@ export class TrialScreenerElement extends HTMLElement {
       // policy that does not allow that text's hash the browser blocks it
       // (and reports so): link the file instead, so the widget is styled.
       const styled = [...prerendered.children].some((child) => (child.localName === 'style' && child.sheet) || child.matches('link[rel="stylesheet"]'));
-      if (!styled) prerendered.prepend(h('link', { rel: 'stylesheet', href: STYLESHEET }));
+      if (!styled) prerendered.prepend(stylesheetLink());
       return;
     }
     this.#root.replaceChildren();  // a declarative root that is not our pre-rendered screen
-    // One stylesheet link for the element's life: re-renders never refetch it.
     this.#frame = h('div', { class: 'widget', part: 'widget' });
-    this.#root.append(h('link', { rel: 'stylesheet', href: STYLESHEET }), this.#frame);
+    this.#root.append(stylesheetLink(), this.#frame);
   }
 
   get audience() {

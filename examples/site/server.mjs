@@ -70,19 +70,24 @@ export function defaultMounts(distDir = join(repo, 'build/wasm-release/dist'), p
 // stripped, takes milliseconds that would delay every page load).
 export const BUNDLE_PATH = '/web/trial-screener.bundle.js';
 
+// What tells whether any of `files` has changed (or another file is meant):
+// each one's path, size and modification time.
+async function filesStamp(files) {
+  return (await Promise.all(files.map((file) => stat(file))))
+    .map(({ size, mtimeMs }, i) => `${files[i]}:${size}:${mtimeMs}`).join(',');
+}
+
 async function bundleFile(mounts, cache) {
   const dirOf = (prefix) => mounts.find(([mounted]) => mounted === prefix)?.[1];
   const [webDir, wasmDir] = [dirOf('/web/'), dirOf('/wasm/')];
   if (!webDir || !wasmDir) return null;
   const file = join(webDir, 'trial-screener.bundle.js');
-  const stamp = async (modules) => (await Promise.all(modules.map((module) => stat(module))))
-    .map(({ size, mtimeMs }) => `${size}:${mtimeMs}`).join(',');
   if (cache.bundle && cache.bundle.webDir === webDir && cache.bundle.wasmDir === wasmDir) {
-    const current = await stamp(cache.bundle.modules).catch(() => null);
+    const current = await filesStamp(cache.bundle.modules).catch(() => null);
     if (current === cache.bundle.stamp) return { file, body: cache.bundle.body };
   }
   const { text, files } = bundleWidget({ webDir, wasmDir });
-  cache.bundle = { webDir, wasmDir, modules: files, stamp: await stamp(files), body: Buffer.from(text) };
+  cache.bundle = { webDir, wasmDir, modules: files, stamp: await filesStamp(files), body: Buffer.from(text) };
   return { file, body: cache.bundle.body };
 }
 
@@ -90,8 +95,7 @@ async function bundleFile(mounts, cache) {
 // again whenever one of the files has changed (size or modification time).
 async function policyFor(mounts, cache) {
   const files = (await Promise.all(INLINE_STYLESHEETS.map((path) => resolvePath(mounts, path)))).filter(Boolean);
-  const stamp = (await Promise.all(files.map((file) => stat(file))))
-    .map(({ size, mtimeMs }, i) => `${files[i]}:${size}:${mtimeMs}`).join(',');
+  const stamp = await filesStamp(files);
   if (cache.policy?.stamp !== stamp) {
     const hashes = await Promise.all(files.map(async (file) => styleHash(await readFile(file))));
     cache.policy = { stamp, text: contentSecurityPolicy(hashes) };
