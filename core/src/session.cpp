@@ -92,11 +92,12 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
   text_option("asOf", screen_options.as_of);
   text_option("audience", screen_options.audience);
   text_option("lang", screen_options.lang);
-  trial_->screen_text(std::move(*answers), screen_options, result, nullptr, nullptr, &outcomes_);  // null: no answers
+  trial_->screen_text(std::move(*answers), screen_options, result, nullptr, {nullptr, &outcomes_, &buffers_});  // null: no answers
 }
 
 void TrialSession::forget() {
   outcomes_.clear();
+  buffers_ = ScreenBuffers();
   kept_result_ = std::string();
 }
 

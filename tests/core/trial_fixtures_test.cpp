@@ -109,9 +109,10 @@ TEST(Bh002Fixtures, ThereAreScenariosToRun) { EXPECT_FALSE(scenario_files().empt
 
 TEST(Bh002Fixtures, OneMemoForEveryScreeningChangesNoResult) {
   // The batch and the WebAssembly session keep rule outcomes between
-  // screenings (logic::OutcomeMemo). Every scenario, screened one after the
-  // other through one memo, forwards then backwards and in both audiences,
-  // must give the text it gives alone.
+  // screenings (logic::OutcomeMemo), and screen each in the last one's
+  // working memory (ScreenBuffers). Every scenario, screened one after the
+  // other through one memo and one set of buffers, forwards then backwards
+  // and in both audiences, must give the text it gives alone.
   ASSERT_TRUE(bh002().has_value());
   std::vector<std::pair<json, trialscreen::ScreenOptions>> screenings;
   for (const std::string& file : scenario_files()) {
@@ -127,15 +128,16 @@ TEST(Bh002Fixtures, OneMemoForEveryScreeningChangesNoResult) {
     }
   }
   trialscreen::logic::OutcomeMemo memo;
+  trialscreen::ScreenBuffers buffers;
   for (int pass = 0; pass < 2; ++pass) {
     for (std::size_t i = 0; i < screenings.size(); ++i) {
       const auto& [answers, options] = screenings[pass == 0 ? i : screenings.size() - 1 - i];
       std::string alone;
       bh002()->screen_text(answers, options, alone);
       std::string through_memo;
-      bh002()->screen_text(json(answers), options, through_memo, nullptr, nullptr, &memo);
+      bh002()->screen_text(json(answers), options, through_memo, nullptr, {nullptr, &memo, &buffers});
       EXPECT_EQ(through_memo, alone) << answers.dump();
-      const trialscreen::ScreenSummary summary = bh002()->screen_summary(json(answers), options, nullptr, &memo);
+      const trialscreen::ScreenSummary summary = bh002()->screen_summary(json(answers), options, {nullptr, &memo, &buffers});
       EXPECT_EQ(summary.statuses, bh002()->screen_summary(answers, options).statuses) << answers.dump();
     }
   }

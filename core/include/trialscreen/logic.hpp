@@ -153,6 +153,10 @@ class Rule {
   // The same, into `out` (everything it held is replaced): a host evaluating
   // many rules keeps one Outcome, so its lists allocate once, not per rule.
   void evaluate(const nlohmann::json& data, const Bindings& bindings, Outcome& out) const;
+  // The same without copying a kept outcome: returns the one Bindings::memo
+  // keeps for these inputs (valid until the memo is next used or cleared),
+  // or `scratch`, filled as evaluate() fills `out`.
+  const Outcome& evaluate_kept(const nlohmann::json& data, const Bindings& bindings, Outcome& scratch) const;
 
   // Top-level variable names the rule may read (including through derived
   // variables), sorted and unique.
@@ -197,6 +201,8 @@ class DerivedValues {
   void record(const std::string& name, const Rule& rule, const nlohmann::json& data, const Bindings& bindings);
   // Keeps a plain value for `name`.
   void set(const std::string& name, nlohmann::json value);
+  // Keeps nothing again (for the next data document).
+  void clear();
   // Keeps for `name` what `other` keeps for it (nothing when it keeps
   // nothing), without copying it: `other` must outlive this.
   void share(const std::string& name, const DerivedValues& other);

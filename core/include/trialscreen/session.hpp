@@ -42,7 +42,8 @@ class TrialSession {
   // Lint problems: [{"code", "path", "message"}, ...].
   std::string lint() const;
   // Forgets what earlier screenings left behind: the kept rule outcomes
-  // (keyed by the answers they were worked out from) and the last result
+  // (keyed by the answers they were worked out from), the working memory
+  // the last screening left its lines and values in, and the last result
   // text. The widget calls it when a person starts over.
   void forget();
   // How many rule outcomes the session keeps (none after forget()).
@@ -57,6 +58,8 @@ class TrialSession {
   // The outcomes of trial_'s rules: a cache, which screen() fills without
   // changing any result.
   mutable logic::OutcomeMemo outcomes_;
+  // The working memory of screen(), reused from call to call.
+  mutable ScreenBuffers buffers_;
   std::string kept_result_;  // screen_kept()'s or definition_kept()'s text
 };
 

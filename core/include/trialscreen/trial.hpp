@@ -39,6 +39,39 @@ struct ScreenSummary {
   nlohmann::json answer_errors;         // the result's answerErrors
 };
 
+// The working memory of a screening (its lists of lines, waiting questions,
+// outcomes and evaluation buffers), kept by a caller that screens many answer
+// sets (a batch's records, a form after each answer) so that each screening
+// reuses it instead of allocating it afresh. Holds nothing a result depends
+// on. Serves one screening at a time, of any trial.
+class ScreenBuffers {
+ public:
+  ScreenBuffers();
+  ScreenBuffers(ScreenBuffers&&) noexcept;
+  ScreenBuffers& operator=(ScreenBuffers&&) noexcept;
+  ~ScreenBuffers();
+
+  // The buffers; defined inside the core only.
+  struct Parts;
+  Parts& parts() { return *parts_; }
+
+ private:
+  std::unique_ptr<Parts> parts_;
+};
+
+// What a caller screening many answer sets may keep between screenings; each
+// is optional and none changes a result, only what a screening costs.
+struct ScreenReuse {
+  // The answers' object members go here afterwards, for the caller's next
+  // answers (logic::MemberPool).
+  logic::MemberPool* recycle = nullptr;
+  // Rule outcomes are kept here and reused for the next answers
+  // (logic::OutcomeMemo). A memo serves one trial only.
+  logic::OutcomeMemo* memo = nullptr;
+  // The screening works in these.
+  ScreenBuffers* buffers = nullptr;
+};
+
 class Trial {
  public:
   // Loads and checks a definition. `text` is the file's bytes (so the result
@@ -63,17 +96,13 @@ class Trial {
   // The verdict, statuses and answer errors of screen(answers, options) only.
   ScreenSummary screen_summary(const nlohmann::json& answers, const ScreenOptions& options) const;
   // The same two, taking the answers over (a caller done with its parsed
-  // answers saves copying them: the screening works on them in place). With
-  // `recycle`, their objects' members go there afterwards, for the caller's
-  // next answers (logic::MemberPool). With `memo`, rule outcomes are kept
-  // there and reused for the caller's next answers (logic::OutcomeMemo): the
-  // result is the same, only quicker when answers repeat values. A memo
-  // serves this trial only.
+  // answers saves copying them: the screening works on them in place), with
+  // what the caller keeps between screenings (ScreenReuse): the result is the
+  // same, only quicker.
   void screen_text(nlohmann::json&& answers, const ScreenOptions& options, std::string& out,
-                   const nlohmann::json* extra = nullptr, logic::MemberPool* recycle = nullptr,
-                   logic::OutcomeMemo* memo = nullptr) const;
+                   const nlohmann::json* extra = nullptr, const ScreenReuse& reuse = {}) const;
   ScreenSummary screen_summary(nlohmann::json&& answers, const ScreenOptions& options,
-                               logic::MemberPool* recycle = nullptr, logic::OutcomeMemo* memo = nullptr) const;
+                               const ScreenReuse& reuse = {}) const;
 
   const nlohmann::json& definition() const;
   const std::string& sha256() const;

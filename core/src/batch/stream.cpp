@@ -279,7 +279,7 @@ class Run {
       } else {
         row_members_["id"] = id;
       }
-      trial_.screen_text(std::move(answers), options_.screen, out_, &row_members_, &members_, &outcomes_);
+      trial_.screen_text(std::move(answers), options_.screen, out_, &row_members_, reuse_);
       out_ += '\n';
     }
     write_(out_.data(), out_.size());
@@ -287,7 +287,7 @@ class Run {
   }
 
   void csv_row(std::size_t record, const json& id, json&& answers) {
-    const ScreenSummary result = trial_.screen_summary(std::move(answers), options_.screen, &members_, &outcomes_);
+    const ScreenSummary result = trial_.screen_summary(std::move(answers), options_.screen, reuse_);
     out_ += std::to_string(record);
     out_ += ',';
     if (!id.is_null()) append_csv_cell(out_, id_text(id));
@@ -342,6 +342,8 @@ class Run {
   std::string out_;  // one output row, reused
   logic::MemberPool members_;  // each record's answers are made from the last one's
   logic::OutcomeMemo outcomes_;  // rule outcomes by their inputs' values: referrals repeat most values
+  ScreenBuffers buffers_;        // each record is screened in the last one's working memory
+  const ScreenReuse reuse_{&members_, &outcomes_, &buffers_};
   json row_members_ = json::object();  // a JSON Lines row's own: "record", and "id" when given
 };
 

@@ -1325,6 +1325,8 @@ void DerivedValues::record(const std::string& name, const Rule& rule, const json
   entries_->by_name.insert_or_assign(name, std::move(entry));
 }
 
+void DerivedValues::clear() { entries_->by_name.clear(); }
+
 void DerivedValues::set(const std::string& name, json value) {
   Entry entry;
   entry.known = true;

@@ -2,7 +2,9 @@
 // only its slots is kept under those slots' exact values.
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -25,12 +27,16 @@ struct OutcomeMemo::Entries {
   explicit Entries(std::size_t capacity) : capacity(capacity) {}
   void start_afresh() {
     kept.clear();
+    key_texts.clear();
     uses.clear();
   }
   std::size_t capacity;
-  std::unordered_map<std::string, Outcome> kept;
+  // Keyed by views of key_texts' strings (a deque never moves its elements),
+  // so a lookup takes a view of `key` as written, with no string made for it.
+  std::unordered_map<std::string_view, Outcome> kept;
+  std::deque<std::string> key_texts;
   std::unordered_map<const void*, RuleUse> uses;
-  std::string key;  // the key being looked up, reused
+  std::string key;  // the buffer a key is written into: its size is its room, never shrunk
   std::size_t hits = 0;
   std::size_t misses = 0;
 };
@@ -47,11 +53,13 @@ void OutcomeMemo::clear() { entries_->start_afresh(); }
 
 namespace {
 
-// Writes a key into a string sized up front, through a pointer: a call per
-// value rather than per byte.
+// Writes a key into a buffer sized once (it only grows), through a pointer: a
+// call per value rather than per byte, and no filling of the buffer per key.
 class KeyWriter {
  public:
-  explicit KeyWriter(std::string& key) : key_(key) { key_.resize(std::max<std::size_t>(key_.capacity(), 64)); }
+  explicit KeyWriter(std::string& key) : key_(key) {
+    if (key_.size() < 64) key_.resize(64);
+  }
 
   template <typename T>
   void bits(const T& value) {
@@ -68,7 +76,7 @@ class KeyWriter {
     std::memcpy(&key_[used_], text.data(), text.size());
     used_ += text.size();
   }
-  void finish() { key_.resize(used_); }
+  std::string_view written() const { return {key_.data(), used_}; }
 
  private:
   void room(std::size_t more) {
@@ -136,42 +144,47 @@ void copy_outcome(const Outcome& kept, Outcome& out) {
 }  // namespace
 
 void Rule::evaluate(const nlohmann::json& data, const Bindings& bindings, Outcome& outcome) const {
+  const Outcome& result = evaluate_kept(data, bindings, outcome);
+  if (&result != &outcome) copy_outcome(result, outcome);
+}
+
+const Outcome& Rule::evaluate_kept(const nlohmann::json& data, const Bindings& bindings, Outcome& scratch) const {
   const Compiled& rule = *compiled_;
   if (bindings.memo == nullptr || !rule.memoizable || bindings.slot_values == nullptr) {
-    evaluate_now(data, bindings, outcome);
-    return;
+    evaluate_now(data, bindings, scratch);
+    return scratch;
   }
   OutcomeMemo::Entries& memo = bindings.memo->entries();
   RuleUse& use = memo.uses[&rule];
   if (use.bypassed) {
-    evaluate_now(data, bindings, outcome);
-    return;
+    evaluate_now(data, bindings, scratch);
+    return scratch;
   }
   KeyWriter writer(memo.key);
   writer.bits(&rule);
   const std::vector<const nlohmann::json*>& slot_values = *bindings.slot_values;
   for (std::uint32_t slot : rule.memo_slots) {
     if (!write_value(writer, slot_values[slot])) {
-      evaluate_now(data, bindings, outcome);
-      return;
+      evaluate_now(data, bindings, scratch);
+      return scratch;
     }
   }
-  writer.finish();
-  const std::string& key = memo.key;
+  const std::string_view key = writer.written();
   const auto found = memo.kept.find(key);
   if (++use.lookups == kProbe) use.bypassed = 4 * use.hits < kProbe;
   if (found != memo.kept.end()) {
     ++use.hits;
     ++memo.hits;
-    copy_outcome(found->second, outcome);
-    return;
+    return found->second;
   }
   ++memo.misses;
-  evaluate_now(data, bindings, outcome);
+  evaluate_now(data, bindings, scratch);
   if (memo.kept.size() >= memo.capacity) {
     memo.start_afresh();  // `use` is gone with it
   }
-  memo.kept.emplace(key, outcome);
+  const std::string& kept_key = memo.key_texts.emplace_back(key);
+  memo.kept.emplace(kept_key, scratch);
+  return scratch;
 }
 
 }  // namespace trialscreen::logic

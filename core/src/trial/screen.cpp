@@ -2,6 +2,7 @@
 // the result of ../shared/contract.md. Parses and compiles nothing.
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <utility>
 
 #include "answers.hpp"
@@ -79,7 +80,47 @@ struct Screened {
     const std::size_t* first = waiting.data() + line.waiting.first;
     return {first, first + line.waiting.count};
   }
+
+  // Empty again, its lists keeping their room for the next screening.
+  void clear() {
+    verdict = "incomplete";
+    criteria.clear();
+    waiting.clear();
+    next.clear();
+    derived.clear();
+    empty_array(answer_errors);
+    empty_array(warnings);
+  }
+
+  static void empty_array(json& list) {
+    if (list.is_array()) {
+      list.get_ref<json::array_t&>().clear();
+    } else {
+      list = json::array();
+    }
+  }
 };
+
+}  // namespace
+
+// What one screening works in, kept by ScreenBuffers between screenings.
+struct ScreenBuffers::Parts {
+  logic::Scratch scratch;  // buffers every evaluation reuses
+  logic::Outcome outcome;  // refilled by every evaluation, so its lists are allocated once
+  Truth rule_truth, applies_truth, other_truth;
+  std::vector<const json*> slot_values;  // per slot of the trial, its member of the data or nullptr
+  std::vector<bool> could_change;        // per question: an unknown criterion waits on it
+  logic::DerivedValues derived;
+  json rule_errors = json::array();
+  Screened screened;
+};
+
+ScreenBuffers::ScreenBuffers() : parts_(std::make_unique<Parts>()) {}
+ScreenBuffers::ScreenBuffers(ScreenBuffers&&) noexcept = default;
+ScreenBuffers& ScreenBuffers::operator=(ScreenBuffers&&) noexcept = default;
+ScreenBuffers::~ScreenBuffers() = default;
+
+namespace {
 
 // How a screening's rules read the answers: by slot, unanswered is unknown.
 logic::Bindings screening_bindings(const Trial::Loaded& trial, const std::vector<const json*>& slot_values,
@@ -96,12 +137,24 @@ logic::Bindings screening_bindings(const Trial::Loaded& trial, const std::vector
 
 class Screening {
  public:
-  Screening(const Trial::Loaded& trial, const ScreenOptions& options, logic::OutcomeMemo* memo = nullptr)
+  // Works in `buffers` (what it leaves there is the next screening's to reuse).
+  Screening(const Trial::Loaded& trial, const ScreenOptions& options, ScreenBuffers::Parts& buffers,
+            logic::OutcomeMemo* memo = nullptr)
       : trial_(trial),
         memo_(memo),
         options_(options),
         patient_(options.audience == "patient"),
         as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()),
+        slot_values_(buffers.slot_values),
+        could_change_(buffers.could_change),
+        scratch_(buffers.scratch),
+        derived_(buffers.derived),
+        rule_errors_(buffers.rule_errors),
+        outcome_(buffers.outcome),
+        rule_truth_(buffers.rule_truth),
+        applies_truth_(buffers.applies_truth),
+        other_truth_(buffers.other_truth),
+        out_(buffers.screened),
         bindings_(screening_bindings(trial, slot_values_, scratch_)) {}
 
   // The data the rules read: the answers run() took over, normalised.
@@ -112,9 +165,11 @@ class Screening {
   enum class Parts { All, Brief };
 
   // Takes the answers over: they become the screening's data once normalised.
-  Screened run(json&& answers, Parts parts = Parts::All) {
-    Screened out;
-    out.answer_errors = json::array();
+  // The result is valid until the buffers' next screening.
+  Screened& run(json&& answers, Parts parts = Parts::All) {
+    Screened& out = out_;
+    out.clear();
+    Screened::empty_array(rule_errors_);
     if (as_of_.empty()) {
       out.answer_errors.push_back({{"field", "as_of"},
                                    {"code", "date"},
@@ -136,7 +191,8 @@ class Screening {
 
     bool any_fail = false;
     bool any_unknown = false;
-    std::vector<bool> could_change(trial_.questions.size(), false);
+    std::vector<bool>& could_change = could_change_;
+    could_change.assign(trial_.questions.size(), false);
     out.criteria.reserve(trial_.criteria.size());
     for (const Criterion& c : trial_.criteria) {
       const CriterionLine& line = screen_criterion(c, out.criteria.emplace_back(), out.waiting);
@@ -149,8 +205,7 @@ class Screening {
     out.verdict = any_fail ? "not_eligible" : any_unknown ? "incomplete" : "eligible";
     if (parts == Parts::Brief) return out;
     if (!any_fail && any_unknown) out.next = next_questions(could_change);
-    out.derived = derived_values();
-    out.warnings = json::array();
+    derived_values(out.derived);
     add_warnings(out.warnings);
     for (json& w : rule_errors_) out.warnings.push_back(std::move(w));
     return out;
@@ -160,17 +215,18 @@ class Screening {
   // Evaluates `rule` into `truth`. `owner` and `part` name the rule in a
   // rule-error message (built only then).
   Truth& evaluate(const logic::Rule& rule, const std::string& owner, const char* part, Truth& truth) {
-    rule.evaluate(data_, bindings_, outcome_);
+    // Read in place: a kept outcome is not copied (only its waiting questions are).
+    const logic::Outcome& outcome = rule.evaluate_kept(data_, bindings_, outcome_);
     truth.waiting_on.clear();
     truth.error.clear();
-    if (outcome_.is_value()) {
-      truth.kind = logic::truthy(outcome_.value) ? Truth::Kind::True : Truth::Kind::False;
-    } else if (outcome_.is_unknown()) {
+    if (outcome.is_value()) {
+      truth.kind = logic::truthy(outcome.value) ? Truth::Kind::True : Truth::Kind::False;
+    } else if (outcome.is_unknown()) {
       truth.kind = Truth::Kind::Unknown;
-      questions_only(outcome_.waiting_slots, outcome_.waiting_on, truth.waiting_on);
+      questions_only(outcome.waiting_slots, outcome.waiting_on, truth.waiting_on);
     } else {
       truth.kind = Truth::Kind::Error;
-      truth.error = owner + " " + part + ": " + outcome_.error_type + (outcome_.error_message.empty() ? "" : ": " + outcome_.error_message);
+      truth.error = owner + " " + part + ": " + outcome.error_type + (outcome.error_message.empty() ? "" : ": " + outcome.error_message);
     }
     return truth;
   }
@@ -273,7 +329,7 @@ class Screening {
   // still see only what was answered). Each is worked out from the answers
   // alone, as a rule would, not from the others already kept.
   void compute_derived() {
-    derived_ = logic::DerivedValues();
+    derived_.clear();
     for (const trial::Derived& d : trial_.derived) {
       if (d.same_when_unanswered && slot_values_[d.slot] == nullptr && !reads_an_answer(d)) {
         derived_.share(d.id, trial_.derived_unanswered);
@@ -293,14 +349,12 @@ class Screening {
   }
 
   // Rounded for people; null when not a plain value yet.
-  std::vector<json> derived_values() const {
-    std::vector<json> out;
+  void derived_values(std::vector<json>& out) const {
     out.reserve(trial_.derived.size());
     for (const trial::Derived& d : trial_.derived) {
       const json* known = derived_.value(d.id);
       out.push_back(known == nullptr ? json(nullptr) : rounded(*known));
     }
-    return out;
   }
 
   void add_warnings(json& warnings) {
@@ -346,15 +400,17 @@ class Screening {
   const bool patient_;
   const std::size_t language_ = language_index(trial_.languages, options_.lang);
   const std::string as_of_;
+  // In the buffers (ScreenBuffers::Parts says what each is).
+  std::vector<const json*>& slot_values_;  // rules read answers by number
+  std::vector<bool>& could_change_;
+  logic::Scratch& scratch_;
+  logic::DerivedValues& derived_;
+  json& rule_errors_;
+  logic::Outcome& outcome_;
+  Truth &rule_truth_, &applies_truth_, &other_truth_;
+  Screened& out_;
   logic::Bindings bindings_;
   json data_;
-  std::vector<const json*> slot_values_;  // per slot of the trial, its member of data_ or nullptr (rules read answers by number)
-  logic::Scratch scratch_;                // buffers every evaluation of this screening reuses
-  logic::DerivedValues derived_;
-  json rule_errors_ = json::array();
-  // Refilled by every evaluation, so their lists are allocated once per screening.
-  logic::Outcome outcome_;
-  Truth rule_truth_, applies_truth_, other_truth_;
   // What a criterion without appliesIf reads: it applies.
   static inline const Truth kApplies{Truth::Kind::True, {}, {}};
 };
@@ -387,7 +443,8 @@ const std::string& status_members_json(Status status) {
   return texts[static_cast<std::size_t>(status)];
 }
 
-json to_json(const Trial::Loaded& trial, Screened&& screened) {
+// Moves the texts out of `screened`.
+json to_json(const Trial::Loaded& trial, Screened& screened) {
   json derived = json::object();
   for (std::size_t i = 0; i < trial.derived.size(); ++i) derived[trial.derived[i].id] = std::move(screened.derived[i]);
   json criteria = json::array();
@@ -592,7 +649,8 @@ class ResultWriter {
 }  // namespace
 
 nlohmann::json Trial::screen(const nlohmann::json& answers, const ScreenOptions& options) const {
-  return to_json(*loaded_, Screening(*loaded_, options).run(json(answers)));
+  ScreenBuffers buffers;
+  return to_json(*loaded_, Screening(*loaded_, options, buffers.parts()).run(json(answers)));
 }
 
 ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenOptions& options) const {
@@ -600,10 +658,12 @@ ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenO
 }
 
 ScreenSummary Trial::screen_summary(nlohmann::json&& answers, const ScreenOptions& options,
-                                    logic::MemberPool* recycle, logic::OutcomeMemo* memo) const {
-  Screening screening(*loaded_, options, memo);
-  Screened screened = screening.run(std::move(answers), Screening::Parts::Brief);
-  if (recycle != nullptr) recycle->recycle(screening.data());
+                                    const ScreenReuse& reuse) const {
+  std::optional<ScreenBuffers> own;
+  ScreenBuffers& buffers = reuse.buffers != nullptr ? *reuse.buffers : own.emplace();
+  Screening screening(*loaded_, options, buffers.parts(), reuse.memo);
+  Screened& screened = screening.run(std::move(answers), Screening::Parts::Brief);
+  if (reuse.recycle != nullptr) reuse.recycle->recycle(screening.data());
   ScreenSummary summary;
   summary.verdict = screened.verdict;
   summary.statuses.reserve(screened.criteria.size());
@@ -618,12 +678,13 @@ void Trial::screen_text(const nlohmann::json& answers, const ScreenOptions& opti
 }
 
 void Trial::screen_text(nlohmann::json&& answers, const ScreenOptions& options, std::string& out,
-                        const nlohmann::json* extra, logic::MemberPool* recycle,
-                        logic::OutcomeMemo* memo) const {
-  Screening screening(*loaded_, options, memo);
-  const Screened screened = screening.run(std::move(answers));
+                        const nlohmann::json* extra, const ScreenReuse& reuse) const {
+  std::optional<ScreenBuffers> own;
+  ScreenBuffers& buffers = reuse.buffers != nullptr ? *reuse.buffers : own.emplace();
+  Screening screening(*loaded_, options, buffers.parts(), reuse.memo);
+  const Screened& screened = screening.run(std::move(answers));
   ResultWriter(*loaded_, screened, out).write(extra);
-  if (recycle != nullptr) recycle->recycle(screening.data());
+  if (reuse.recycle != nullptr) reuse.recycle->recycle(screening.data());
 }
 
 }  // namespace trialscreen
