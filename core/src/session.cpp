@@ -60,9 +60,10 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
     return;
   }
   // Parse errors name the argument they came from: "answers.json.001".
-  const auto parse_argument = [](const std::string& text, const char* name, Diagnostics& errors) {
+  const auto parse_argument = [](const std::string& text, const char* name, Diagnostics& errors,
+                                  logic::MemberPool* pool = nullptr) {
     Diagnostics found;
-    std::optional<nlohmann::json> value = logic::parse_json(text, found);
+    std::optional<nlohmann::json> value = logic::parse_json(text, found, 256 /* parse_json's default depth */, pool);
     for (Diagnostic& d : found) {
       d.id = std::string(name) + "." + d.id;
       errors.push_back(std::move(d));
@@ -70,7 +71,7 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
     return value;
   };
   Diagnostics errors;
-  std::optional<nlohmann::json> answers = parse_argument(answers_json, "answers", errors);
+  std::optional<nlohmann::json> answers = parse_argument(answers_json, "answers", errors, &answer_members_);
   std::optional<nlohmann::json> options = parse_argument(options_json, "options", errors);
   if (!answers || !options) {
     result = error_json(errors);
@@ -92,12 +93,13 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
   text_option("asOf", screen_options.as_of);
   text_option("audience", screen_options.audience);
   text_option("lang", screen_options.lang);
-  trial_->screen_text(std::move(*answers), screen_options, result, nullptr, {nullptr, &outcomes_, &buffers_});  // null: no answers
+  trial_->screen_text(std::move(*answers), screen_options, result, nullptr, {&answer_members_, &outcomes_, &buffers_});  // null: no answers
 }
 
 void TrialSession::forget() {
   outcomes_.clear();
   buffers_ = ScreenBuffers();
+  answer_members_ = logic::MemberPool();
   kept_result_ = std::string();
 }
 

@@ -75,6 +75,33 @@ TEST(SessionSlice, KeptOutcomesGiveTheSameResultsAndAreForgottenOnRequest) {
   EXPECT_EQ(session.definition_kept(), fresh.definition());
 }
 
+TEST(SessionSlice, EachScreeningGivesTheTextAFreshSessionGives) {
+  // Between screenings the session keeps its working memory, the last
+  // answers' object members and the rule outcomes. Answer sets that differ
+  // in every way that memory holds (quantities in other units, bad answers,
+  // unknown fields, fewer answers, another audience) must each give exactly
+  // what a session that never screened anything gives.
+  trialscreen::TrialSession session(bh002_text());
+  ASSERT_TRUE(session.ok());
+  const char* const patient = R"({"asOf": "2026-11-25", "audience": "patient", "lang": "zh-Hans"})";
+  const std::pair<const char*, const char*> screenings[] = {
+      {R"({"age": 40, "sex": "female", "weight": {"value": 108.2, "unit": "kg"}, "sledai_score": 22,
+           "wbc": {"value": 11.3, "unit": "10*3/uL"}, "platelets": {"value": 55, "unit": "10*3/uL"},
+           "creatinine": 2.02, "immunosuppressant_last_dose": "2026-10-22", "malignancy": "none"})", kOptions},
+      {R"({"age": 40, "wbc": {"value": 11.3, "unit": "mmol/L"}, "nickname": "x", "sex": null})", kOptions},
+      {R"({"age": 17, "hemoglobin": 80, "creatinine": {"value": 221, "unit": "umol/L"}})", patient},
+      {"{}", patient},
+      {R"({"age": "forty", "sledai_score": 7, "immunosuppressant_last_dose": "2027-01-01"})", kOptions},
+      {R"({"age": 40, "sex": "female", "weight": {"value": 108.2, "unit": "kg"}, "sledai_score": 22})", kOptions},
+  };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& [answers, options] : screenings) {
+      const trialscreen::TrialSession fresh(bh002_text());
+      EXPECT_EQ(session.screen_kept(answers, options), fresh.screen(answers, options)) << answers;
+    }
+  }
+}
+
 TEST(SessionErrors, UnparsableAnswersComeBackAsAnErrorValue) {
   const trialscreen::TrialSession session(bh002_text());
   ASSERT_TRUE(session.ok());
