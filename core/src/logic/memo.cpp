@@ -2,11 +2,12 @@
 // only its slots is kept under those slots' exact values.
 #include <algorithm>
 #include <cstring>
-#include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "compiled.hpp"
 
@@ -31,10 +32,11 @@ struct OutcomeMemo::Entries {
     uses.clear();
   }
   std::size_t capacity;
-  // Keyed by views of key_texts' strings (a deque never moves its elements),
-  // so a lookup takes a view of `key` as written, with no string made for it.
+  // Keyed by views of key_texts' strings (each in its own allocation, so its
+  // bytes never move), so a lookup takes a view of `key` as written, with no
+  // string made for it.
   std::unordered_map<std::string_view, Outcome> kept;
-  std::deque<std::string> key_texts;
+  std::vector<std::unique_ptr<std::string>> key_texts;
   std::unordered_map<const void*, RuleUse> uses;
   std::string key;  // the buffer a key is written into: its size is its room, never shrunk
   std::size_t hits = 0;
@@ -182,7 +184,7 @@ const Outcome& Rule::evaluate_kept(const nlohmann::json& data, const Bindings& b
   if (memo.kept.size() >= memo.capacity) {
     memo.start_afresh();  // `use` is gone with it
   }
-  const std::string& kept_key = memo.key_texts.emplace_back(key);
+  const std::string& kept_key = *memo.key_texts.emplace_back(std::make_unique<std::string>(key));
   memo.kept.emplace(kept_key, scratch);
   return scratch;
 }
