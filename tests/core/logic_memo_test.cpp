@@ -71,9 +71,13 @@ struct Host {
   }
 
   // Evaluates with the memo (or without: nullptr).
-  Outcome evaluate(const Rule& rule, const json& data, OutcomeMemo* memo) {
+  Outcome evaluate(const Rule& rule, const json& data, OutcomeMemo* memo) { return evaluate(rule, data, data, memo); }
+
+  // The same with the slots filled from `answers` while the rule is handed
+  // `data` as the document.
+  Outcome evaluate(const Rule& rule, const json& answers, const json& data, OutcomeMemo* memo) {
     std::vector<const json*> slot_values;
-    for (const std::string& name : slots) slot_values.push_back(data.contains(name) ? &data.at(name) : nullptr);
+    for (const std::string& name : slots) slot_values.push_back(answers.contains(name) ? &answers.at(name) : nullptr);
     Bindings bindings;
     bindings.missing_is_unknown = true;
     bindings.domains = &domains;
@@ -146,6 +150,35 @@ TEST(LogicMemo, AKeptOutcomeIsWhatEvaluatingGives) {
     }
   }
   EXPECT_GT(memo.hits(), memo.misses()) << "the second pass should be read from the memo";
+}
+
+TEST(LogicMemo, ARuleThatReadsOnlyItsSlotsNeedsNoDocument) {
+  // A screening whose rules all read only their slots hands them an empty
+  // document (Rule::reads_only_slots): each must give what it gives over the
+  // answers themselves, `missing` included.
+  Host host;
+  const std::vector<json> rules = {
+      json::parse(R"({"missing": ["s", "n"]})"),
+      json::parse(R"({"missing_some": [1, ["s", "kind"]]})"),
+      json::parse(R"({"!": {"missing": ["s"]}})"),
+      json::parse(R"({"or": [{"!": {"missing": ["total"]}}, {"var": "flag"}]})"),
+      json::parse(R"({">=": [{"var": "total"}, 10]})"),
+      json::parse(R"({"if": [{"var": "flag"}, {"var": "s"}, {"var": "n"}]})"),
+      json::parse(R"({"date_add": [{"var": "as_of"}, {"var": "n"}, "day"]})"),
+  };
+  const json empty = json::object();
+  for (const json& rule_json : rules) {
+    const Rule rule = host.compile(rule_json);
+    EXPECT_TRUE(rule.reads_only_slots()) << rule_json;
+    for (const json& document : documents()) {
+      expect_identical(host.evaluate(rule, document, empty, nullptr), host.evaluate(rule, document, nullptr),
+                       rule_json.dump() + " over " + document.dump());
+    }
+  }
+  for (const char* reads_more : {R"({"var": "limit"})", R"({"var": ""})", R"({"exists": ["s"]})",
+                                 R"({"map": [["s", "t"], {"missing": ["s"]}]})"}) {
+    EXPECT_FALSE(host.compile(json::parse(reads_more)).reads_only_slots()) << reads_more;
+  }
 }
 
 TEST(LogicMemo, ValuesThatCompareEqualAreKeptApart) {

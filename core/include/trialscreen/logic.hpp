@@ -90,7 +90,8 @@ struct Bindings {
   // For rules compiled with CompileOptions::slots: per slot, the data's
   // top-level member of that name, or nullptr when it has none. Must describe
   // `data` exactly (the host fills it once per data document, then every rule
-  // reads by number).
+  // reads by number), except that a rule that reads_only_slots() reads no
+  // member of `data` at all.
   const std::vector<const nlohmann::json*>* slot_values = nullptr;
   // Per slot, its domain (nullptr: Kind::Any); used instead of `domains` for
   // variables that have a slot.
@@ -161,6 +162,13 @@ class Rule {
   // Top-level variable names the rule may read (including through derived
   // variables), sorted and unique.
   const std::vector<std::string>& variables() const;
+
+  // Whether the rule, compiled with CompileOptions::slots, reads the answers
+  // only through its slots (its variables and the literal names `missing`
+  // looks up in the data): evaluated with Bindings::slot_values, it looks at
+  // the data document for nothing but its type, so a host whose rules all do
+  // may pass an empty object for it. The rules OutcomeMemo keeps.
+  bool reads_only_slots() const;
 
   // Whether the rule reads the data only through the variables() it names
   // (no missing, exists, computed or whole-data paths): two documents that

@@ -538,11 +538,19 @@ void find_memo_slots(Rule::Compiled& rule, const std::vector<std::string>& slots
     }
   }
   if (reads_missing && iterates) return;
-  for (const std::string* name : names) read.push_back(slot_named(slots, *name));
+  std::vector<std::pair<std::string, std::uint32_t>> missing_slots;
+  for (const std::string* name : names) {
+    const std::uint32_t slot = slot_named(slots, *name);
+    read.push_back(slot);
+    missing_slots.emplace_back(*name, slot);
+  }
   if (std::find(read.begin(), read.end(), kNone) != read.end()) return;
   std::sort(read.begin(), read.end());
   read.erase(std::unique(read.begin(), read.end()), read.end());
+  std::sort(missing_slots.begin(), missing_slots.end());
+  missing_slots.erase(std::unique(missing_slots.begin(), missing_slots.end()), missing_slots.end());
   rule.memo_slots = std::move(read);
+  rule.missing_slots = std::move(missing_slots);
   rule.memoizable = true;
 }
 
@@ -576,6 +584,8 @@ Rule& Rule::operator=(Rule&&) noexcept = default;
 Rule::~Rule() = default;
 
 const std::vector<std::string>& Rule::variables() const { return compiled_->variable_names; }
+
+bool Rule::reads_only_slots() const { return compiled_->memoizable; }
 
 bool Rule::reads_only_variables() const {
   for (const Node& node : compiled_->nodes) {

@@ -227,6 +227,21 @@ class Evaluator {
     return found != nullptr && !found->is_null() ? found : nullptr;
   }
 
+  // What `missing` finds for `key` when the rule reads it by slot (the rule
+  // reads only its slots and the scope is the data): the data's member of
+  // that name, or nullptr, into `value`. False when it must walk the scope.
+  // Enumerated values are not seen, as walking the data does not see them.
+  bool answer_for_missing(const json& key, const json*& value) const {
+    const Rule::Compiled& rule = ctx_.rule;
+    if (!rule.memoizable || ctx_.bindings.slot_values == nullptr || !at_top_level() || !key.is_string()) return false;
+    const std::string& name = key.get_ref<const std::string&>();
+    const auto found = std::lower_bound(rule.missing_slots.begin(), rule.missing_slots.end(), name,
+                                        [](const auto& entry, const std::string& n) { return entry.first < n; });
+    if (found == rule.missing_slots.end() || found->first != name) return false;
+    value = (*ctx_.bindings.slot_values)[found->second];
+    return true;
+  }
+
   // The domain of variable `id` in the bindings, or nullptr (Kind::Any).
   const Domain* domain_of(std::uint32_t id) const {
     const std::uint32_t slot = slot_of(ctx_.rule, id);
@@ -1164,10 +1179,13 @@ Val Evaluator::missing(std::uint32_t index, Op op, JsonList args) {
   }
   json absent = json::array();
   for (const json* key : keys) {
-    const json* value = current_scope();
-    for (const std::string& segment : values::split_path(values::to_text(*key))) {
-      value = step(value, segment);
-      if (value == nullptr) break;
+    const json* value = nullptr;
+    if (!answer_for_missing(*key, value)) {
+      value = current_scope();
+      for (const std::string& segment : values::split_path(values::to_text(*key))) {
+        value = step(value, segment);
+        if (value == nullptr) break;
+      }
     }
     if (value == nullptr || value->is_null() || (value->is_string() && value->get_ref<const std::string&>().empty())) {
       absent.push_back(*key);
