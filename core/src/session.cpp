@@ -26,7 +26,11 @@ std::string error_json(const Diagnostics& errors) { return logic::to_json_text(e
 TrialSession::TrialSession(const std::string& trial_text) {
   Diagnostics errors;
   trial_ = Trial::load(trial_text, errors);
-  if (!trial_) load_error_ = error_json(errors);
+  if (trial_) {
+    answers_.emplace(*trial_);
+  } else {
+    load_error_ = error_json(errors);
+  }
 }
 
 std::string TrialSession::definition() const {
@@ -60,24 +64,34 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
     return;
   }
   // Parse errors name the argument they came from: "answers.json.001".
-  const auto parse_argument = [](const std::string& text, const char* name, Diagnostics& errors,
-                                  logic::MemberPool* pool = nullptr) {
-    Diagnostics found;
-    std::optional<nlohmann::json> value = logic::parse_json(text, found, 256 /* parse_json's default depth */, pool);
+  const auto name_errors = [](Diagnostics& found, const char* name, Diagnostics& errors) {
     for (Diagnostic& d : found) {
       d.id = std::string(name) + "." + d.id;
       errors.push_back(std::move(d));
     }
-    return value;
   };
   Diagnostics errors;
-  std::optional<nlohmann::json> answers = parse_argument(answers_json, "answers", errors, &answer_members_);
-  std::optional<nlohmann::json> options = parse_argument(options_json, "options", errors);
-  if (!answers || !options) {
+  // The answers go straight to their places (AnswerSet): no object of them is built.
+  AnswerSet& answers = *answers_;
+  answers.clear();
+  // The person's answers are not kept past the call, whatever it returns.
+  struct ClearAfter {
+    AnswerSet& set;
+    ~ClearAfter() { set.clear(); }
+  } clear_after{answers};
+  Diagnostics found;
+  const logic::MembersRead read = logic::parse_json_members(
+      answers_json, found, 256 /* parse_json's default depth */,
+      [&](const std::string& field) -> nlohmann::json& { return answers.place(field); }, [&] { answers.clear(); });
+  name_errors(found, "answers", errors);
+  found.clear();
+  std::optional<nlohmann::json> options = logic::parse_json(options_json, found);
+  name_errors(found, "options", errors);
+  if (read == logic::MembersRead::Invalid || !options) {
     result = error_json(errors);
     return;
   }
-  if (!answers->is_object() && !answers->is_null()) {
+  if (read == logic::MembersRead::Other) {
     result = error_json({{"answers.type", "", "answers must be a JSON object keyed by field id"}});
     return;
   }
@@ -93,13 +107,12 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
   text_option("asOf", screen_options.as_of);
   text_option("audience", screen_options.audience);
   text_option("lang", screen_options.lang);
-  trial_->screen_text(std::move(*answers), screen_options, result, nullptr, {&answer_members_, &outcomes_, &buffers_});  // null: no answers
+  trial_->screen_text(answers, screen_options, result, nullptr, {&outcomes_, &buffers_});
 }
 
 void TrialSession::forget() {
   outcomes_.clear();
   buffers_ = ScreenBuffers();
-  answer_members_ = logic::MemberPool();
   kept_result_ = std::string();
 }
 

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -187,38 +188,48 @@ TEST(LogicJsonText, ParsesExactlyAsNlohmannDoes) {
   }
 }
 
-TEST(LogicJsonText, ParsingWithRecycledMembersGivesTheSameDocuments) {
-  // Each document is parsed with the members of the ones before it (as a
-  // batch reads its records): keys, values, repeated keys and nesting must
-  // come out as a fresh parse gives them.
+TEST(LogicJsonText, ReadingMembersIntoPlacesGivesWhatParsingTheObjectGives) {
+  // parse_json_members hands each member's value to a place instead of
+  // building the object (a batch record's answers go straight to theirs):
+  // keys, values, repeated keys and nesting must come out as parse_json
+  // gives them, JSON that is no object must place nothing, and broken JSON
+  // must say what parse_json says and leave nothing placed.
   const std::vector<std::string> texts = {
       R"({"age":45,"sex":"female","wbc":{"value":4500,"unit":"/uL"},"a_rather_long_key_name_here":true})",
-      R"({"b":1})",
+      R"(  {"b" : 1}  )",
       R"({"x":{"y":{"z":[1,{"k":"v"}]}},"a_rather_long_key_name_here":null,"b":2,"b":{"c":3}})",
       R"({})",
-      R"({"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":{"value":1,"unit":"u"}})",
       R"({"dup":1,"dup":2,"dup":{"value":3,"unit":"u"}})",
+      R"({"esc\u0061ped":"\ud83d\ude00","n":-1.5e3,"big":12345678901234567890123})",
       R"([{"in":"array"},{"in":"array"}])",
+      "null",
+      R"("text")",
       R"({"broken":)",
-      R"({"after":"a broken one","age":46})"};
-  trialscreen::logic::MemberPool pool;
-  for (int round = 0; round < 2; ++round) {
-    for (const std::string& text : texts) {
-      Diagnostics errors, pooled_errors;
-      const std::optional<json> fresh = trialscreen::logic::parse_json(text, errors);
-      std::optional<json> pooled = trialscreen::logic::parse_json(text, pooled_errors, 256, &pool);
-      ASSERT_EQ(fresh.has_value(), pooled.has_value()) << text;
-      EXPECT_EQ(errors.size(), pooled_errors.size()) << text;
-      if (!fresh) continue;
-      EXPECT_TRUE(same_json(*fresh, *pooled)) << text << "\nfresh:  " << fresh->dump() << "\npooled: " << pooled->dump();
-      pool.recycle(*pooled);
-      EXPECT_TRUE(pooled->empty() || !pooled->is_object()) << "recycled members leave their object";
+      R"({"a":1,"b":[1,2})",
+      R"({"a":1} trailing)",
+      R"({"deep":{"a":{"b":{"c":1}}}})"};
+  for (const std::string& text : texts) {
+    Diagnostics errors, member_errors;
+    const std::optional<json> whole = trialscreen::logic::parse_json(text, errors, 4);
+    std::map<std::string, json> placed;
+    const trialscreen::logic::MembersRead read = trialscreen::logic::parse_json_members(
+        text, member_errors, 4, [&](const std::string& key) -> json& { return placed[key]; }, [&] { placed.clear(); });
+    EXPECT_EQ(errors.size(), member_errors.size()) << text;
+    if (!errors.empty() && !member_errors.empty()) {
+      EXPECT_EQ(errors[0].message, member_errors[0].message) << text;
+    }
+    if (!whole) {
+      EXPECT_EQ(read, trialscreen::logic::MembersRead::Invalid) << text;
+      EXPECT_TRUE(placed.empty()) << text;
+    } else if (whole->is_object()) {
+      EXPECT_EQ(read, trialscreen::logic::MembersRead::Object) << text;
+      EXPECT_TRUE(same_json(json(placed), *whole)) << text << "\nplaced: " << json(placed).dump();
+    } else {
+      EXPECT_EQ(read, whole->is_null() ? trialscreen::logic::MembersRead::Null : trialscreen::logic::MembersRead::Other)
+          << text;
+      EXPECT_TRUE(placed.empty()) << text;
     }
   }
-  json members = json::object();
-  pool.append(members.get_ref<json::object_t&>(), "a", json(1));
-  pool.append(members.get_ref<json::object_t&>(), "b", json("two"));
-  EXPECT_EQ(members, (json{{"a", 1}, {"b", "two"}}));
 }
 
 // ---- numbers ----

@@ -135,9 +135,9 @@ TEST(Bh002Fixtures, OneMemoForEveryScreeningChangesNoResult) {
       std::string alone;
       bh002()->screen_text(answers, options, alone);
       std::string through_memo;
-      bh002()->screen_text(json(answers), options, through_memo, nullptr, {nullptr, &memo, &buffers});
+      bh002()->screen_text(json(answers), options, through_memo, nullptr, {&memo, &buffers});
       EXPECT_EQ(through_memo, alone) << answers.dump();
-      const trialscreen::ScreenSummary summary = bh002()->screen_summary(json(answers), options, {nullptr, &memo, &buffers});
+      const trialscreen::ScreenSummary summary = bh002()->screen_summary(json(answers), options, {&memo, &buffers});
       EXPECT_EQ(summary.statuses, bh002()->screen_summary(answers, options).statuses) << answers.dump();
     }
   }

@@ -277,6 +277,72 @@ TEST(TrialScreenDerived, ADerivedValueReadingTheDateOrOtherDataIsWorkedOutPerScr
   EXPECT_EQ(criterion_of(screen({{"item_rash", true}}, "2026-11-25"), "I06")["status"], "fail");
 }
 
+TEST(TrialScreenData, ARuleThatReadsPastItsSlotsSeesTheCanonicalAnswersAndDate) {
+  // Most rules read answers by slot, and a trial whose rules all do hands
+  // them no answers object. A rule reading through a computed name or the
+  // whole data needs that object: it must hold the valid answers in their
+  // canonical units and the screening date, and nothing else.
+  json definition = small_trial();
+  definition["criteria"].push_back(json::parse(R"({"id": "I05", "kind": "inclusion", "source": "Hb by a computed name",
+      "label": {"en": "Hb", "zh-Hans": "Hb"}, "rule": {">=": [{"var": {"cat": ["hemo", "globin"]}}, 85]}})"));
+  definition["criteria"].push_back(json::parse(R"({"id": "I06", "kind": "inclusion", "source": "Screened before 2027",
+      "label": {"en": "Date", "zh-Hans": "日期"}, "rule": {"<": [{"var": {"cat": ["as_", "of"]}}, "2027-01-01"]}})"));
+  definition["criteria"].push_back(json::parse(R"({"id": "I07", "kind": "inclusion", "source": "WBC given",
+      "label": {"en": "WBC given", "zh-Hans": "白细胞"}, "rule": {"!": {"missing": [{"cat": ["w", "bc"]}]}}})"));
+  trialscreen::Diagnostics errors;
+  const std::optional<Trial> trial = load_json(definition, errors);
+  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  const auto status = [&](const json& answers, const std::string& id, const std::string& as_of = "2026-11-25") {
+    ScreenOptions options;
+    options.as_of = as_of;
+    return criterion_of(trial->screen(answers, options), id).at("status").get<std::string>();
+  };
+  EXPECT_EQ(status({{"hemoglobin", 85}}, "I05"), "pass");
+  EXPECT_EQ(status({{"hemoglobin", {{"value", 8.5}, {"unit", "g/dL"}}}}, "I05"), "pass");  // 85 g/L
+  EXPECT_EQ(status({{"hemoglobin", {{"value", 8.4}, {"unit", "g/dL"}}}}, "I05"), "fail");
+  EXPECT_EQ(status({{"hemoglobin", 9999}}, "I05"), "unknown");  // implausible: dropped, so unanswered
+  EXPECT_EQ(status(json::object(), "I06"), "pass");
+  EXPECT_EQ(status(json::object(), "I06", "2027-02-01"), "fail");
+  // A bad answer is not in the data: `missing` by a computed name finds no wbc.
+  EXPECT_EQ(status({{"wbc", 5}}, "I07"), "pass");
+  EXPECT_EQ(status({{"wbc", "lots"}}, "I07"), "fail");
+  EXPECT_EQ(status({{"wbc", nullptr}}, "I07"), "fail");
+}
+
+TEST_F(TrialScreen, AnswersPutInPlaceGiveWhatTheirObjectGives) {
+  // A batch puts each record's answers in place (AnswerSet) instead of
+  // building an object of them; the result must be the object's, unknown
+  // fields and bad answers reported in key order, the last of a repeated
+  // field counting, and nothing of one person left for the next.
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  trialscreen::AnswerSet set(*trial_);
+  for (int person = 0; person < 2; ++person) {
+    set.clear();
+    set.place("zeta") = 1;
+    set.place("age") = 17;
+    set.place("hemoglobin") = {{"value", 8.5}, {"unit", "g/dL"}};
+    set.place("alpha") = "x";
+    set.place("age") = 45;
+    set.place("wbc") = "lots";
+    set.place("zeta") = 2;
+    set.place("sex") = nullptr;
+    std::string placed;
+    trial_->screen_text(set, options, placed);
+    std::string whole;
+    trial_->screen_text(json::parse(R"({"age": 45, "alpha": "x", "hemoglobin": {"value": 8.5, "unit": "g/dL"},
+                                        "sex": null, "wbc": "lots", "zeta": 2})"),
+                        options, whole);
+    EXPECT_EQ(placed, whole);
+  }
+  set.clear();
+  std::string none;
+  trial_->screen_text(set, options, none);
+  std::string empty;
+  trial_->screen_text(json::object(), options, empty);
+  EXPECT_EQ(none, empty);
+}
+
 TEST_F(TrialScreen, DefinitionWarningsFireWhenDecidedTrue) {
   json result = screen({{"age", 16}, {"sex", "female"}, {"pregnant", true}});
   ASSERT_EQ(result["warnings"].size(), 1u);

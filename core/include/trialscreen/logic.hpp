@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -269,34 +270,25 @@ class OutcomeMemo {
   std::unique_ptr<Entries> entries_;
 };
 
-// Members of JSON objects (std::map nodes with their key strings) kept for
-// reuse: a reader of many similar small documents, such as a batch's records,
-// hands each one back when done with it, and the next document's members are
-// made from these instead of being allocated (and later freed) one by one.
-class MemberPool {
- public:
-  using Member = nlohmann::json::object_t::node_type;
-
-  // Takes the members of `value`, if an object, and of the objects directly
-  // inside it (a quantity's {"value", "unit"}); `value` is left empty.
-  void recycle(nlohmann::json& value);
-  bool empty() const { return members_.empty(); }
-  // A kept member, its key empty and its value null. Not when empty().
-  Member take();
-  // Appends key: value to `members`, whose keys must all sort before `key`.
-  void append(nlohmann::json::object_t& members, const std::string& key, nlohmann::json&& value);
-
- private:
-  void keep(nlohmann::json& value, int levels);
-  std::vector<Member> members_;
-};
-
 // Parses JSON text without exceptions, refusing nesting deeper than max_depth.
 // On failure returns nullopt and appends a diagnostic ("json.001" syntax,
-// "json.002" too deep) whose message names the byte offset. Objects' members
-// come from `pool` while it has some.
+// "json.002" too deep) whose message names the byte offset.
 std::optional<nlohmann::json> parse_json(const std::string& text, Diagnostics& errors,
-                                         std::size_t max_depth = 256, MemberPool* pool = nullptr);
+                                         std::size_t max_depth = 256);
+
+// What parse_json_members found.
+enum class MembersRead { Object, Null, Other, Invalid };
+
+// Parses `text` as parse_json does, but a JSON object is not built: each
+// member's value is parsed straight into the value `place(key)` returns (a
+// repeated key is handed out again, its last value counting as in an
+// object). Depth counts as in parse_json. Returns Object, or Null or Other
+// for JSON that is no object (nothing placed), or Invalid with a diagnostic
+// appended. When reading fails part way, `start_over()` is called first, so
+// the caller can drop what was placed: an Invalid text leaves nothing.
+MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
+                               const std::function<nlohmann::json&(const std::string&)>& place,
+                               const std::function<void()>& start_over);
 
 // Serialises without exceptions (invalid UTF-8 is replaced), compactly:
 // the same text as nlohmann's dump(-1, ' ', false, replace).

@@ -43,8 +43,8 @@ class TrialSession {
   std::string lint() const;
   // Forgets what earlier screenings left behind: the kept rule outcomes
   // (keyed by the answers they were worked out from), the working memory
-  // the last screening left its lines and values in, the last answers'
-  // object members kept for reuse, and the last result text. The widget calls it when a person starts over.
+  // the last screening left its lines and values in, and the last result
+  // text. The widget calls it when a person starts over.
   void forget();
   // How many rule outcomes the session keeps (none after forget()).
   std::size_t kept_outcomes() const { return outcomes_.size(); }
@@ -58,10 +58,10 @@ class TrialSession {
   // The outcomes of trial_'s rules: a cache, which screen() fills without
   // changing any result.
   mutable logic::OutcomeMemo outcomes_;
-  // The working memory of screen(), and the members of the last answers'
-  // objects (their values already dropped), reused from call to call.
+  // The working memory of screen(), and the places its answers are read
+  // into (emptied after each call), reused from call to call.
   mutable ScreenBuffers buffers_;
-  mutable logic::MemberPool answer_members_;
+  mutable std::optional<AnswerSet> answers_;  // when ok()
   std::string kept_result_;  // screen_kept()'s or definition_kept()'s text
 };
 

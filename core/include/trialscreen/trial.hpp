@@ -14,7 +14,6 @@
 namespace trialscreen {
 
 namespace logic {
-class MemberPool;
 class OutcomeMemo;
 }
 
@@ -59,12 +58,43 @@ class ScreenBuffers {
   std::unique_ptr<Parts> parts_;
 };
 
+class Trial;
+
+// One person's answers to one trial, each put in its place by question id as
+// a caller reads them (a batch's JSON Lines or CSV record, the session's
+// argument): the screening reads them there, so no JSON object of them is
+// ever built. Reused from one person to the next (clear()); it holds their
+// answers until then.
+class AnswerSet {
+ public:
+  explicit AnswerSet(const Trial& trial);
+  AnswerSet(AnswerSet&&) noexcept;
+  AnswerSet& operator=(AnswerSet&&) noexcept;
+  ~AnswerSet();
+
+  // No answers again.
+  void clear();
+  // The place of `field`'s answer, null until given: assign or parse the
+  // answer there (null stays unanswered). A field no question has gets a
+  // place whose value is dropped, and the screening reports the field as
+  // unknown. The same field again gets the same place: the last answer
+  // counts, as in a JSON object.
+  nlohmann::json& place(const std::string& field);
+  // Takes the members of a JSON object; null gives no answers, anything else
+  // none and the error "answers must be an object".
+  void take(nlohmann::json&& answers);
+
+  // What it holds; defined inside the core only.
+  struct Parts;
+  Parts& parts() { return *parts_; }
+
+ private:
+  std::unique_ptr<Parts> parts_;
+};
+
 // What a caller screening many answer sets may keep between screenings; each
 // is optional and none changes a result, only what a screening costs.
 struct ScreenReuse {
-  // The answers' object members go here afterwards, for the caller's next
-  // answers (logic::MemberPool).
-  logic::MemberPool* recycle = nullptr;
   // Rule outcomes are kept here and reused for the next answers
   // (logic::OutcomeMemo). A memo serves one trial only.
   logic::OutcomeMemo* memo = nullptr;
@@ -103,6 +133,12 @@ class Trial {
                    const nlohmann::json* extra = nullptr, const ScreenReuse& reuse = {}) const;
   ScreenSummary screen_summary(nlohmann::json&& answers, const ScreenOptions& options,
                                const ScreenReuse& reuse = {}) const;
+  // The same two from answers put in place (AnswerSet, made for this trial).
+  // The screening works on them in place (each is left in its canonical
+  // unit, a bad one removed): clear() the set before the next person's.
+  void screen_text(AnswerSet& answers, const ScreenOptions& options, std::string& out,
+                   const nlohmann::json* extra = nullptr, const ScreenReuse& reuse = {}) const;
+  ScreenSummary screen_summary(AnswerSet& answers, const ScreenOptions& options, const ScreenReuse& reuse = {}) const;
 
   const nlohmann::json& definition() const;
   const std::string& sha256() const;
@@ -113,6 +149,7 @@ class Trial {
 
   // The compiled definition; opaque outside the core (core/src/trial/model.hpp).
   struct Loaded;
+  const Loaded& loaded() const { return *loaded_; }
 
  private:
   explicit Trial(std::unique_ptr<Loaded> loaded);

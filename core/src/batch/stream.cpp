@@ -126,26 +126,21 @@ class Run {
         error_row(record, nullptr, "record.too-long", line_prefix(lines) + "longer than 1 MiB");
         continue;
       }
+      // Each member goes straight to its answer's place (no object is built);
+      // "id", when no question has it, to the row's id.
+      start_over();
       Diagnostics problems;
-      std::optional<json> answers = logic::parse_json(line, problems, kMaxRecordDepth, &members_);
-      if (!answers) {
+      const logic::MembersRead read = logic::parse_json_members(line, problems, kMaxRecordDepth, place_, start_over_);
+      if (read == logic::MembersRead::Invalid) {
         error_row(record, nullptr, "record.json",
                   line_prefix(lines) + (problems.empty() ? "not valid JSON" : problems.front().message));
         continue;
       }
-      if (!answers->is_object()) {
+      if (read != logic::MembersRead::Object) {
         error_row(record, nullptr, "record.type", line_prefix(lines) + "expected a JSON object keyed by field id");
         continue;
       }
-      json id;
-      if (!id_is_question_) {
-        auto found = answers->find("id");
-        if (found != answers->end()) {
-          id = std::move(*found);
-          answers->erase(found);
-        }
-      }
-      result_row(record, id, std::move(*answers));
+      result_row(record, id_, answers_);
     }
   }
 
@@ -165,12 +160,6 @@ class Run {
     std::vector<InputColumn> columns;
     if (!header(cells, columns, fatal)) return false;
     write_output_header();
-    // The columns in their fields' key order, so that each answer goes at the
-    // end of the answers object (no search for its place).
-    std::vector<std::size_t> by_field(columns.size());
-    for (std::size_t i = 0; i < by_field.size(); ++i) by_field[i] = i;
-    std::sort(by_field.begin(), by_field.end(),
-              [&](std::size_t a, std::size_t b) { return columns[a].field < columns[b].field; });
 
     while ((read = records.next(cells)) != CsvRead::End) {
       if (read == CsvRead::Record && cells.size() == 1 && is_blank(cells[0])) continue;  // blank line
@@ -183,24 +172,22 @@ class Run {
         error_row(record, nullptr, "record.quote", line_prefix(lines) + "a quoted cell is never closed");
         continue;
       }
-      json id;
-      json answers = json::object();
-      json::object_t& members = answers.get_ref<json::object_t&>();
-      for (std::size_t i : by_field) {
-        if (i >= cells.size() || is_blank(cells[i])) continue;  // unanswered
+      start_over();
+      for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
+        if (is_blank(cells[i])) continue;  // unanswered
         if (columns[i].is_id) {
-          id = trim(cells[i]);
+          id_ = trim(cells[i]);
         } else {
-          members_.append(members, columns[i].field, cell_answer(cells[i], columns[i].kind, columns[i].unit));
+          answers_.place(columns[i].field) = cell_answer(cells[i], columns[i].kind, columns[i].unit);
         }
       }
       if (cells.size() != columns.size()) {
-        error_row(record, id.is_null() ? nullptr : &id, "record.columns",
+        error_row(record, id_.is_null() ? nullptr : &id_, "record.columns",
                   line_prefix(lines) + std::to_string(cells.size()) + " cells, but the header has " +
                       std::to_string(columns.size()));
         continue;
       }
-      result_row(record, id, std::move(answers));
+      result_row(record, id_, answers_);
     }
     return true;
   }
@@ -267,10 +254,16 @@ class Run {
     write_(out.data(), out.size());
   }
 
-  void result_row(std::size_t record, const json& id, json&& answers) {
+  // Nothing from the last record: no answers, no id.
+  void start_over() {
+    answers_.clear();
+    id_ = nullptr;
+  }
+
+  void result_row(std::size_t record, const json& id, AnswerSet& answers) {
     out_.clear();
     if (options_.output == Format::Csv) {
-      csv_row(record, id, std::move(answers));
+      csv_row(record, id, answers);
     } else {
       // Written straight as text, with the row's own members in key order.
       row_members_["record"] = record;
@@ -279,15 +272,15 @@ class Run {
       } else {
         row_members_["id"] = id;
       }
-      trial_.screen_text(std::move(answers), options_.screen, out_, &row_members_, reuse_);
+      trial_.screen_text(answers, options_.screen, out_, &row_members_, reuse_);
       out_ += '\n';
     }
     write_(out_.data(), out_.size());
     progress_tick();
   }
 
-  void csv_row(std::size_t record, const json& id, json&& answers) {
-    const ScreenSummary result = trial_.screen_summary(std::move(answers), options_.screen, reuse_);
+  void csv_row(std::size_t record, const json& id, AnswerSet& answers) {
+    const ScreenSummary result = trial_.screen_summary(answers, options_.screen, reuse_);
     out_ += std::to_string(record);
     out_ += ',';
     if (!id.is_null()) append_csv_cell(out_, id_text(id));
@@ -340,10 +333,15 @@ class Run {
   const bool id_is_question_;
   std::vector<std::string> criterion_ids_;
   std::string out_;  // one output row, reused
-  logic::MemberPool members_;  // each record's answers are made from the last one's
   logic::OutcomeMemo outcomes_;  // rule outcomes by their inputs' values: referrals repeat most values
   ScreenBuffers buffers_;        // each record is screened in the last one's working memory
-  const ScreenReuse reuse_{&members_, &outcomes_, &buffers_};
+  const ScreenReuse reuse_{&outcomes_, &buffers_};
+  AnswerSet answers_{trial_};    // the record's answers, in place; reused
+  json id_;                      // the record's id, when it has one
+  const std::function<json&(const std::string&)> place_ = [this](const std::string& field) -> json& {
+    return !id_is_question_ && field == "id" ? id_ : answers_.place(field);
+  };
+  const std::function<void()> start_over_ = [this] { start_over(); };
   json row_members_ = json::object();  // a JSON Lines row's own: "record", and "id" when given
 };
 

@@ -547,8 +547,6 @@ void find_memo_slots(Rule::Compiled& rule, const std::vector<std::string>& slots
   if (std::find(read.begin(), read.end(), kNone) != read.end()) return;
   std::sort(read.begin(), read.end());
   read.erase(std::unique(read.begin(), read.end()), read.end());
-  std::sort(missing_slots.begin(), missing_slots.end());
-  missing_slots.erase(std::unique(missing_slots.begin(), missing_slots.end()), missing_slots.end());
   rule.memo_slots = std::move(read);
   rule.missing_slots = std::move(missing_slots);
   rule.memoizable = true;

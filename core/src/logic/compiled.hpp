@@ -72,8 +72,8 @@ struct Rule::Compiled {
   // sorted and unique (what the memo's key holds).
   bool memoizable = false;
   std::vector<std::uint32_t> memo_slots;
-  // A memoizable rule's `missing` names with their slots, sorted by name:
-  // read through Bindings::slot_values, like its variables.
+  // A memoizable rule's `missing` names with their slots (a few; looked up
+  // in turn): read through Bindings::slot_values, like its variables.
   std::vector<std::pair<std::string, std::uint32_t>> missing_slots;
   std::vector<std::uint32_t> derived_of_variable;  // per variable: its expression node or kNone
   // Per variable: the non-derived variables its value may depend on (itself if

@@ -235,11 +235,13 @@ class Evaluator {
     const Rule::Compiled& rule = ctx_.rule;
     if (!rule.memoizable || ctx_.bindings.slot_values == nullptr || !at_top_level() || !key.is_string()) return false;
     const std::string& name = key.get_ref<const std::string&>();
-    const auto found = std::lower_bound(rule.missing_slots.begin(), rule.missing_slots.end(), name,
-                                        [](const auto& entry, const std::string& n) { return entry.first < n; });
-    if (found == rule.missing_slots.end() || found->first != name) return false;
-    value = (*ctx_.bindings.slot_values)[found->second];
-    return true;
+    for (const auto& [missing_name, slot] : rule.missing_slots) {
+      if (missing_name == name) {
+        value = (*ctx_.bindings.slot_values)[slot];
+        return true;
+      }
+    }
+    return false;
   }
 
   // The domain of variable `id` in the bindings, or nullptr (Kind::Any).

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -145,11 +146,33 @@ class BoundedDomBuilder {
 // common short ones without calling them (decimal.hpp).
 class FastParser {
  public:
-  FastParser(const std::string& text, std::size_t max_depth, MemberPool* pool)
-      : at_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth), pool_(pool) {}
+  FastParser(const std::string& text, std::size_t max_depth)
+      : at_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
 
   bool parse(json& root) {
     if (!value(root, 0)) return false;
+    skip_space();
+    return at_ == end_;
+  }
+
+  // An object's members into the places `place` names (see
+  // parse_json_members); any other value into `other`.
+  bool parse_members(const std::function<json&(const std::string&)>& place, json& other, bool& is_object) {
+    skip_space();
+    is_object = at_ != end_ && *at_ == '{';
+    if (!is_object) return parse(other);
+    std::string key;
+    const bool read = elements(0, '}', [&] {
+      skip_space();
+      if (at_ == end_ || *at_ != '"') return false;
+      key.clear();
+      if (!string(key)) return false;
+      skip_space();
+      if (at_ == end_ || *at_ != ':') return false;
+      ++at_;
+      return value(place(key), 1);
+    });
+    if (!read) return false;
     skip_space();
     return at_ == end_;
   }
@@ -221,17 +244,9 @@ class FastParser {
       skip_space();
       if (at_ == end_ || *at_ != '"') return false;
       // The member is read in place; a repeated key keeps the last value.
-      json* member = nullptr;
-      if (pool_ != nullptr && !pool_->empty()) {
-        MemberPool::Member kept = pool_->take();
-        if (!string(kept.key())) return false;
-        auto inserted = members.insert(std::move(kept));
-        member = &inserted.position->second;
-      } else {
-        std::string key;
-        if (!string(key)) return false;
-        member = &members[std::move(key)];
-      }
+      std::string key;
+      if (!string(key)) return false;
+      json* member = &members[std::move(key)];
       *member = nullptr;
       skip_space();
       if (at_ == end_ || *at_ != ':') return false;
@@ -408,7 +423,6 @@ class FastParser {
   const char* at_;
   const char* const end_;
   const std::size_t max_depth_;
-  MemberPool* const pool_;
 };
 
 // Byte offset of the container that broke the depth limit: the first opening
@@ -440,46 +454,27 @@ std::size_t offset_of_depth(const std::string& text, std::size_t max_depth) {
 
 }  // namespace
 
-// Enough for a few records' members; a huge document's are not all kept.
-constexpr std::size_t kMaxPooledMembers = 1024;
-
-void MemberPool::keep(json& value, int levels) {
-  if (!value.is_object()) return;
-  json::object_t& members = value.get_ref<json::object_t&>();
-  while (!members.empty() && members_.size() < kMaxPooledMembers) {
-    Member member = members.extract(members.begin());
-    if (levels > 1) keep(member.mapped(), levels - 1);
-    member.mapped() = nullptr;
-    members_.push_back(std::move(member));
+MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
+                               const std::function<json&(const std::string&)>& place,
+                               const std::function<void()>& start_over) {
+  json other;
+  bool is_object = false;
+  if (FastParser(text, max_depth).parse_members(place, other, is_object)) {
+    return is_object ? MembersRead::Object : other.is_null() ? MembersRead::Null : MembersRead::Other;
   }
+  // The quick reader refuses: parse_json says why, or reads what it refused.
+  if (is_object) start_over();
+  std::optional<json> parsed = parse_json(text, errors, max_depth);
+  if (!parsed) return MembersRead::Invalid;
+  if (parsed->is_null()) return MembersRead::Null;
+  if (!parsed->is_object()) return MembersRead::Other;
+  for (auto& [key, value] : parsed->get_ref<json::object_t&>()) place(key) = std::move(value);
+  return MembersRead::Object;
 }
 
-void MemberPool::recycle(json& value) {
-  keep(value, 2);
-  if (value.is_object()) value.get_ref<json::object_t&>().clear();
-}
-
-MemberPool::Member MemberPool::take() {
-  Member member = std::move(members_.back());
-  members_.pop_back();
-  member.key().clear();
-  return member;
-}
-
-void MemberPool::append(json::object_t& members, const std::string& key, json&& value) {
-  if (members_.empty()) {
-    members.emplace_hint(members.end(), key, std::move(value));
-    return;
-  }
-  Member member = take();
-  member.key() = key;
-  member.mapped() = std::move(value);
-  members.insert(members.end(), std::move(member));
-}
-
-std::optional<json> parse_json(const std::string& text, Diagnostics& errors, std::size_t max_depth, MemberPool* pool) {
+std::optional<json> parse_json(const std::string& text, Diagnostics& errors, std::size_t max_depth) {
   json root;
-  if (FastParser(text, max_depth, pool).parse(root)) return root;
+  if (FastParser(text, max_depth).parse(root)) return root;
   root = json();
   BoundedDomBuilder builder(root, max_depth);
   const bool ok = json::sax_parse(text, &builder, json::input_format_t::json, true);

@@ -1,5 +1,6 @@
 #include "answers.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <iterator>
@@ -140,43 +141,94 @@ bool canonicalise(const Question& q, json& answer, const std::string& as_of, Pro
 
 }  // namespace
 
-void normalise_answers(const Trial::Loaded& trial, json& answers, const std::string& as_of, json& errors,
+void normalise_answers(const Trial::Loaded& trial, AnswerSet::Parts& answers, const std::string& as_of, json& errors,
                        std::vector<const json*>& slot_values) {
-  if (!answers.is_object()) {
-    if (!answers.is_null()) {
-      errors.push_back({{"field", ""}, {"code", "type"}, {"message", "answers must be an object keyed by question id"}});
-    }
-    answers = json::object();
-    return;
+  if (answers.not_object) {
+    errors.push_back({{"field", ""}, {"code", "type"}, {"message", "answers must be an object keyed by question id"}});
   }
-  json::object_t& members = answers.get_ref<json::object_t&>();
-  // Answers and questions are both in key order: one walk through the
-  // questions finds each answer's question.
-  auto found = trial.question_index.begin();
-  const auto questions_end = trial.question_index.end();
-  for (auto it = members.begin(); it != members.end();) {
-    int order = 1;  // of the question at `found` against the answer's key; one comparison per step
-    while (found != questions_end && (order = found->first.compare(it->first)) < 0) ++found;
-    if (found == questions_end || order != 0) {
-      errors.push_back({{"field", it->first}, {"code", "unknown-field"}, {"message", "no question has this id"}});
-      it = members.erase(it);
-      continue;
+  // Errors go in the fields' key order, as walking a JSON object of them
+  // would give: the slots are sorted by name, and so are the unknown fields.
+  const std::set<std::string>& unknown = answers.unknown;
+  auto next_unknown = unknown.begin();
+  const auto report_unknown_before = [&](const std::string* field) {
+    for (; next_unknown != unknown.end() && (field == nullptr || *next_unknown < *field); ++next_unknown) {
+      errors.push_back({{"field", *next_unknown}, {"code", "unknown-field"}, {"message", "no question has this id"}});
     }
-    if (it->second.is_null()) {  // unanswered
-      it = members.erase(it);
-      continue;
-    }
-    const Question& q = trial.questions[found->second];
+  };
+  for (std::size_t slot = 0; slot < answers.by_slot.size(); ++slot) {
+    json& answer = answers.by_slot[slot];
+    if (answer.is_null()) continue;  // unanswered (only a question's slot is ever given an answer)
+    const Question& q = trial.questions[trial.question_of_slot[slot]];
+    report_unknown_before(&q.id);
     Problem problem;
-    if (!canonicalise(q, it->second, as_of, problem)) {
+    if (!canonicalise(q, answer, as_of, problem)) {
       errors.push_back({{"field", q.id}, {"code", problem.code}, {"message", problem.message}});
-      it = members.erase(it);
+      answer = nullptr;
       continue;
     }
-    slot_values[q.slot] = &it->second;
-    ++it;
+    slot_values[slot] = &answer;
   }
+  report_unknown_before(nullptr);
 }
 
 }  // namespace trial
+
+namespace {
+
+constexpr std::uint32_t kEmpty = 0xffffffffu;
+
+std::uint64_t field_hash(const std::string& field) {
+  std::uint64_t hash = 14695981039346656037ull;  // FNV-1a
+  for (const char c : field) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return hash;
+}
+
+}  // namespace
+
+AnswerSet::Parts::Parts(const Trial::Loaded& loaded) : trial(&loaded), by_slot(loaded.slots.size()) {
+  std::size_t size = 16;
+  while (size < 4 * loaded.questions.size()) size *= 2;
+  slot_by_hash.assign(size, kEmpty);
+  for (const trial::Question& q : loaded.questions) {
+    std::size_t at = field_hash(q.id) & (size - 1);
+    while (slot_by_hash[at] != kEmpty) at = (at + 1) & (size - 1);
+    slot_by_hash[at] = static_cast<std::uint32_t>(q.slot);
+  }
+}
+
+std::size_t AnswerSet::Parts::slot_of(const std::string& field) const {
+  const std::size_t mask = slot_by_hash.size() - 1;
+  for (std::size_t at = field_hash(field) & mask;; at = (at + 1) & mask) {
+    const std::uint32_t slot = slot_by_hash[at];
+    if (slot == kEmpty) return kNoSlot;
+    if (trial->slots[slot] == field) return slot;
+  }
+}
+
+AnswerSet::AnswerSet(const Trial& trial) : parts_(std::make_unique<Parts>(trial.loaded())) {}
+AnswerSet::AnswerSet(AnswerSet&&) noexcept = default;
+AnswerSet& AnswerSet::operator=(AnswerSet&&) noexcept = default;
+AnswerSet::~AnswerSet() = default;
+
+void AnswerSet::clear() {
+  for (nlohmann::json& answer : parts_->by_slot) answer = nullptr;
+  parts_->unknown.clear();
+  parts_->not_object = false;
+}
+
+nlohmann::json& AnswerSet::place(const std::string& field) {
+  const std::size_t slot = parts_->slot_of(field);
+  if (slot != Parts::kNoSlot) return parts_->by_slot[slot];
+  parts_->unknown.insert(field);
+  return parts_->dropped;
+}
+
+void AnswerSet::take(nlohmann::json&& answers) {
+  if (!answers.is_object()) {
+    parts_->not_object = !answers.is_null();
+    return;
+  }
+  for (auto& [field, answer] : answers.get_ref<nlohmann::json::object_t&>()) place(field) = std::move(answer);
+}
+
 }  // namespace trialscreen

@@ -1,6 +1,7 @@
 // Turning a person's raw answers into the canonical values rules read.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,16 +12,34 @@
 namespace trialscreen {
 namespace trial {
 
-// Turns a person's raw answers (`answers`: a JSON object keyed by question id,
-// or null for none) into the data rules read, in place: every valid answer
-// stays, converted to its canonical unit; a bad answer (one {"field", "code",
-// "message"} appended to `errors`), an unknown key or a null leaves it
-// (unanswered). Anything but an object or null becomes an empty object and
-// one error. Working in place lets a caller that owns the parsed record hand
-// it over instead of having every answer copied into a new map. `as_of` is a
-// valid date or "" (then `future` cannot be checked). Each kept answer's
-// place goes to `slot_values` at its question's slot (Loaded::slots).
-void normalise_answers(const Trial::Loaded& trial, nlohmann::json& answers, const std::string& as_of,
+}  // namespace trial
+
+struct AnswerSet::Parts {
+  explicit Parts(const Trial::Loaded& trial);
+  // The slot of the question `field` names, or kNoSlot.
+  std::size_t slot_of(const std::string& field) const;
+  static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+
+  const Trial::Loaded* trial = nullptr;
+  std::vector<nlohmann::json> by_slot;  // per slot of the trial: its question's answer, or null
+  std::set<std::string> unknown;        // fields no question has (a set: the WebAssembly build has one already)
+  nlohmann::json dropped;               // where an unknown field's value goes
+  bool not_object = false;              // take() was given neither an object nor null
+  // The questions' slots by a hash of their ids (open addressing, at most a
+  // quarter full): a batch record's thirty-odd fields are each found with
+  // one hash and one comparison, not a walk down a tree of ids.
+  std::vector<std::uint32_t> slot_by_hash;
+};
+
+namespace trial {
+
+// Turns a person's raw answers into the values rules read, in place: every
+// valid answer stays, converted to its canonical unit, and its place goes to
+// `slot_values` at its question's slot (Loaded::slots); a bad answer is
+// removed with one {"field", "code", "message"} appended to `errors`, as is
+// each unknown field, in the fields' key order. `as_of` is a valid date or ""
+// (then `future` cannot be checked).
+void normalise_answers(const Trial::Loaded& trial, AnswerSet::Parts& answers, const std::string& as_of,
                        nlohmann::json& errors, std::vector<const nlohmann::json*>& slot_values);
 
 }  // namespace trial

@@ -715,6 +715,24 @@ class Loader {
       }
     }
     out_.names_read.assign(names_read_.begin(), names_read_.end());
+    out_.rules_read_only_slots = every_rule_reads_only_slots();
+  }
+
+  bool every_rule_reads_only_slots() const {
+    const auto by_slots = [](const std::optional<logic::Rule>& rule) { return !rule || rule->reads_only_slots(); };
+    for (const trial::Derived& d : out_.derived) {
+      if (!by_slots(d.value) || !by_slots(d.computed)) return false;
+    }
+    for (const trial::Question& q : out_.questions) {
+      if (!by_slots(q.ask_if)) return false;
+    }
+    for (const trial::Criterion& c : out_.criteria) {
+      if (!by_slots(c.rule) || !by_slots(c.applies_if) || !by_slots(c.clears_on)) return false;
+    }
+    for (const trial::Warning& w : out_.warnings) {
+      if (!by_slots(w.when)) return false;
+    }
+    return true;
   }
 
   Trial::Loaded& out_;

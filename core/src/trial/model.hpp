@@ -136,6 +136,9 @@ struct Trial::Loaded {
   static constexpr std::size_t kNoQuestion = static_cast<std::size_t>(-1);
   // The derived values marked same_when_unanswered, worked out over no answers.
   logic::DerivedValues derived_unanswered;
+  // Every rule reads the answers only through slots (logic::Rule::
+  // reads_only_slots): a screening hands them no answers object.
+  bool rules_read_only_slots = false;
 };
 
 namespace trial {

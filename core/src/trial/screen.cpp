@@ -99,6 +99,13 @@ struct Screened {
       list = json::array();
     }
   }
+  static void empty_object(json& object) {
+    if (object.is_object()) {
+      object.get_ref<json::object_t&>().clear();
+    } else {
+      object = json::object();
+    }
+  }
 };
 
 }  // namespace
@@ -113,6 +120,8 @@ struct ScreenBuffers::Parts {
   logic::DerivedValues derived;
   json rule_errors = json::array();
   Screened screened;
+  json as_of;                   // the screening date, as rules read it
+  json data = json::object();   // the answers object, for rules that read more than their slots
 };
 
 ScreenBuffers::ScreenBuffers() : parts_(std::make_unique<Parts>()) {}
@@ -155,18 +164,17 @@ class Screening {
         applies_truth_(buffers.applies_truth),
         other_truth_(buffers.other_truth),
         out_(buffers.screened),
+        as_of_value_(buffers.as_of),
+        data_(buffers.data),
         bindings_(screening_bindings(trial, slot_values_, scratch_)) {}
-
-  // The data the rules read: the answers run() took over, normalised.
-  json& data() { return data_; }
 
   // What run() works out: everything, or only what ScreenSummary holds
   // (verdict, statuses, answer errors), for list views that print no more.
   enum class Parts { All, Brief };
 
-  // Takes the answers over: they become the screening's data once normalised.
-  // The result is valid until the buffers' next screening.
-  Screened& run(json&& answers, Parts parts = Parts::All) {
+  // Screens the answers, normalising them in place (AnswerSet). The result is
+  // valid until the buffers' next screening.
+  Screened& run(AnswerSet::Parts& answers, Parts parts = Parts::All) {
     Screened& out = out_;
     out.clear();
     Screened::empty_array(rule_errors_);
@@ -175,14 +183,13 @@ class Screening {
                                    {"code", "date"},
                                    {"message", "the screening date " + trial::quoted(options_.as_of) + " is not YYYY-MM-DD"}});
     }
-    data_ = std::move(answers);
     slot_values_.assign(trial_.slots.size(), nullptr);
-    trial::normalise_answers(trial_, data_, as_of_, out.answer_errors, slot_values_);
+    trial::normalise_answers(trial_, answers, as_of_, out.answer_errors, slot_values_);
     if (!as_of_.empty()) {
-      json& as_of = data_["as_of"];
-      as_of = as_of_;
-      slot_values_[trial_.as_of_slot] = &as_of;
+      as_of_value_ = as_of_;
+      slot_values_[trial_.as_of_slot] = &as_of_value_;
     }
+    fill_data();
     compute_derived();
     // From here on every rule reads the answers and the derived values just
     // worked out from them: the memo's condition (logic::OutcomeMemo). The
@@ -322,6 +329,19 @@ class Screening {
     return value;
   }
 
+  // The document rules are handed. When every rule reads only its slots
+  // (the answers in place, as_of), an empty object: nothing reads its
+  // members. Otherwise the answers and as_of as an object, a copy of what the
+  // slots hold.
+  void fill_data() {
+    Screened::empty_object(data_);
+    if (trial_.rules_read_only_slots) return;
+    json::object_t& members = data_.get_ref<json::object_t&>();
+    for (std::size_t slot = 0; slot < slot_values_.size(); ++slot) {
+      if (slot_values_[slot] != nullptr) members.emplace_hint(members.end(), trial_.slots[slot], *slot_values_[slot]);
+    }
+  }
+
   // Each derived value once, before any rule reads it: a score read by
   // several criteria and warnings is summed from its items here, not in each
   // rule. Its plain value or its unknown (waiting set and bounds) goes to the
@@ -409,8 +429,9 @@ class Screening {
   logic::Outcome& outcome_;
   Truth &rule_truth_, &applies_truth_, &other_truth_;
   Screened& out_;
+  json& as_of_value_;
+  json& data_;
   logic::Bindings bindings_;
-  json data_;
   // What a criterion without appliesIf reads: it applies.
   static inline const Truth kApplies{Truth::Kind::True, {}, {}};
 };
@@ -649,8 +670,10 @@ class ResultWriter {
 }  // namespace
 
 nlohmann::json Trial::screen(const nlohmann::json& answers, const ScreenOptions& options) const {
+  AnswerSet set(*this);
+  set.take(json(answers));
   ScreenBuffers buffers;
-  return to_json(*loaded_, Screening(*loaded_, options, buffers.parts()).run(json(answers)));
+  return to_json(*loaded_, Screening(*loaded_, options, buffers.parts()).run(set.parts()));
 }
 
 ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenOptions& options) const {
@@ -659,11 +682,15 @@ ScreenSummary Trial::screen_summary(const nlohmann::json& answers, const ScreenO
 
 ScreenSummary Trial::screen_summary(nlohmann::json&& answers, const ScreenOptions& options,
                                     const ScreenReuse& reuse) const {
+  AnswerSet set(*this);
+  set.take(std::move(answers));
+  return screen_summary(set, options, reuse);
+}
+
+ScreenSummary Trial::screen_summary(AnswerSet& answers, const ScreenOptions& options, const ScreenReuse& reuse) const {
   std::optional<ScreenBuffers> own;
   ScreenBuffers& buffers = reuse.buffers != nullptr ? *reuse.buffers : own.emplace();
-  Screening screening(*loaded_, options, buffers.parts(), reuse.memo);
-  Screened& screened = screening.run(std::move(answers), Screening::Parts::Brief);
-  if (reuse.recycle != nullptr) reuse.recycle->recycle(screening.data());
+  Screened& screened = Screening(*loaded_, options, buffers.parts(), reuse.memo).run(answers.parts(), Screening::Parts::Brief);
   ScreenSummary summary;
   summary.verdict = screened.verdict;
   summary.statuses.reserve(screened.criteria.size());
@@ -679,12 +706,17 @@ void Trial::screen_text(const nlohmann::json& answers, const ScreenOptions& opti
 
 void Trial::screen_text(nlohmann::json&& answers, const ScreenOptions& options, std::string& out,
                         const nlohmann::json* extra, const ScreenReuse& reuse) const {
+  AnswerSet set(*this);
+  set.take(std::move(answers));
+  screen_text(set, options, out, extra, reuse);
+}
+
+void Trial::screen_text(AnswerSet& answers, const ScreenOptions& options, std::string& out, const nlohmann::json* extra,
+                        const ScreenReuse& reuse) const {
   std::optional<ScreenBuffers> own;
   ScreenBuffers& buffers = reuse.buffers != nullptr ? *reuse.buffers : own.emplace();
-  Screening screening(*loaded_, options, buffers.parts(), reuse.memo);
-  const Screened& screened = screening.run(std::move(answers));
+  const Screened& screened = Screening(*loaded_, options, buffers.parts(), reuse.memo).run(answers.parts());
   ResultWriter(*loaded_, screened, out).write(extra);
-  if (reuse.recycle != nullptr) reuse.recycle->recycle(screening.data());
 }
 
 }  // namespace trialscreen
