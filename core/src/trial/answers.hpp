@@ -22,6 +22,7 @@ struct AnswerSet::Parts {
 
   const Trial::Loaded* trial = nullptr;
   std::vector<nlohmann::json> by_slot;  // per slot of the trial: its question's answer, or null
+  std::vector<std::size_t> placed;      // the slots place() handed out since clear() (repeats included)
   std::set<std::string> unknown;        // fields no question has (a set: the WebAssembly build has one already)
   nlohmann::json dropped;               // where an unknown field's value goes
   bool not_object = false;              // take() was given neither an object nor null
