@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -24,20 +24,113 @@ struct RuleUse {
 };
 constexpr std::uint32_t kProbe = 256;
 
-struct OutcomeMemo::Entries {
-  explicit Entries(std::size_t capacity) : capacity(capacity) {}
-  void start_afresh() {
-    kept.clear();
-    key_texts.clear();
-    uses.clear();
+namespace {
+
+// FNV-1a over eight bytes at a time, then the rest one by one, its high
+// bits folded in: the tables below index by the low bits.
+std::uint64_t key_hash(std::string_view key) {
+  constexpr std::uint64_t kPrime = 1099511628211ull;
+  std::uint64_t hash = 14695981039346656037ull;
+  std::size_t at = 0;
+  for (; at + 8 <= key.size(); at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, key.data() + at, 8);
+    hash = (hash ^ word) * kPrime;
   }
+  for (; at < key.size(); ++at) hash = (hash ^ static_cast<unsigned char>(key[at])) * kPrime;
+  return hash ^ (hash >> 29);
+}
+
+// Where a kept outcome's key is in Entries::key_bytes, and its hash.
+struct KeptKey {
+  std::uint64_t hash = 0;
+  std::size_t offset = 0;
+  std::size_t length = 0;
+};
+
+struct UseSlot {
+  const void* rule = nullptr;  // nullptr: empty
+  RuleUse use;
+};
+
+}  // namespace
+
+// Two small open-addressing tables, not std::unordered_maps: a screening
+// looks up about forty outcomes, and each lookup was a string hash, a bucket
+// walk and a rule's use found in a second map (docs/performance.md, "Ninth
+// session").
+struct OutcomeMemo::Entries {
+  explicit Entries(std::size_t capacity) : capacity(std::max<std::size_t>(capacity, 1)) {}
+
+  void start_afresh() {
+    outcomes.clear();
+    keys.clear();
+    key_bytes.clear();
+    std::fill(by_key.begin(), by_key.end(), 0u);
+    std::fill(uses.begin(), uses.end(), UseSlot{});
+    uses_count = 0;
+  }
+
+  // The kept outcome under `key`, or nullptr.
+  const Outcome* find(std::string_view key, std::uint64_t hash) const {
+    if (by_key.empty()) return nullptr;
+    const std::size_t mask = by_key.size() - 1;
+    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
+      const std::uint32_t entry = by_key[at];
+      if (entry == 0) return nullptr;
+      const KeptKey& kept = keys[entry - 1];
+      if (kept.hash == hash && kept.length == key.size() &&
+          std::memcmp(key_bytes.data() + kept.offset, key.data(), key.size()) == 0) {
+        return &outcomes[entry - 1];
+      }
+    }
+  }
+
+  // Keeps `outcome` under `key`, which is not kept yet; the memo is not full.
+  void keep(std::string_view key, std::uint64_t hash, const Outcome& outcome) {
+    if (by_key.empty()) {
+      std::size_t size = 16;
+      while (size < 2 * capacity) size *= 2;  // at most half full
+      by_key.assign(size, 0u);
+    }
+    const std::size_t mask = by_key.size() - 1;
+    std::size_t at = hash & mask;
+    while (by_key[at] != 0) at = (at + 1) & mask;
+    outcomes.push_back(outcome);
+    keys.push_back({hash, key_bytes.size(), key.size()});
+    key_bytes.append(key.data(), key.size());
+    by_key[at] = static_cast<std::uint32_t>(outcomes.size());
+  }
+
+  // The use of `rule`, made when it has none.
+  RuleUse& use_of(const void* rule) {
+    if (2 * (uses_count + 1) > uses.size()) grow_uses();
+    const std::size_t mask = uses.size() - 1;
+    std::size_t at = (reinterpret_cast<std::uintptr_t>(rule) >> 4) * 0x9E3779B97F4A7C15ull >> 40 & mask;
+    while (uses[at].rule != nullptr && uses[at].rule != rule) at = (at + 1) & mask;
+    if (uses[at].rule == nullptr) {
+      uses[at].rule = rule;
+      ++uses_count;
+    }
+    return uses[at].use;
+  }
+
+  void grow_uses() {
+    std::vector<UseSlot> old = std::move(uses);
+    uses.assign(old.empty() ? 64 : 2 * old.size(), UseSlot{});
+    uses_count = 0;
+    for (const UseSlot& slot : old) {
+      if (slot.rule != nullptr) use_of(slot.rule) = slot.use;
+    }
+  }
+
   std::size_t capacity;
-  // Keyed by views of key_texts' strings (each in its own allocation, so its
-  // bytes never move), so a lookup takes a view of `key` as written, with no
-  // string made for it.
-  std::unordered_map<std::string_view, Outcome> kept;
-  std::vector<std::unique_ptr<std::string>> key_texts;
-  std::unordered_map<const void*, RuleUse> uses;
+  std::vector<Outcome> outcomes;      // the kept outcomes, in the order kept
+  std::vector<KeptKey> keys;          // each one's key
+  std::string key_bytes;              // the kept keys' bytes, one after another
+  std::vector<std::uint32_t> by_key;  // by key hash: 1 + index into outcomes, or 0
+  std::vector<UseSlot> uses;          // by the rule's address
+  std::size_t uses_count = 0;
   std::string key;  // the buffer a key is written into: its size is its room, never shrunk
   std::size_t hits = 0;
   std::size_t misses = 0;
@@ -50,7 +143,7 @@ OutcomeMemo::~OutcomeMemo() = default;
 
 std::size_t OutcomeMemo::hits() const { return entries_->hits; }
 std::size_t OutcomeMemo::misses() const { return entries_->misses; }
-std::size_t OutcomeMemo::size() const { return entries_->kept.size(); }
+std::size_t OutcomeMemo::size() const { return entries_->outcomes.size(); }
 void OutcomeMemo::clear() { entries_->start_afresh(); }
 
 namespace {
@@ -157,7 +250,7 @@ const Outcome& Rule::evaluate_kept(const nlohmann::json& data, const Bindings& b
     return scratch;
   }
   OutcomeMemo::Entries& memo = bindings.memo->entries();
-  RuleUse& use = memo.uses[&rule];
+  RuleUse& use = memo.use_of(&rule);
   if (use.bypassed) {
     evaluate_now(data, bindings, scratch);
     return scratch;
@@ -172,20 +265,20 @@ const Outcome& Rule::evaluate_kept(const nlohmann::json& data, const Bindings& b
     }
   }
   const std::string_view key = writer.written();
-  const auto found = memo.kept.find(key);
+  const std::uint64_t hash = key_hash(key);
+  const Outcome* found = memo.find(key, hash);
   if (++use.lookups == kProbe) use.bypassed = 4 * use.hits < kProbe;
-  if (found != memo.kept.end()) {
+  if (found != nullptr) {
     ++use.hits;
     ++memo.hits;
-    return found->second;
+    return *found;
   }
   ++memo.misses;
   evaluate_now(data, bindings, scratch);
-  if (memo.kept.size() >= memo.capacity) {
+  if (memo.outcomes.size() >= memo.capacity) {
     memo.start_afresh();  // `use` is gone with it
   }
-  const std::string& kept_key = *memo.key_texts.emplace_back(std::make_unique<std::string>(key));
-  memo.kept.emplace(kept_key, scratch);
+  memo.keep(key, hash, scratch);
   return scratch;
 }
 
