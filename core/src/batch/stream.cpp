@@ -338,8 +338,9 @@ class Run {
   const ScreenReuse reuse_{&outcomes_, &buffers_};
   AnswerSet answers_{trial_};    // the record's answers, in place; reused
   json id_;                      // the record's id, when it has one
+  const std::string id_field_ = "id";
   const std::function<json&(const std::string&)> place_ = [this](const std::string& field) -> json& {
-    return !id_is_question_ && field == "id" ? id_ : answers_.place(field);
+    return !id_is_question_ && field == id_field_ ? id_ : answers_.place(field);
   };
   const std::function<void()> start_over_ = [this] { start_over(); };
   json row_members_ = json::object();  // a JSON Lines row's own: "record", and "id" when given

@@ -540,8 +540,9 @@ class ResultWriter {
       : trial_(trial), screened_(screened), out_(out) {}
 
   void write(const json* extra) {
-    // The result's members in key order, the order nlohmann's map prints.
-    static const std::pair<const char*, Member> kMembers[] = {
+    // The result's members in key order, the order nlohmann's map prints
+    // (as std::strings: a batch row's own members are compared with them).
+    static const std::pair<std::string, Member> kMembers[] = {
         {"answerErrors", Member::AnswerErrors}, {"criteria", Member::Criteria}, {"derived", Member::Derived},
         {"engine", Member::Engine},             {"next", Member::Next},         {"trial", Member::Trial},
         {"verdict", Member::Verdict},           {"warnings", Member::Warnings}};
@@ -561,7 +562,7 @@ class ResultWriter {
     };
     out_ += '{';
     for (std::size_t i = 0; i < std::size(kMembers); ++i) {
-      const char* name = kMembers[i].first;
+      const std::string& name = kMembers[i].first;
       while (more_left() && more.key() < name) write_extra();
       if (more_left() && more.key() == name) {
         write_extra();  // the caller's member replaces ours, as assigning it into the object would
