@@ -149,9 +149,9 @@ class Trial {
 
   // The compiled definition; opaque outside the core (core/src/trial/model.hpp).
   struct Loaded;
-  const Loaded& loaded() const { return *loaded_; }
 
  private:
+  friend class AnswerSet;  // numbers its places by the definition's slots
   explicit Trial(std::unique_ptr<Loaded> loaded);
   std::unique_ptr<Loaded> loaded_;
 };

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "../text_hash.hpp"
 #include "compiled.hpp"
 
 namespace trialscreen::logic {
@@ -25,21 +26,6 @@ struct RuleUse {
 constexpr std::uint32_t kProbe = 256;
 
 namespace {
-
-// FNV-1a over eight bytes at a time, then the rest one by one, its high
-// bits folded in: the tables below index by the low bits.
-std::uint64_t key_hash(std::string_view key) {
-  constexpr std::uint64_t kPrime = 1099511628211ull;
-  std::uint64_t hash = 14695981039346656037ull;
-  std::size_t at = 0;
-  for (; at + 8 <= key.size(); at += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, key.data() + at, 8);
-    hash = (hash ^ word) * kPrime;
-  }
-  for (; at < key.size(); ++at) hash = (hash ^ static_cast<unsigned char>(key[at])) * kPrime;
-  return hash ^ (hash >> 29);
-}
 
 // Where a kept outcome's key is in Entries::key_bytes, and its hash.
 struct KeptKey {
@@ -265,7 +251,7 @@ const Outcome& Rule::evaluate_kept(const nlohmann::json& data, const Bindings& b
     }
   }
   const std::string_view key = writer.written();
-  const std::uint64_t hash = key_hash(key);
+  const std::uint64_t hash = text_hash(key);
   const Outcome* found = memo.find(key, hash);
   if (++use.lookups == kProbe) use.bypassed = 4 * use.hits < kProbe;
   if (found != nullptr) {

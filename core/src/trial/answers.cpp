@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <iterator>
+
+#include "../text_hash.hpp"
 
 namespace trialscreen {
 namespace trial {
@@ -178,21 +179,6 @@ namespace {
 
 constexpr std::uint32_t kEmpty = 0xffffffffu;
 
-// FNV-1a over eight bytes at a time (then the rest one by one): ids are
-// short, and only need to spread over a small table.
-std::uint64_t field_hash(const std::string& field) {
-  constexpr std::uint64_t kPrime = 1099511628211ull;
-  std::uint64_t hash = 14695981039346656037ull;
-  std::size_t at = 0;
-  for (; at + 8 <= field.size(); at += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, field.data() + at, 8);
-    hash = (hash ^ word) * kPrime;
-  }
-  for (; at < field.size(); ++at) hash = (hash ^ static_cast<unsigned char>(field[at])) * kPrime;
-  return hash ^ (hash >> 29);
-}
-
 }  // namespace
 
 AnswerSet::Parts::Parts(const Trial::Loaded& loaded) : trial(&loaded), by_slot(loaded.slots.size()) {
@@ -200,7 +186,7 @@ AnswerSet::Parts::Parts(const Trial::Loaded& loaded) : trial(&loaded), by_slot(l
   while (size < 4 * loaded.questions.size()) size *= 2;
   slot_by_hash.assign(size, kEmpty);
   for (const trial::Question& q : loaded.questions) {
-    std::size_t at = field_hash(q.id) & (size - 1);
+    std::size_t at = text_hash(q.id) & (size - 1);
     while (slot_by_hash[at] != kEmpty) at = (at + 1) & (size - 1);
     slot_by_hash[at] = static_cast<std::uint32_t>(q.slot);
   }
@@ -208,14 +194,14 @@ AnswerSet::Parts::Parts(const Trial::Loaded& loaded) : trial(&loaded), by_slot(l
 
 std::size_t AnswerSet::Parts::slot_of(const std::string& field) const {
   const std::size_t mask = slot_by_hash.size() - 1;
-  for (std::size_t at = field_hash(field) & mask;; at = (at + 1) & mask) {
+  for (std::size_t at = text_hash(field) & mask;; at = (at + 1) & mask) {
     const std::uint32_t slot = slot_by_hash[at];
     if (slot == kEmpty) return kNoSlot;
     if (trial->slots[slot] == field) return slot;
   }
 }
 
-AnswerSet::AnswerSet(const Trial& trial) : parts_(std::make_unique<Parts>(trial.loaded())) {}
+AnswerSet::AnswerSet(const Trial& trial) : parts_(std::make_unique<Parts>(*trial.loaded_)) {}
 AnswerSet::AnswerSet(AnswerSet&&) noexcept = default;
 AnswerSet& AnswerSet::operator=(AnswerSet&&) noexcept = default;
 AnswerSet::~AnswerSet() = default;

@@ -64,6 +64,24 @@ struct CriterionLine {
   const std::string* reason_json = nullptr;  // the same as JSON text, when picked at load
 };
 
+// `list` as an empty array, keeping its room when it is one already.
+void empty_array(json& list) {
+  if (list.is_array()) {
+    list.get_ref<json::array_t&>().clear();
+  } else {
+    list = json::array();
+  }
+}
+
+// `object` as an empty object, the same way.
+void empty_object(json& object) {
+  if (object.is_object()) {
+    object.get_ref<json::object_t&>().clear();
+  } else {
+    object = json::object();
+  }
+}
+
 // The contract's result, kept as plain values until it is written out, as a
 // JSON value (Trial::screen) or straight as text (Trial::screen_text), so the
 // batch and the WebAssembly API need not build a DOM only to print it.
@@ -92,20 +110,6 @@ struct Screened {
     empty_array(warnings);
   }
 
-  static void empty_array(json& list) {
-    if (list.is_array()) {
-      list.get_ref<json::array_t&>().clear();
-    } else {
-      list = json::array();
-    }
-  }
-  static void empty_object(json& object) {
-    if (object.is_object()) {
-      object.get_ref<json::object_t&>().clear();
-    } else {
-      object = json::object();
-    }
-  }
 };
 
 }  // namespace
@@ -177,7 +181,7 @@ class Screening {
   Screened& run(AnswerSet::Parts& answers, Parts parts = Parts::All) {
     Screened& out = out_;
     out.clear();
-    Screened::empty_array(rule_errors_);
+    empty_array(rule_errors_);
     if (as_of_.empty()) {
       out.answer_errors.push_back({{"field", "as_of"},
                                    {"code", "date"},
@@ -334,7 +338,7 @@ class Screening {
   // members. Otherwise the answers and as_of as an object, a copy of what the
   // slots hold.
   void fill_data() {
-    Screened::empty_object(data_);
+    empty_object(data_);
     if (trial_.rules_read_only_slots) return;
     json::object_t& members = data_.get_ref<json::object_t&>();
     for (std::size_t slot = 0; slot < slot_values_.size(); ++slot) {
