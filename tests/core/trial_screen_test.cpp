@@ -3,6 +3,7 @@
 // values and warnings, as ../shared/contract.md promises them.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -111,6 +112,27 @@ TEST_F(TrialScreen, BadAnswersAreReportedAndTreatedAsUnanswered) {
   EXPECT_EQ(criterion_of(result, "E03")["status"], "unknown");
   // Every other answer still counts.
   EXPECT_EQ(criterion_of(result, "E01")["status"], "pass");
+}
+
+TEST_F(TrialScreen, AnswerErrorsComeInTheFieldsKeyOrder) {
+  // Unknown fields and bad answers are reported in one list, in the order
+  // of their fields' ids (as walking the answers object gave it), whatever
+  // order they were given in; a repeated unknown field once.
+  trialscreen::AnswerSet set(*trial_);
+  set.place("zeta") = 1;
+  set.place("wbc") = "lots";
+  set.place("as_of") = "x";
+  set.place("alpha") = 2;
+  set.place("age") = "forty";
+  set.place("zeta") = 3;
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  std::string text;
+  trial_->screen_text(set, options, text);
+  const json result = json::parse(text);
+  std::vector<std::string> fields;
+  for (const json& e : result.at("answerErrors")) fields.push_back(e.at("field"));
+  EXPECT_EQ(fields, (std::vector<std::string>{"age", "alpha", "as_of", "wbc", "zeta"}));
 }
 
 TEST_F(TrialScreen, AHugeBadAnswerIsNotEchoedBack) {
