@@ -162,17 +162,7 @@ class FastParser {
     is_object = at_ != end_ && *at_ == '{';
     if (!is_object) return parse(other);
     std::string key;
-    const bool read = elements(0, '}', [&] {
-      skip_space();
-      if (at_ == end_ || *at_ != '"') return false;
-      key.clear();
-      if (!string(key)) return false;
-      skip_space();
-      if (at_ == end_ || *at_ != ':') return false;
-      ++at_;
-      return value(place(key), 1);
-    });
-    if (!read) return false;
+    if (!elements(0, '}', [&] { return member(key, 1, place); })) return false;
     skip_space();
     return at_ == end_;
   }
@@ -237,21 +227,27 @@ class FastParser {
     }
   }
 
+  // One `"key": value` member of an object, its value read at `depth` into
+  // the json `place(key)` returns (the key is then the callee's to keep).
+  template <typename Place>
+  bool member(std::string& key, std::size_t depth, const Place& place) {
+    skip_space();
+    if (at_ == end_ || *at_ != '"') return false;
+    key.clear();
+    if (!string(key)) return false;
+    skip_space();
+    if (at_ == end_ || *at_ != ':') return false;
+    ++at_;
+    return value(place(key), depth);
+  }
+
   bool object(json& out, std::size_t depth) {
     out = json::object();
     json::object_t& members = out.get_ref<json::object_t&>();
+    std::string key;
+    // The member is read in place; a repeated key keeps the last value.
     return elements(depth, '}', [&] {
-      skip_space();
-      if (at_ == end_ || *at_ != '"') return false;
-      // The member is read in place; a repeated key keeps the last value.
-      std::string key;
-      if (!string(key)) return false;
-      json* member = &members[std::move(key)];
-      *member = nullptr;
-      skip_space();
-      if (at_ == end_ || *at_ != ':') return false;
-      ++at_;
-      return value(*member, depth + 1);
+      return member(key, depth + 1, [&](std::string& name) -> json& { return members[std::move(name)]; });
     });
   }
 
