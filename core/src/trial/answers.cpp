@@ -181,23 +181,25 @@ constexpr std::uint32_t kEmpty = 0xffffffffu;
 
 }  // namespace
 
-AnswerSet::Parts::Parts(const Trial::Loaded& loaded) : trial(&loaded), by_slot(loaded.slots.size()) {
+void trial::index_question_slots(Trial::Loaded& trial) {
   std::size_t size = 16;
-  while (size < 4 * loaded.questions.size()) size *= 2;
-  slot_by_hash.assign(size, kEmpty);
-  for (const trial::Question& q : loaded.questions) {
+  while (size < 4 * trial.questions.size()) size *= 2;
+  std::vector<std::uint32_t>& table = trial.question_slot_by_hash;
+  table.assign(size, kEmpty);
+  for (const Question& q : trial.questions) {
     std::size_t at = text_hash(q.id) & (size - 1);
-    while (slot_by_hash[at] != kEmpty) at = (at + 1) & (size - 1);
-    slot_by_hash[at] = static_cast<std::uint32_t>(q.slot);
+    while (table[at] != kEmpty) at = (at + 1) & (size - 1);
+    table[at] = static_cast<std::uint32_t>(q.slot);
   }
 }
 
-std::size_t AnswerSet::Parts::slot_of(const std::string& field) const {
-  const std::size_t mask = slot_by_hash.size() - 1;
+std::size_t trial::question_slot(const Trial::Loaded& trial, const std::string& field) {
+  const std::vector<std::uint32_t>& table = trial.question_slot_by_hash;
+  const std::size_t mask = table.size() - 1;
   for (std::size_t at = text_hash(field) & mask;; at = (at + 1) & mask) {
-    const std::uint32_t slot = slot_by_hash[at];
+    const std::uint32_t slot = table[at];
     if (slot == kEmpty) return kNoSlot;
-    if (trial->slots[slot] == field) return slot;
+    if (trial.slots[slot] == field) return slot;
   }
 }
 
@@ -215,8 +217,8 @@ void AnswerSet::clear() {
 }
 
 nlohmann::json& AnswerSet::place(const std::string& field) {
-  const std::size_t slot = parts_->slot_of(field);
-  if (slot != Parts::kNoSlot) {
+  const std::size_t slot = trial::question_slot(*parts_->trial, field);
+  if (slot != trial::kNoSlot) {
     parts_->placed.push_back(slot);
     return parts_->by_slot[slot];
   }

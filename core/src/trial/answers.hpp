@@ -15,10 +15,7 @@ namespace trial {
 }  // namespace trial
 
 struct AnswerSet::Parts {
-  explicit Parts(const Trial::Loaded& trial);
-  // The slot of the question `field` names, or kNoSlot.
-  std::size_t slot_of(const std::string& field) const;
-  static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+  explicit Parts(const Trial::Loaded& trial) : trial(&trial), by_slot(trial.slots.size()) {}
 
   const Trial::Loaded* trial = nullptr;
   std::vector<nlohmann::json> by_slot;  // per slot of the trial: its question's answer, or null
@@ -26,10 +23,6 @@ struct AnswerSet::Parts {
   std::set<std::string> unknown;        // fields no question has (a set: the WebAssembly build has one already)
   nlohmann::json dropped;               // where an unknown field's value goes
   bool not_object = false;              // take() was given neither an object nor null
-  // The questions' slots by a hash of their ids (open addressing, at most a
-  // quarter full): a batch record's thirty-odd fields are each found with
-  // one hash and one comparison, not a walk down a tree of ids.
-  std::vector<std::uint32_t> slot_by_hash;
 };
 
 namespace trial {

@@ -632,6 +632,7 @@ class Loader {
       }
     }
     out_.as_of_slot = slot_of(kAsOf).value_or(0);
+    trial::index_question_slots(out_);
   }
 
   // The slot of a name (number_slots has numbered every name a valid rule reads).

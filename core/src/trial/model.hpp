@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -134,6 +135,10 @@ struct Trial::Loaded {
   std::vector<std::size_t> question_of_slot;
   std::size_t as_of_slot = 0;
   static constexpr std::size_t kNoQuestion = static_cast<std::size_t>(-1);
+  // The questions' slots by a hash of their ids (open addressing, at most a
+  // quarter full; trial::question_slot reads it): a batch record's
+  // thirty-odd fields are each found with one hash and one comparison.
+  std::vector<std::uint32_t> question_slot_by_hash;
   // The derived values marked same_when_unanswered, worked out over no answers.
   logic::DerivedValues derived_unanswered;
   // Every rule reads the answers only through slots (logic::Rule::
@@ -161,6 +166,13 @@ PickedText pick_texts(const nlohmann::json* audience_text, const std::vector<std
 // Writes, once at load, the JSON text of what every result repeats (ids,
 // picked words, the trial's identity), so results copy it (screen.cpp).
 void prepare_result_texts(Trial::Loaded& trial);
+
+// Fills Loaded::question_slot_by_hash, once at load (the questions' slots
+// numbered).
+void index_question_slots(Trial::Loaded& trial);
+// The slot of the question `field` names, or kNoSlot.
+inline constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+std::size_t question_slot(const Trial::Loaded& trial, const std::string& field);
 
 // Works out, once at load, the derived values every screening with none of
 // their inputs answered would work out the same (Derived::same_when_unanswered).
