@@ -72,16 +72,16 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
   };
   Diagnostics errors;
   // The answers go straight to their places (AnswerSet): no object of them is built.
+  // Empty (the last call emptied it), and emptied again after this one:
+  // the person's answers are not kept past the call, whatever it returns.
   AnswerSet& answers = *answers_;
-  answers.clear();
-  // The person's answers are not kept past the call, whatever it returns.
   struct ClearAfter {
     AnswerSet& set;
     ~ClearAfter() { set.clear(); }
   } clear_after{answers};
   Diagnostics found;
   const logic::MembersRead read = logic::parse_json_members(
-      answers_json, found, 256 /* parse_json's default depth */,
+      answers_json, found, logic::kJsonMaxDepth,
       [&](const std::string& field) -> nlohmann::json& { return answers.place(field); }, [&] { answers.clear(); });
   name_errors(found, "answers", errors);
   found.clear();

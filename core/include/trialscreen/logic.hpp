@@ -270,11 +270,14 @@ class OutcomeMemo {
   std::unique_ptr<Entries> entries_;
 };
 
+// The nesting parse_json refuses beyond unless told otherwise.
+inline constexpr std::size_t kJsonMaxDepth = 256;
+
 // Parses JSON text without exceptions, refusing nesting deeper than max_depth.
 // On failure returns nullopt and appends a diagnostic ("json.001" syntax,
 // "json.002" too deep) whose message names the byte offset.
 std::optional<nlohmann::json> parse_json(const std::string& text, Diagnostics& errors,
-                                         std::size_t max_depth = 256);
+                                         std::size_t max_depth = kJsonMaxDepth);
 
 // What parse_json_members found.
 enum class MembersRead { Object, Null, Other, Invalid };
