@@ -32,8 +32,9 @@ emscripten::val bytes_view(const std::string& text) {
       emscripten::typed_memory_view(text.size(), reinterpret_cast<const unsigned char*>(text.data())));
 }
 
+// The result with its criteria by number (TrialSession::screen_numbered).
 emscripten::val screen_view(trialscreen::TrialSession& session, const std::string& answers, const std::string& options) {
-  return bytes_view(session.screen_kept(answers, options));
+  return bytes_view(session.screen_numbered(answers, options));
 }
 
 emscripten::val definition_view(trialscreen::TrialSession& session) { return bytes_view(session.definition_kept()); }

@@ -92,9 +92,25 @@ export function localToday(now = new Date()) {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
+// A criterion object as handed out: frozen, with everything in it, because
+// the screener hands the same object out again in every result whose
+// criterion reads the same.
+function frozen(value) {
+  if (value !== null && typeof value === 'object') {
+    for (const member of Object.values(value)) frozen(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 class Screener {
   #session;
   #definition = null;
+  // The criterion objects the core has handed out, by their number
+  // (TrialSession::screen_numbered in the core): a result names each of its
+  // criteria by number, and sends only those not seen before, so an
+  // evaluation parses a few hundred bytes instead of the whole 4 KB result.
+  #criteria = [];
 
   constructor(session) {
     this.#session = session;
@@ -106,21 +122,36 @@ class Screener {
     return this.#definition;
   }
 
-  /** Screens one person; returns the contract's result object. */
+  /**
+   * Screens one person; returns the contract's result object. Its criterion
+   * objects are frozen: one that reads the same in a later result is the
+   * same object.
+   */
   evaluate(answers = {}, { asOf = localToday(), audience = 'physician', lang = 'en' } = {}) {
     const view = this.#live().screenView(toText(answers ?? {}, 'answers'), jsonText({ asOf, audience, lang }, 'options'));
-    const reply = JSON.parse(utf8.decode(view));  // at once: the view is valid until the next call
+    const text = utf8.decode(view);  // at once: the view is valid until the next call
+    const newCriteria = text.indexOf('\n');
+    const reply = JSON.parse(newCriteria < 0 ? text : text.slice(0, newCriteria));
     if (reply.error) throw new InputError(reply.error);
+    if (newCriteria >= 0) {
+      const [first, ...objects] = text.slice(newCriteria + 1).split('\n');
+      this.#criteria.length = Number(first);  // 0: the core numbers them over again
+      for (const object of objects) this.#criteria.push(frozen(JSON.parse(object)));
+    }
+    const { criteria } = reply;
+    for (let i = 0; i < criteria.length; ++i) criteria[i] = this.#criteria[criteria[i]];
     return reply;
   }
 
   /**
-   * Forgets what earlier evaluations left in the module: the rule outcomes it
-   * keeps to answer the next evaluation sooner (keyed by the answers they came
-   * from) and the last result. For a person starting over.
+   * Forgets what earlier evaluations left in the module and in this screener:
+   * the rule outcomes it keeps to answer the next evaluation sooner (keyed by
+   * the answers they came from), the criterion objects it handed out and the
+   * last result. For a person starting over.
    */
   forget() {
     this.#live().forget();
+    this.#criteria = [];
   }
 
   /** Coverage problems of the definition: [{code, path, message}]. */
@@ -131,6 +162,7 @@ class Screener {
   dispose() {
     this.#session?.delete();
     this.#session = null;
+    this.#criteria = [];
   }
 
   #live() {

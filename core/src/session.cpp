@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "text_hash.hpp"
+
 namespace trialscreen {
 namespace {
 
@@ -48,17 +50,61 @@ std::string TrialSession::screen(const std::string& answers_json, const std::str
   return result;
 }
 
-const std::string& TrialSession::screen_kept(const std::string& answers_json, const std::string& options_json) {
-  // Its capacity stays, so the next result is written without growing it;
-  // unless a rare huge one (an error list, say) left it large.
-  if (kept_result_.capacity() > (std::size_t{1} << 20)) kept_result_ = std::string();
-  kept_result_.clear();
-  screen_into(answers_json, options_json, kept_result_);
+void TrialSession::NumberedCriteria::clear() {
+  texts.clear();
+  by_hash.clear();
+}
+
+std::pair<std::size_t, bool> TrialSession::NumberedCriteria::number(std::string_view text) {
+  // At most half full: a table of twice kMaxNumberedCriteria, made at first use.
+  if (by_hash.empty()) by_hash.assign(2 * kMaxNumberedCriteria, 0);
+  const std::size_t mask = by_hash.size() - 1;
+  for (std::size_t at = text_hash(text) & mask;; at = (at + 1) & mask) {
+    if (by_hash[at] == 0) {
+      texts.emplace_back(text);
+      by_hash[at] = static_cast<std::uint32_t>(texts.size());
+      return {texts.size() - 1, true};
+    }
+    if (same_text(texts[by_hash[at] - 1], text)) return {by_hash[at] - 1, false};
+  }
+}
+
+const std::string& TrialSession::screen_numbered(const std::string& answers_json, const std::string& options_json) {
+  // Their capacities stay, so the next result is written without growing
+  // them; unless a rare huge one (an error list, say) left them large.
+  for (std::string* text : {&screened_, &kept_result_}) {
+    if (text->capacity() > (std::size_t{1} << 20)) *text = std::string();
+    text->clear();
+  }
+  layout_.criteria.clear();
+  screen_into(answers_json, options_json, screened_, &layout_);
+  if (layout_.criteria.empty()) {
+    kept_result_.swap(screened_);
+    return kept_result_;
+  }
+  // Room for this result's criteria, all of them perhaps new.
+  if (numbered_.texts.size() + layout_.criteria.size() > kMaxNumberedCriteria) numbered_.clear();
+  const std::size_t first_new = numbered_.texts.size();
+  std::size_t copied = 0;
+  for (const auto& [begin, end] : layout_.criteria) {
+    kept_result_.append(screened_, copied, begin - copied);
+    kept_result_ += std::to_string(numbered_.number(std::string_view(screened_).substr(begin, end - begin)).first);
+    copied = end;
+  }
+  kept_result_.append(screened_, copied, std::string::npos);
+  if (numbered_.texts.size() > first_new) {
+    kept_result_ += '\n';
+    kept_result_ += std::to_string(first_new);
+    for (std::size_t i = first_new; i < numbered_.texts.size(); ++i) {
+      kept_result_ += '\n';
+      kept_result_ += numbered_.texts[i];
+    }
+  }
   return kept_result_;
 }
 
 void TrialSession::screen_into(const std::string& answers_json, const std::string& options_json,
-                               std::string& result) const {
+                               std::string& result, ResultLayout* layout) const {
   if (!trial_) {
     result = load_error_;
     return;
@@ -107,12 +153,15 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
   text_option("asOf", screen_options.as_of);
   text_option("audience", screen_options.audience);
   text_option("lang", screen_options.lang);
-  trial_->screen_text(answers, screen_options, result, nullptr, {&outcomes_, &buffers_});
+  trial_->screen_text(answers, screen_options, result, nullptr, {&outcomes_, &buffers_}, layout);
 }
 
 void TrialSession::forget() {
   outcomes_.clear();
   buffers_ = ScreenBuffers();
+  numbered_ = NumberedCriteria();
+  screened_ = std::string();
+  layout_ = ResultLayout();
   kept_result_ = std::string();
 }
 

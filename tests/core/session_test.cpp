@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,40 @@ nlohmann::json criterion(const std::string& result_text, const std::string& id) 
 }
 
 const char* const kOptions = R"({"asOf": "2026-11-25", "audience": "physician", "lang": "en"})";
+
+// Reads screen_numbered()'s text as the WebAssembly wrapper does: keeps the
+// criterion objects by number and puts them back in place of their numbers.
+class NumberedReader {
+ public:
+  // The result as a JSON value (an error object as it is).
+  nlohmann::json read(const std::string& text) {
+    const std::size_t line_end = text.find('\n');
+    nlohmann::json result = nlohmann::json::parse(text.substr(0, line_end));
+    last_first_ = std::string::npos;
+    if (line_end != std::string::npos) {
+      std::size_t at = line_end + 1;
+      std::size_t end = text.find('\n', at);
+      last_first_ = std::stoul(text.substr(at, end - at));
+      objects_.resize(last_first_);
+      while (end != std::string::npos) {
+        at = end + 1;
+        end = text.find('\n', at);
+        objects_.push_back(nlohmann::json::parse(text.substr(at, end == std::string::npos ? end : end - at)));
+      }
+    }
+    if (result.contains("criteria")) {
+      for (nlohmann::json& c : result["criteria"]) c = objects_.at(c.get<std::size_t>());
+    }
+    return result;
+  }
+  // FIRST of the last text read, npos when it sent no object.
+  std::size_t last_first() const { return last_first_; }
+  std::size_t known() const { return objects_.size(); }
+
+ private:
+  std::vector<nlohmann::json> objects_;
+  std::size_t last_first_ = std::string::npos;
+};
 
 TEST(SessionSlice, AgeWithinEighteenToNinetyInclusivePasses) {
   const trialscreen::TrialSession session(bh002_text());
@@ -63,14 +98,16 @@ TEST(SessionSlice, KeptOutcomesGiveTheSameResultsAndAreForgottenOnRequest) {
   ASSERT_TRUE(session.ok());
   const trialscreen::TrialSession fresh(bh002_text());
   const std::string answers = R"({"age": 45, "sex": "female", "weight": 60, "creatinine": 0.9, "hemoglobin": 110})";
-  const std::string first = session.screen_kept(answers, kOptions);
+  NumberedReader reader;
+  const nlohmann::json first = reader.read(session.screen_numbered(answers, kOptions));
   EXPECT_GT(session.kept_outcomes(), 0u);
-  EXPECT_EQ(first, fresh.screen(answers, kOptions));
-  EXPECT_EQ(session.screen_kept(R"({"age": 45})", kOptions), fresh.screen(R"({"age": 45})", kOptions));
-  EXPECT_EQ(session.screen_kept(answers, kOptions), first);
+  EXPECT_EQ(first, nlohmann::json::parse(fresh.screen(answers, kOptions)));
+  EXPECT_EQ(reader.read(session.screen_numbered(R"({"age": 45})", kOptions)),
+            nlohmann::json::parse(fresh.screen(R"({"age": 45})", kOptions)));
+  EXPECT_EQ(reader.read(session.screen_numbered(answers, kOptions)), first);
   session.forget();
   EXPECT_EQ(session.kept_outcomes(), 0u);
-  EXPECT_EQ(session.screen(answers, kOptions), first);
+  EXPECT_EQ(nlohmann::json::parse(session.screen(answers, kOptions)), first);
   // The definition handed out in place is definition()'s text too.
   EXPECT_EQ(session.definition_kept(), fresh.definition());
 }
@@ -94,12 +131,69 @@ TEST(SessionSlice, EachScreeningGivesTheTextAFreshSessionGives) {
       {R"({"age": "forty", "sledai_score": 7, "immunosuppressant_last_dose": "2027-01-01"})", kOptions},
       {R"({"age": 40, "sex": "female", "weight": {"value": 108.2, "unit": "kg"}, "sledai_score": 22})", kOptions},
   };
+  NumberedReader reader;
   for (int pass = 0; pass < 2; ++pass) {
     for (const auto& [answers, options] : screenings) {
       const trialscreen::TrialSession fresh(bh002_text());
-      EXPECT_EQ(session.screen_kept(answers, options), fresh.screen(answers, options)) << answers;
+      const std::string expected = fresh.screen(answers, options);
+      EXPECT_EQ(reader.read(session.screen_numbered(answers, options)), nlohmann::json::parse(expected)) << answers;
+      // The numbers stand for exactly screen()'s text, member order included.
+      EXPECT_EQ(reader.read(session.screen_numbered(answers, options)).dump(), expected) << answers;
     }
   }
+}
+
+TEST(SessionNumbered, EachCriterionObjectIsSentOnceUntilTheSessionForgets) {
+  trialscreen::TrialSession session(bh002_text());
+  ASSERT_TRUE(session.ok());
+  NumberedReader reader;
+  const std::string answers = R"({"age": 45, "sex": "female", "hemoglobin": 110})";
+  const nlohmann::json first = reader.read(session.screen_numbered(answers, kOptions));
+  EXPECT_EQ(reader.last_first(), 0u);
+  EXPECT_EQ(reader.known(), first["criteria"].size());  // 34 objects, all different
+  // The same answers again: every object is known, none is sent.
+  const std::string again = session.screen_numbered(answers, kOptions);
+  EXPECT_EQ(again.find('\n'), std::string::npos) << again;
+  EXPECT_EQ(reader.read(again), first);
+  // One answer more changes a few criteria: only those are sent, numbered on.
+  reader.read(session.screen_numbered(R"({"age": 45, "sex": "female", "hemoglobin": 80})", kOptions));
+  EXPECT_EQ(reader.last_first(), first["criteria"].size());
+  EXPECT_LT(reader.known(), 2 * first["criteria"].size());
+  // A person starting over: the numbering starts over too.
+  session.forget();
+  EXPECT_EQ(reader.read(session.screen_numbered(answers, kOptions)), first);
+  EXPECT_EQ(reader.last_first(), 0u);
+  // An error object comes alone.
+  const std::string error = session.screen_numbered("{\"age\": ", kOptions);
+  EXPECT_EQ(error.find('\n'), std::string::npos);
+  EXPECT_TRUE(reader.read(error).contains("error"));
+}
+
+TEST(SessionNumbered, TheNumberingStartsOverWhenTheSessionHasKeptItsMost) {
+  // Which SLEDAI items are still unanswered is listed in I03's waitingOn, so
+  // each subset of them answered gives I03 an object of its own: a long run
+  // of people fills the session's numbers. It then starts over, and every
+  // result still reads as screen()'s.
+  trialscreen::TrialSession session(bh002_text());
+  const trialscreen::TrialSession fresh(bh002_text());
+  ASSERT_TRUE(session.ok());
+  const char* const items[] = {"sledai_arthritis", "sledai_myositis",   "sledai_urinary_casts", "sledai_hematuria",
+                               "sledai_proteinuria", "sledai_pyuria",   "sledai_rash",          "sledai_alopecia",
+                               "sledai_mucosal_ulcers", "sledai_pleurisy", "sledai_fever"};
+  NumberedReader reader;
+  int restarts = 0;
+  for (unsigned answered = 0; answered < (1u << std::size(items)) && restarts < 1; ++answered) {
+    std::string answers = R"({"age": 45)";
+    for (std::size_t i = 0; i < std::size(items); ++i) {
+      if (answered & (1u << i)) answers += std::string(", \"") + items[i] + "\": false";
+    }
+    answers += '}';
+    const nlohmann::json result = reader.read(session.screen_numbered(answers, kOptions));
+    ASSERT_EQ(result, nlohmann::json::parse(fresh.screen(answers, kOptions))) << answers;
+    if (answered > 0 && reader.last_first() == 0) ++restarts;
+    ASSERT_LE(reader.known(), trialscreen::TrialSession::kMaxNumberedCriteria);
+  }
+  EXPECT_EQ(restarts, 1);
 }
 
 TEST(SessionErrors, UnparsableAnswersComeBackAsAnErrorValue) {

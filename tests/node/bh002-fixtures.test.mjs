@@ -68,3 +68,34 @@ test('a form filled in one answer at a time agrees with the native CLI at every 
   assert.deepEqual(screener.evaluate(given, options), last);
   second.dispose();
 });
+
+// The core sends each criterion object once and then names it by number
+// (TrialSession::screen_numbered), so a screener hands out the same object
+// again while a criterion reads the same. A result the caller keeps must
+// never change after that: the objects are frozen, and later screenings,
+// forget() included, leave earlier results as they were.
+test('a result kept by the caller stays as it was: its criteria are frozen and shared only while unchanged', async () => {
+  const own = await loadScreener(readRepoFile('examples/bh002/trial.json'));
+  const options = { asOf: '2026-11-25', audience: 'physician', lang: 'en' };
+  const adult = own.evaluate({ age: 45 }, options);
+  const adultText = JSON.stringify(adult);
+  const minor = own.evaluate({ age: 17 }, options);
+  const byId = (result, id) => result.criteria.find((c) => c.id === id);
+  assert.notEqual(byId(minor, 'I01'), byId(adult, 'I01'));
+  assert.equal(byId(minor, 'I01').status, 'fail');
+  assert.equal(byId(minor, 'I05'), byId(adult, 'I05'), 'an unchanged criterion is the same object');
+  for (const criterion of minor.criteria) {
+    assert.ok(Object.isFrozen(criterion), criterion.id);
+    if (criterion.waitingOn) assert.ok(Object.isFrozen(criterion.waitingOn), criterion.id);
+  }
+  assert.throws(() => { byId(minor, 'I05').status = 'pass'; }, TypeError);
+  assert.throws(() => { byId(minor, 'I05').waitingOn.push('age'); }, TypeError);
+  own.forget();
+  const again = own.evaluate({ age: 45 }, options);
+  assert.equal(JSON.stringify(again), adultText);
+  assert.equal(JSON.stringify(adult), adultText, 'the earlier result is unchanged');
+  // The result's own members are the caller's to change.
+  again.next.push('mine');
+  assert.deepEqual(own.evaluate({ age: 45 }, options).next, JSON.parse(adultText).next);
+  own.dispose();
+});

@@ -4,8 +4,12 @@
 // but bind, and lets native tests cover exactly what JavaScript sees.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "trialscreen/logic.hpp"
 #include "trialscreen/trial.hpp"
@@ -27,7 +31,7 @@ class TrialSession {
   // The definition as loaded (for the UI's texts); "null" when !ok().
   std::string definition() const;
   // The same text, kept in the session until its next call to this or to
-  // screen_kept() (a binding hands out a view of its bytes).
+  // screen_numbered() (a binding hands out a view of its bytes).
   const std::string& definition_kept();
   // Screens one person. options: {"asOf": "YYYY-MM-DD", "audience", "lang"}.
   // Returns the contract's result, or an error object for unparsable input.
@@ -35,23 +39,45 @@ class TrialSession {
   // form again after one answer changed re-evaluates only the rules that
   // read it; the result is the same. One call at a time.
   std::string screen(const std::string& answers_json, const std::string& options_json) const;
-  // The same text, kept in the session until its next call to this: a
-  // binding can hand out a view of its bytes rather than a copy (the
-  // WebAssembly wrapper decodes them with one TextDecoder call).
-  const std::string& screen_kept(const std::string& answers_json, const std::string& options_json);
+  // screen()'s result for a caller that keeps the criterion objects it was
+  // handed, as text kept in the session until its next call to this or to
+  // definition_kept() (a binding hands out a view of its bytes):
+  //   RESULT                       an error object alone, or else
+  //   RESULT\nFIRST\nOBJECT\n...   with criterion objects it has not handed out before
+  // RESULT is screen()'s text with a number in place of each criterion
+  // object. The session numbers the distinct objects it hands out 0, 1, 2...;
+  // each OBJECT line is one, numbered FIRST, FIRST + 1, ... (JSON text holds
+  // no line break). FIRST = 0 starts the numbering over: after forget(), or
+  // when the session has kept kMaxNumberedCriteria of them. A caller that
+  // keeps what each number stood for reads a screening without parsing
+  // again the criteria it has already seen (the WebAssembly wrapper).
+  const std::string& screen_numbered(const std::string& answers_json, const std::string& options_json);
+  static constexpr std::size_t kMaxNumberedCriteria = 1024;
   // Lint problems: [{"code", "path", "message"}, ...].
   std::string lint() const;
   // Forgets what earlier screenings left behind: the kept rule outcomes
   // (keyed by the answers they were worked out from), the working memory
-  // the last screening left its lines and values in, and the last result
-  // text. The widget calls it when a person starts over.
+  // the last screening left its lines and values in, the numbered criterion
+  // objects and the last result text. The widget calls it when a person
+  // starts over.
   void forget();
   // How many rule outcomes the session keeps (none after forget()).
   std::size_t kept_outcomes() const { return outcomes_.size(); }
 
  private:
-  // screen()'s text into `result` (which starts empty).
-  void screen_into(const std::string& answers_json, const std::string& options_json, std::string& result) const;
+  // screen()'s text into `result` (which starts empty); where its criteria
+  // lie into `layout` when given (left empty for an error object).
+  void screen_into(const std::string& answers_json, const std::string& options_json, std::string& result,
+                   ResultLayout* layout = nullptr) const;
+  // The criterion objects screen_numbered() has handed out, by number, and
+  // an open-addressing table of their numbers (+ 1; 0 is free) by text hash.
+  struct NumberedCriteria {
+    std::vector<std::string> texts;
+    std::vector<std::uint32_t> by_hash;
+    void clear();
+    // The number of `text`, and whether it is new (numbered now).
+    std::pair<std::size_t, bool> number(std::string_view text);
+  };
 
   std::optional<Trial> trial_;
   std::string load_error_;
@@ -62,7 +88,10 @@ class TrialSession {
   // into (emptied after each call), reused from call to call.
   mutable ScreenBuffers buffers_;
   mutable std::optional<AnswerSet> answers_;  // when ok()
-  std::string kept_result_;  // screen_kept()'s or definition_kept()'s text
+  NumberedCriteria numbered_;
+  std::string screened_;     // screen_numbered()'s result before numbering
+  ResultLayout layout_;      // where its criteria lie
+  std::string kept_result_;  // screen_numbered()'s or definition_kept()'s text
 };
 
 class LogicSession {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -102,6 +103,13 @@ struct ScreenReuse {
   ScreenBuffers* buffers = nullptr;
 };
 
+// Where screen_text() wrote each criterion's object: [begin, end) offsets
+// into its `out`, in the result's order. For a caller that hands criteria on
+// one by one (TrialSession::screen_numbered).
+struct ResultLayout {
+  std::vector<std::pair<std::size_t, std::size_t>> criteria;
+};
+
 class Trial {
  public:
   // Loads and checks a definition. `text` is the file's bytes (so the result
@@ -137,7 +145,8 @@ class Trial {
   // The screening works on them in place (each is left in its canonical
   // unit, a bad one removed): clear() the set before the next person's.
   void screen_text(AnswerSet& answers, const ScreenOptions& options, std::string& out,
-                   const nlohmann::json* extra = nullptr, const ScreenReuse& reuse = {}) const;
+                   const nlohmann::json* extra = nullptr, const ScreenReuse& reuse = {},
+                   ResultLayout* layout = nullptr) const;
   ScreenSummary screen_summary(AnswerSet& answers, const ScreenOptions& options, const ScreenReuse& reuse = {}) const;
 
   const nlohmann::json& definition() const;

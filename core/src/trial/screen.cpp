@@ -540,8 +540,8 @@ namespace {
 // same (alphabetical) key order, with `extra`'s members merged in.
 class ResultWriter {
  public:
-  ResultWriter(const Trial::Loaded& trial, const Screened& screened, std::string& out)
-      : trial_(trial), screened_(screened), out_(out) {}
+  ResultWriter(const Trial::Loaded& trial, const Screened& screened, std::string& out, ResultLayout* layout)
+      : trial_(trial), screened_(screened), out_(out), layout_(layout) {}
 
   void write(const json* extra) {
     // The result's members in key order, the order nlohmann's map prints
@@ -611,9 +611,11 @@ class ResultWriter {
   void write_criteria() {
     out_ += '[';
     bool first = true;
+    if (layout_ != nullptr) layout_->criteria.clear();
     for (const CriterionLine& line : screened_.criteria) {
       if (!first) out_ += ',';
       first = false;
+      const std::size_t begin = out_.size();
       const std::string& head = line.criterion->line_head_json;
       if (line.clears_on.empty()) {
         out_ += head;
@@ -633,6 +635,7 @@ class ResultWriter {
         write_id_items(screened_.waiting_of(line));
         out_ += "]}";
       }
+      if (layout_ != nullptr) layout_->criteria.emplace_back(begin, out_.size());
     }
     out_ += ']';
   }
@@ -669,6 +672,7 @@ class ResultWriter {
   const Trial::Loaded& trial_;
   const Screened& screened_;
   std::string& out_;
+  ResultLayout* layout_;
   bool first_ = true;
 };
 
@@ -717,11 +721,11 @@ void Trial::screen_text(nlohmann::json&& answers, const ScreenOptions& options, 
 }
 
 void Trial::screen_text(AnswerSet& answers, const ScreenOptions& options, std::string& out, const nlohmann::json* extra,
-                        const ScreenReuse& reuse) const {
+                        const ScreenReuse& reuse, ResultLayout* layout) const {
   std::optional<ScreenBuffers> own;
   ScreenBuffers& buffers = reuse.buffers != nullptr ? *reuse.buffers : own.emplace();
   const Screened& screened = Screening(*loaded_, options, buffers.parts(), reuse.memo).run(answers.parts());
-  ResultWriter(*loaded_, screened, out).write(extra);
+  ResultWriter(*loaded_, screened, out, layout).write(extra);
 }
 
 }  // namespace trialscreen
