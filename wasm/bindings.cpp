@@ -32,9 +32,13 @@ emscripten::val bytes_view(const std::string& text) {
       emscripten::typed_memory_view(text.size(), reinterpret_cast<const unsigned char*>(text.data())));
 }
 
-// The result with its criteria by number (TrialSession::screen_numbered).
-emscripten::val screen_view(trialscreen::TrialSession& session, const std::string& answers, const std::string& options) {
-  return bytes_view(session.screen_numbered(answers, options));
+// The result with its criteria by number (TrialSession::screen_numbered), for
+// answers as UTF-8 bytes the wrapper has written into the module's memory
+// (TextEncoder.encodeInto): Embind's conversion of a string argument walks it
+// twice in JavaScript, a character at a time.
+emscripten::val screen_view(trialscreen::TrialSession& session, std::uintptr_t answers, std::size_t size,
+                            const std::string& options) {
+  return bytes_view(session.screen_numbered(std::string(reinterpret_cast<const char*>(answers), size), options));
 }
 
 emscripten::val definition_view(trialscreen::TrialSession& session) { return bytes_view(session.definition_kept()); }

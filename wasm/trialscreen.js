@@ -85,6 +85,7 @@ function jsonText(value, what) {
 const toText = (value, what) => (typeof value === 'string' ? value : jsonText(value, what));
 // Results come out of the module as UTF-8 bytes (TrialSession.screenView).
 const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
 
 /** The screening date for "today" in the local calendar, as YYYY-MM-DD. */
 export function localToday(now = new Date()) {
@@ -104,15 +105,22 @@ function frozen(value) {
 }
 
 class Screener {
+  #module;
   #session;
   #definition = null;
+  // Where the answers' UTF-8 bytes are written for the core: a block of the
+  // module's memory kept from call to call, grown when too small.
+  #input = { address: 0, size: 0 };
+  // The last options and their JSON text, which most calls repeat.
+  #options = { asOf: null, audience: null, lang: null, text: '' };
   // The criterion objects the core has handed out, by their number
   // (TrialSession::screen_numbered in the core): a result names each of its
   // criteria by number, and sends only those not seen before, so an
   // evaluation parses a few hundred bytes instead of the whole 4 KB result.
   #criteria = [];
 
-  constructor(session) {
+  constructor(module, session) {
+    this.#module = module;
     this.#session = session;
   }
 
@@ -128,8 +136,9 @@ class Screener {
    * same object.
    */
   evaluate(answers = {}, { asOf = localToday(), audience = 'physician', lang = 'en' } = {}) {
-    const view = this.#live().screenView(toText(answers ?? {}, 'answers'), jsonText({ asOf, audience, lang }, 'options'));
-    const text = utf8.decode(view);  // at once: the view is valid until the next call
+    const session = this.#live();
+    const { address, size } = this.#write(toText(answers ?? {}, 'answers'));
+    const text = utf8.decode(session.screenView(address, size, this.#optionsText(asOf, audience, lang)));  // at once: the view is valid until the next call
     const newCriteria = text.indexOf('\n');
     const reply = JSON.parse(newCriteria < 0 ? text : text.slice(0, newCriteria));
     if (reply.error) throw new InputError(reply.error);
@@ -152,6 +161,8 @@ class Screener {
   forget() {
     this.#live().forget();
     this.#criteria = [];
+    // The last answers' bytes are still in the input block: wipe them.
+    this.#module.HEAPU8.fill(0, this.#input.address, this.#input.address + this.#input.size);
   }
 
   /** Coverage problems of the definition: [{code, path, message}]. */
@@ -163,11 +174,43 @@ class Screener {
     this.#session?.delete();
     this.#session = null;
     this.#criteria = [];
+    if (this.#input.address) {
+      this.#module.HEAPU8.fill(0, this.#input.address, this.#input.address + this.#input.size);
+      this.#module._free(this.#input.address);
+    }
+    this.#input = { address: 0, size: 0 };
   }
 
   #live() {
     if (!this.#session) throw new Error('this screener was disposed');
     return this.#session;
+  }
+
+  // The text's UTF-8 bytes in the input block: where, and how many.
+  #write(text) {
+    const module = this.#module;
+    const most = text.length * 3;  // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (most > this.#input.size) {
+      if (this.#input.address) module._free(this.#input.address);
+      const size = Math.max(most, 4096);
+      const address = module._malloc(size);
+      if (!address) {
+        this.#input = { address: 0, size: 0 };
+        throw new InputError({ code: 'input.too-large', path: '', message: `answers of ${text.length} characters do not fit in memory` });
+      }
+      this.#input = { address, size };
+    }
+    // HEAPU8 is looked up each time: it is a new view after the memory grows.
+    const { written } = utf8Encoder.encodeInto(text, module.HEAPU8.subarray(this.#input.address, this.#input.address + this.#input.size));
+    return { address: this.#input.address, size: written };
+  }
+
+  #optionsText(asOf, audience, lang) {
+    const last = this.#options;
+    if (last.asOf !== asOf || last.audience !== audience || last.lang !== lang) {
+      this.#options = { asOf, audience, lang, text: jsonText({ asOf, audience, lang }, 'options') };
+    }
+    return this.#options.text;
   }
 }
 
@@ -176,7 +219,7 @@ class Screener {
 // Embind's conversion of a string argument is a JavaScript loop over every
 // character, the slowest part of a cold page load for a 100 KB trial.
 function newTrialSession(module, text) {
-  const bytes = new TextEncoder().encode(text);
+  const bytes = utf8Encoder.encode(text);
   const address = module._malloc(Math.max(bytes.length, 1));
   if (!address) return new module.TrialSession(text);  // out of memory: let Embind try
   try {
@@ -196,7 +239,7 @@ export async function loadScreener(trial) {
     session.delete();
     throw new TrialError(error);
   }
-  return new Screener(session);
+  return new Screener(module, session);
 }
 
 class CompiledLogic {
