@@ -45,9 +45,19 @@ let corePromise = null;
 async function instantiateCore() {
   const wasmUrl = new URL('./trialscreen-core.wasm', import.meta.url);
   if (isNode) {
-    // Node 20's global fetch cannot load file: URLs, so hand the bytes over.
+    // Node downloads nothing, so it takes the module built for speed
+    // (node/, -O2) when it is there, the browsers' one otherwise. Node 20's
+    // global fetch cannot load file: URLs, so hand the bytes over.
     const { readFile } = await import('node:fs/promises');
-    return createTrialscreenCore({ wasmBinary: await readFile(wasmUrl) });
+    const forNode = new URL('./node/trialscreen-core.wasm', import.meta.url);
+    let wasmBinary;
+    try {
+      wasmBinary = await readFile(forNode);
+    } catch {
+      return createTrialscreenCore({ wasmBinary: await readFile(wasmUrl) });
+    }
+    const { default: createForNode } = await import('./node/trialscreen-core.mjs');
+    return createForNode({ wasmBinary });
   }
   return createTrialscreenCore({ locateFile: (file) => new URL(file, import.meta.url).href });
 }
