@@ -5,9 +5,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { matchExpected } from './fixture-match.mjs';
-import { importWrapper, readRepoFile, repoRoot } from './support.mjs';
+import { distDir, importWrapper, readRepoFile, repoRoot } from './support.mjs';
 
 const fixturesDir = `${repoRoot}tests/fixtures/bh002/`;
 const trialPath = `${repoRoot}examples/bh002/trial.json`;
@@ -98,4 +101,33 @@ test('a result kept by the caller stays as it was: its criteria are frozen and s
   again.next.push('mine');
   assert.deepEqual(own.evaluate({ age: 45 }, options).next, JSON.parse(adultText).next);
   own.dispose();
+});
+
+// Node loads the module built for speed (dist/node, -O2); browsers load the
+// one built for size (dist/, -Oz). Same sources, so the same results: every
+// scenario through both, the browsers' one reached the way a copy of the
+// wrapper without node/ beside it reaches it.
+test('the browsers\' module and Node\'s give the same result for every scenario', async () => {
+  assert.ok(existsSync(`${distDir}node/trialscreen-core.wasm`), 'the Node module is built (scripts/build wasm)');
+  const webOnly = mkdtempSync(join(tmpdir(), 'trialscreen-web-'));
+  try {
+    for (const file of ['trialscreen.js', 'trialscreen-core.mjs', 'trialscreen-core.wasm']) {
+      copyFileSync(`${distDir}${file}`, join(webOnly, file));
+    }
+    const web = await import(pathToFileURL(join(webOnly, 'trialscreen.js')).href);
+    const forWeb = await web.loadScreener(readRepoFile('examples/bh002/trial.json'));
+    const forNode = await loadScreener(readRepoFile('examples/bh002/trial.json'));
+    for (const name of scenarios) {
+      const scenario = JSON.parse(readFileSync(fixturesDir + name, 'utf8'));
+      for (const audience of ['patient', 'physician']) {
+        const options = { asOf: scenario.asOf, audience, lang: scenario.lang ?? 'en' };
+        assert.deepEqual(forWeb.evaluate(scenario.answers ?? {}, options),
+          forNode.evaluate(scenario.answers ?? {}, options), `${name}, ${audience}`);
+      }
+    }
+    forWeb.dispose();
+    forNode.dispose();
+  } finally {
+    rmSync(webOnly, { recursive: true, force: true });
+  }
 });
