@@ -53,6 +53,7 @@ std::string TrialSession::screen(const std::string& answers_json, const std::str
 void TrialSession::NumberedCriteria::clear() {
   texts.clear();
   by_hash.clear();
+  last_at.clear();
 }
 
 std::pair<std::size_t, bool> TrialSession::NumberedCriteria::number(std::string_view text) {
@@ -86,9 +87,17 @@ const std::string& TrialSession::screen_numbered(const std::string& answers_json
   if (numbered_.texts.size() + layout_.criteria.size() > kMaxNumberedCriteria) numbered_.clear();
   const std::size_t first_new = numbered_.texts.size();
   std::size_t copied = 0;
-  for (const auto& [begin, end] : layout_.criteria) {
+  std::vector<std::size_t>& last_at = numbered_.last_at;
+  last_at.resize(layout_.criteria.size(), NumberedCriteria::kNoNumber);
+  for (std::size_t k = 0; k < layout_.criteria.size(); ++k) {
+    const auto [begin, end] = layout_.criteria[k];
+    const std::string_view object = std::string_view(screened_).substr(begin, end - begin);
+    // A criterion often reads as it did in the last result: one comparison then, no hashing.
+    if (last_at[k] == NumberedCriteria::kNoNumber || !same_text(numbered_.texts[last_at[k]], object)) {
+      last_at[k] = numbered_.number(object).first;
+    }
     kept_result_.append(screened_, copied, begin - copied);
-    kept_result_ += std::to_string(numbered_.number(std::string_view(screened_).substr(begin, end - begin)).first);
+    kept_result_ += std::to_string(last_at[k]);
     copied = end;
   }
   kept_result_.append(screened_, copied, std::string::npos);
@@ -130,10 +139,15 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
       answers_json, found, logic::kJsonMaxDepth,
       [&](const std::string& field) -> nlohmann::json& { return answers.place(field); }, [&] { answers.clear(); });
   name_errors(found, "answers", errors);
-  found.clear();
-  std::optional<nlohmann::json> options = logic::parse_json(options_json, found);
-  name_errors(found, "options", errors);
-  if (read == logic::MembersRead::Invalid || !options) {
+  // Most calls repeat the last options: their text is read once.
+  const bool same_options = options_read_ && options_json == options_text_;
+  std::optional<nlohmann::json> options;
+  if (!same_options) {
+    found.clear();
+    options = logic::parse_json(options_json, found);
+    name_errors(found, "options", errors);
+  }
+  if (read == logic::MembersRead::Invalid || (!same_options && !options)) {
     result = error_json(errors);
     return;
   }
@@ -141,19 +155,24 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
     result = error_json({{"answers.type", "", "answers must be a JSON object keyed by field id"}});
     return;
   }
-  if (!options->is_object()) {
-    result = error_json({{"options.type", "", "options must be a JSON object"}});
-    return;
+  if (!same_options) {
+    if (!options->is_object()) {
+      result = error_json({{"options.type", "", "options must be a JSON object"}});
+      return;
+    }
+    ScreenOptions screen_options;
+    const auto text_option = [&](const char* key, std::string& target) {
+      auto it = options->find(key);
+      if (it != options->end() && it->is_string()) target = it->get<std::string>();
+    };
+    text_option("asOf", screen_options.as_of);
+    text_option("audience", screen_options.audience);
+    text_option("lang", screen_options.lang);
+    options_ = std::move(screen_options);
+    options_text_ = options_json;
+    options_read_ = true;
   }
-  ScreenOptions screen_options;
-  const auto text_option = [&](const char* key, std::string& target) {
-    auto it = options->find(key);
-    if (it != options->end() && it->is_string()) target = it->get<std::string>();
-  };
-  text_option("asOf", screen_options.as_of);
-  text_option("audience", screen_options.audience);
-  text_option("lang", screen_options.lang);
-  trial_->screen_text(answers, screen_options, result, nullptr, {&outcomes_, &buffers_}, layout);
+  trial_->screen_text(answers, options_, result, nullptr, {&outcomes_, &buffers_}, layout);
 }
 
 void TrialSession::forget() {

@@ -204,6 +204,23 @@ TEST(SessionErrors, UnparsableAnswersComeBackAsAnErrorValue) {
   EXPECT_EQ(reply["error"]["code"].get<std::string>().rfind("answers.", 0), 0u) << reply.dump();
 }
 
+TEST(SessionErrors, OptionsAreReadAgainWhenTheirTextChanges) {
+  // The session reads the options' text once while calls repeat it.
+  trialscreen::TrialSession session(bh002_text());
+  ASSERT_TRUE(session.ok());
+  const std::string answers = R"({"age": 45})";
+  const char* const chinese = R"({"asOf": "2026-11-25", "audience": "physician", "lang": "zh-Hans"})";
+  const std::string english = session.screen(answers, kOptions);
+  EXPECT_EQ(session.screen(answers, kOptions), english);
+  EXPECT_NE(session.screen(answers, chinese), english);
+  const nlohmann::json broken = nlohmann::json::parse(session.screen(answers, "{\"asOf\": "));
+  ASSERT_TRUE(broken.contains("error"));
+  EXPECT_EQ(broken["error"]["code"].get<std::string>().rfind("options.", 0), 0u) << broken.dump();
+  EXPECT_EQ(nlohmann::json::parse(session.screen(answers, "[]"))["error"]["code"], "options.type");
+  EXPECT_EQ(session.screen(answers, kOptions), english);
+  EXPECT_EQ(session.screen(answers, chinese), trialscreen::TrialSession(bh002_text()).screen(answers, chinese));
+}
+
 TEST(SessionErrors, BrokenTrialReportsCodeAndPointer) {
   const trialscreen::TrialSession session("{\"format\": 1}");
   ASSERT_FALSE(session.ok());

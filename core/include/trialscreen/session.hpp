@@ -74,6 +74,8 @@ class TrialSession {
   struct NumberedCriteria {
     std::vector<std::string> texts;
     std::vector<std::uint32_t> by_hash;
+    std::vector<std::size_t> last_at;  // the number at each place of the last result
+    static constexpr std::size_t kNoNumber = ~std::size_t{0};
     void clear();
     // The number of `text`, and whether it is new (numbered now).
     std::pair<std::size_t, bool> number(std::string_view text);
@@ -88,6 +90,10 @@ class TrialSession {
   // into (emptied after each call), reused from call to call.
   mutable ScreenBuffers buffers_;
   mutable std::optional<AnswerSet> answers_;  // when ok()
+  // The last options that were a JSON object, and their text.
+  mutable ScreenOptions options_;
+  mutable std::string options_text_;
+  mutable bool options_read_ = false;
   NumberedCriteria numbered_;
   std::string screened_;     // screen_numbered()'s result before numbering
   ResultLayout layout_;      // where its criteria lie
