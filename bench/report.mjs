@@ -23,18 +23,19 @@ const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 const nativeUs = Object.fromEntries(native.benchmarks.map((b) => [b.name, b.cpu_time / 1000 * (b.time_unit === 'ms' ? 1000 : 1)]));
 
 // /usr/bin/time -v of one batch run.
-function timeV(format) {
-  const text = readFileSync(join(dir, `batch-${format}.time`), 'utf8');
+function timeV(run) {
+  const text = readFileSync(join(dir, `batch-${run}.time`), 'utf8');
   const field = (label) => text.split('\n').find((line) => line.includes(label))?.split(': ').pop().trim();
   const clock = field('Elapsed (wall clock)').split(':').map(Number);
   const wall = clock.reduce((total, part) => total * 60 + part, 0);
   const cpu = Number(field('User time')) + Number(field('System time'));
-  const rows = Number(readFileSync(join(dir, `batch-${format}.rows`), 'utf8').trim());
-  const records = format === 'csv' ? machine.batchCount : machine.batchCount;
+  const rows = Number(readFileSync(join(dir, `batch-${run}.rows`), 'utf8').trim());
+  const records = machine.batchCount;
   return { wall, cpu, rows, records, perCpuSecond: records / cpu, perWallSecond: records / wall, maxRssMiB: Number(field('Maximum resident set size')) / 1024 };
 }
 const batchJsonl = timeV('jsonl');
 const batchCsv = timeV('csv');
+const batchCsvToCsv = timeV('csv-csv');
 const batchJs = Object.fromEntries(['json-logic-js', 'json-logic-engine'].map((e) => [e, read(`batch-${e}.json`)]));
 
 const payload = browser.payload;
@@ -52,12 +53,14 @@ out(`| start-up: navigation to first question visible, Chromium, median of ${bro
 const ready = browser.startUp.stepMedians?.['widget ready (screening-ready)'];
 out(`| the same page: navigation to the widget ready to take an answer (the pre-rendered question goes live), median | – | ${Number.isFinite(ready) ? `${ready.toFixed(0)} ms` : 'n/a'} | – |`);
 out(`| per answer: one BH002 re-evaluation, JS API in Chromium, median (wall) | ≤ 20 µs | ${us(browser.perAnswer.usMedian)} | ${met(browser.perAnswer.usMedian <= 20)} |`);
+if (browser.perAnswer.oneMoreAnswerUs) out(`| the same in Chromium, a form filled in one answer at a time, screened after each | – | ${us(browser.perAnswer.oneMoreAnswerUs)} | – |`);
 out(`| per answer: the same in Node, median (CPU) | ≤ 20 µs | ${us(answerNode.usMedian)} | ${met(answerNode.usMedian <= 20)} |`);
 if (answerNode.oneMoreAnswerUs) out(`| the same in Node, a form filled in one answer at a time, screened after each | – | ${us(answerNode.oneMoreAnswerUs)} | – |`);
 if (answerNode.answersTextUs) out(`| of which writing the answers as JSON text, Node | – | ${us(answerNode.answersTextUs)} | – |`);
 if (answerNode.wholeResultParseUs) out(`| parsing a whole result (median ${answerNode.resultBytesMedian.toLocaleString('en-US')} B), Node: no longer done per evaluation (criteria seen before come by number) | – | ${us(answerNode.wholeResultParseUs)} | – |`);
 out(`| batch from JSON Lines, one core (records per CPU second) | ≥ 250,000/s | ${rate(batchJsonl.perCpuSecond)} (wall ${rate(batchJsonl.perWallSecond)}), max RSS ${batchJsonl.maxRssMiB.toFixed(1)} MiB | ${met(batchJsonl.perCpuSecond >= 250000)} |`);
 out(`| batch from CSV, one core (records per CPU second) | ≥ 500,000/s | ${rate(batchCsv.perCpuSecond)} (wall ${rate(batchCsv.perWallSecond)}), max RSS ${batchCsv.maxRssMiB.toFixed(1)} MiB | ${met(batchCsv.perCpuSecond >= 500000)} |`);
+out(`| the same with CSV rows out (\`--output csv\`: verdict and statuses) | – | ${rate(batchCsvToCsv.perCpuSecond)} (wall ${rate(batchCsvToCsv.perWallSecond)}), max RSS ${batchCsvToCsv.maxRssMiB.toFixed(1)} MiB | – |`);
 const fastestJs = Math.min(logicNode.usPerRecord['json-logic-js'], logicNode.usPerRecord['json-logic-engine']);
 out(`| 34 rules natively vs the fastest JS engine | faster | ${us(nativeUs.BM_LogicRules)} vs ${us(fastestJs)} per record | ${met(nativeUs.BM_LogicRules < fastestJs)} |`);
 out(`| 34 rules in WebAssembly vs json-logic-js | not slower | ${us(logicNode.usPerRecord.wasm)} vs ${us(logicNode.usPerRecord['json-logic-js'])} per record | ${met(logicNode.usPerRecord.wasm <= logicNode.usPerRecord['json-logic-js'])} |`);
@@ -113,6 +116,7 @@ out('| run | records per CPU second | wall | max RSS | rows out |');
 out('|---|---:|---:|---:|---:|');
 out(`| \`trialscreen batch\` from JSON Lines | ${rate(batchJsonl.perCpuSecond)} | ${batchJsonl.wall.toFixed(1)} s | ${batchJsonl.maxRssMiB.toFixed(1)} MiB | ${batchJsonl.rows} |`);
 out(`| \`trialscreen batch\` from CSV | ${rate(batchCsv.perCpuSecond)} | ${batchCsv.wall.toFixed(1)} s | ${batchCsv.maxRssMiB.toFixed(1)} MiB | ${batchCsv.rows} |`);
+out(`| \`trialscreen batch --output csv\` from CSV | ${rate(batchCsvToCsv.perCpuSecond)} | ${batchCsvToCsv.wall.toFixed(1)} s | ${batchCsvToCsv.maxRssMiB.toFixed(1)} MiB | ${batchCsvToCsv.rows} |`);
 for (const [engine, r] of Object.entries(batchJs)) {
   out(`| ${engine} in Node, JSON Lines | ${rate(r.perCpuSecond)} | ${r.seconds.toFixed(1)} s | ${r.maxRssMiB.toFixed(1)} MiB | ${r.records} |`);
 }
