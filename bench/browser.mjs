@@ -39,6 +39,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createDemoServer } from '../examples/site/server.mjs';
 import { launchBrowser, startServer } from '../tests/e2e/support.mjs';
+import { oneAnswerAtATime } from './forms.mjs';
 
 const COMPARE = process.argv[2] === '--compare';
 const TRACE = process.argv[2] === '--trace';
@@ -274,51 +275,39 @@ async function perAnswer(browser, origin) {
   const page = await context.newPage();
   await page.goto(`${origin}/`);
   await page.locator(QUESTION).first().waitFor();
-  const result = await page.evaluate(async ({ answers, asOf }) => {
+  const answers = sampleAnswers(200);
+  const result = await page.evaluate(async ({ answers, steps, asOf }) => {
     const { loadScreener } = await import('/wasm/trialscreen.js');
     const screener = await loadScreener(await (await fetch('/bh002/trial.json')).text());
     const options = { asOf, audience: 'patient', lang: 'en' };
     screener.evaluate(answers[0], options);
-    // Rounds of ROUND evaluations; the page's clock counts in steps of 100 µs
-    // (no cross-origin isolation), so time rounds, not calls: with rounds of
-    // 200 a median moves in steps of 0.5 µs (of 5 µs with the 20 used before).
+    // Each answers object of `list` in turn for 3 s, in rounds of ROUND
+    // evaluations: the page's clock counts in steps of 100 µs (no
+    // cross-origin isolation), so time rounds, not calls; with rounds of 200
+    // a median moves in steps of 0.5 µs (of 5 µs with the 20 used before).
     const ROUND = 200;
-    const rounds = [];
-    let next = 0;
-    const until = performance.now() + 3000;
-    while (performance.now() < until || rounds.length < 5) {
-      const start = performance.now();
-      for (let k = 0; k < ROUND; ++k) screener.evaluate(answers[next++ % answers.length], options);
-      rounds.push(((performance.now() - start) * 1000) / ROUND);
-    }
-    rounds.sort((a, b) => a - b);
-    // Filling in the form, as bench/node.mjs does: each of 50 referrals'
-    // answers given one at a time, screened again after each one.
-    const steps = [];
-    for (const record of answers.slice(0, 50)) {
-      const given = {};
-      for (const [field, value] of Object.entries(record)) {
-        given[field] = value;
-        steps.push({ ...given });
+    const timeRounds = (list) => {
+      const rounds = [];
+      let next = 0;
+      const until = performance.now() + 3000;
+      while (performance.now() < until || rounds.length < 5) {
+        const start = performance.now();
+        for (let k = 0; k < ROUND; ++k) screener.evaluate(list[next++ % list.length], options);
+        rounds.push(((performance.now() - start) * 1000) / ROUND);
       }
-    }
-    const stepRounds = [];
-    let step = 0;
-    const stepsUntil = performance.now() + 3000;
-    while (performance.now() < stepsUntil || stepRounds.length < 5) {
-      const start = performance.now();
-      for (let k = 0; k < ROUND; ++k) screener.evaluate(steps[step++ % steps.length], options);
-      stepRounds.push(((performance.now() - start) * 1000) / ROUND);
-    }
-    stepRounds.sort((a, b) => a - b);
+      rounds.sort((x, y) => x - y);
+      return { evaluations: next, usMedian: rounds[Math.floor(rounds.length / 2)] };
+    };
+    const referrals = timeRounds(answers);
+    // Filling in the form, one answer at a time (bench/forms.mjs).
+    const forms = timeRounds(steps);
     screener.dispose();
     return {
-      evaluations: next,
-      usMedian: rounds[Math.floor(rounds.length / 2)],
-      oneMoreAnswerEvaluations: step,
-      oneMoreAnswerUs: stepRounds[Math.floor(stepRounds.length / 2)],
+      ...referrals,
+      oneMoreAnswerEvaluations: forms.evaluations,
+      oneMoreAnswerUs: forms.usMedian,
     };
-  }, { answers: sampleAnswers(200), asOf: AS_OF });
+  }, { answers, steps: oneAnswerAtATime(answers), asOf: AS_OF });
   await context.close();
   return result;
 }

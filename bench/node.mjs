@@ -10,6 +10,7 @@ import { createReadStream, createWriteStream, readFileSync, openSync, readSync, 
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { oneAnswerAtATime } from './forms.mjs';
 import { jsEngines } from './engines.mjs';
 
 const AS_OF = '2026-11-25';
@@ -110,18 +111,9 @@ async function answer(distDir) {
   const usMedian = timeRounds(() => {
     for (let k = 0; k < 20; ++k) screener.evaluate(answers[next++ % answers.length], options);
   }, 20, 3);
-  // Filling in the form: each of 50 referrals' answers given one at a time,
-  // in the record's order, and the form screened again after each one, as
-  // the widget does while a person answers. Consecutive screenings then
-  // differ in one answer (the first three of the other rows' differ in all).
-  const steps = [];
-  for (const record of answers.slice(0, 50)) {
-    const given = {};
-    for (const [field, value] of Object.entries(record)) {
-      given[field] = value;
-      steps.push({ ...given });
-    }
-  }
+  // Filling in the form: 50 referrals' answers given one at a time, the form
+  // screened again after each one.
+  const steps = oneAnswerAtATime(answers);
   let step = 0;
   const oneMoreAnswerUs = timeRounds(() => {
     for (let k = 0; k < 20; ++k) screener.evaluate(steps[step++ % steps.length], options);

@@ -171,8 +171,7 @@ class Screener {
   forget() {
     this.#live().forget();
     this.#criteria = [];
-    // The last answers' bytes are still in the input block: wipe them.
-    this.#module.HEAPU8.fill(0, this.#input.address, this.#input.address + this.#input.size);
+    this.#wipeInput();
   }
 
   /** Coverage problems of the definition: [{code, path, message}]. */
@@ -184,11 +183,7 @@ class Screener {
     this.#session?.delete();
     this.#session = null;
     this.#criteria = [];
-    if (this.#input.address) {
-      this.#module.HEAPU8.fill(0, this.#input.address, this.#input.address + this.#input.size);
-      this.#module._free(this.#input.address);
-    }
-    this.#input = { address: 0, size: 0 };
+    this.#freeInput();
   }
 
   #live() {
@@ -196,16 +191,29 @@ class Screener {
     return this.#session;
   }
 
+  // The last answers' bytes stay in the input block until the next call:
+  // wiped when a person starts over and before the block is freed.
+  #wipeInput() {
+    this.#module.HEAPU8.fill(0, this.#input.address, this.#input.address + this.#input.size);
+  }
+
+  #freeInput() {
+    if (this.#input.address) {
+      this.#wipeInput();
+      this.#module._free(this.#input.address);
+    }
+    this.#input = { address: 0, size: 0 };
+  }
+
   // The text's UTF-8 bytes in the input block: where, and how many.
   #write(text) {
     const module = this.#module;
     const most = text.length * 3;  // UTF-8 takes at most 3 bytes per UTF-16 unit
     if (most > this.#input.size) {
-      if (this.#input.address) module._free(this.#input.address);
+      this.#freeInput();
       const size = Math.max(most, 4096);
       const address = module._malloc(size);
       if (!address) {
-        this.#input = { address: 0, size: 0 };
         throw new InputError({ code: 'input.too-large', path: '', message: `answers of ${text.length} characters do not fit in memory` });
       }
       this.#input = { address, size };

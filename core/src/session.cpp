@@ -56,7 +56,7 @@ void TrialSession::NumberedCriteria::clear() {
   last_at.clear();
 }
 
-std::pair<std::size_t, bool> TrialSession::NumberedCriteria::number(std::string_view text) {
+std::size_t TrialSession::NumberedCriteria::number(std::string_view text) {
   // At most half full: a table of twice kMaxNumberedCriteria, made at first use.
   if (by_hash.empty()) by_hash.assign(2 * kMaxNumberedCriteria, 0);
   const std::size_t mask = by_hash.size() - 1;
@@ -64,9 +64,9 @@ std::pair<std::size_t, bool> TrialSession::NumberedCriteria::number(std::string_
     if (by_hash[at] == 0) {
       texts.emplace_back(text);
       by_hash[at] = static_cast<std::uint32_t>(texts.size());
-      return {texts.size() - 1, true};
+      return texts.size() - 1;
     }
-    if (same_text(texts[by_hash[at] - 1], text)) return {by_hash[at] - 1, false};
+    if (same_text(texts[by_hash[at] - 1], text)) return by_hash[at] - 1;
   }
 }
 
@@ -94,7 +94,7 @@ const std::string& TrialSession::screen_numbered(const std::string& answers_json
     const std::string_view object = std::string_view(screened_).substr(begin, end - begin);
     // A criterion often reads as it did in the last result: one comparison then, no hashing.
     if (last_at[k] == NumberedCriteria::kNoNumber || !same_text(numbered_.texts[last_at[k]], object)) {
-      last_at[k] = numbered_.number(object).first;
+      last_at[k] = numbered_.number(object);
     }
     kept_result_.append(screened_, copied, begin - copied);
     kept_result_ += std::to_string(last_at[k]);

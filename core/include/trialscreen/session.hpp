@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "trialscreen/logic.hpp"
@@ -77,8 +76,8 @@ class TrialSession {
     std::vector<std::size_t> last_at;  // the number at each place of the last result
     static constexpr std::size_t kNoNumber = ~std::size_t{0};
     void clear();
-    // The number of `text`, and whether it is new (numbered now).
-    std::pair<std::size_t, bool> number(std::string_view text);
+    // The number of `text`, given it now when it has none.
+    std::size_t number(std::string_view text);
   };
 
   std::optional<Trial> trial_;
