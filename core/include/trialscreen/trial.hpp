@@ -81,6 +81,22 @@ class AnswerSet {
   // unknown. The same field again gets the same place: the last answer
   // counts, as in a JSON object.
   nlohmann::json& place(const std::string& field);
+  // A field's place looked up once, for a caller that places the same fields
+  // record after record (the batch's CSV columns): place(place_of(field)) is
+  // place(field). It refers to `field`, which must outlive it. A Place not
+  // from place_of() is no field's: what is put there is dropped.
+  class Place {
+   public:
+    Place() = default;
+
+   private:
+    friend class AnswerSet;
+    Place(std::size_t slot, const std::string* field) : slot_(slot), field_(field) {}
+    std::size_t slot_ = static_cast<std::size_t>(-1);  // trial::kNoSlot
+    const std::string* field_ = nullptr;
+  };
+  Place place_of(const std::string& field) const;
+  nlohmann::json& place(const Place& place);
   // Takes the members of a JSON object; null gives no answers, anything else
   // none and the error "answers must be an object".
   void take(nlohmann::json&& answers);

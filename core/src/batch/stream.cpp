@@ -97,6 +97,7 @@ struct InputColumn {
   std::string unit;  // the header's unit for cells without their own; "" for none or the canonical unit
   CellKind kind = CellKind::Text;
   bool is_id = false;
+  AnswerSet::Place place;  // field's, looked up once (set when the header is read)
 };
 
 std::string id_text(const json& id) { return id.is_string() ? id.get<std::string>() : logic::to_json_text(id); }
@@ -159,6 +160,8 @@ class Run {
     }
     std::vector<InputColumn> columns;
     if (!header(cells, columns, fatal)) return false;
+    // Each column's place, once the columns stay where they are.
+    for (InputColumn& column : columns) column.place = answers_.place_of(column.field);
     write_output_header();
 
     while ((read = records.next(cells)) != CsvRead::End) {
@@ -178,7 +181,7 @@ class Run {
         if (columns[i].is_id) {
           id_ = trim(cells[i]);
         } else {
-          answers_.place(columns[i].field) = cell_answer(cells[i], columns[i].kind, columns[i].unit);
+          answers_.place(columns[i].place) = cell_answer(cells[i], columns[i].kind, columns[i].unit);
         }
       }
       if (cells.size() != columns.size()) {

@@ -226,6 +226,16 @@ nlohmann::json& AnswerSet::place(const std::string& field) {
   return parts_->dropped;
 }
 
+AnswerSet::Place AnswerSet::place_of(const std::string& field) const {
+  return Place(trial::question_slot(*parts_->trial, field), &field);
+}
+
+nlohmann::json& AnswerSet::place(const Place& place) {
+  if (place.slot_ == trial::kNoSlot) return place.field_ != nullptr ? this->place(*place.field_) : parts_->dropped;
+  parts_->placed.push_back(place.slot_);
+  return parts_->by_slot[place.slot_];
+}
+
 void AnswerSet::take(nlohmann::json&& answers) {
   if (!answers.is_object()) {
     parts_->not_object = !answers.is_null();
