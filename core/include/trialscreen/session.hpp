@@ -74,6 +74,7 @@ class TrialSession {
     std::vector<std::string> texts;
     std::vector<std::uint32_t> by_hash;
     std::vector<std::size_t> last_at;  // the number at each place of the last result
+    std::string numbers;               // where a result's numbers are written
     static constexpr std::size_t kNoNumber = ~std::size_t{0};
     void clear();
     // The number of `text`, given it now when it has none.

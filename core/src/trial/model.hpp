@@ -37,7 +37,7 @@ struct Question {
   std::vector<std::string> options;          // choice values
   bool past = false;
   std::optional<logic::Rule> ask_if;
-  std::string id_json;                       // the id as JSON text, for writing results
+  std::string comma_id_json;                 // ",\"id\"": the id as JSON text after a comma, for writing lists of ids
   std::size_t slot = 0;                      // in Loaded::slots
 };
 

@@ -513,7 +513,7 @@ void trial::prepare_unanswered_derived(Trial::Loaded& trial) {
 }
 
 void trial::prepare_result_texts(Trial::Loaded& trial) {
-  for (Question& q : trial.questions) q.id_json = logic::to_json_text(q.id);
+  for (Question& q : trial.questions) q.comma_id_json = "," + logic::to_json_text(q.id);
   for (Criterion& c : trial.criteria) {
     c.line_head_json = "{\"id\":" + logic::to_json_text(c.id) + ",\"kind\":" +
                        (c.inclusion ? "\"inclusion\"" : "\"exclusion\"") + ",\"reason\":";
@@ -649,11 +649,10 @@ class ResultWriter {
   // The ids of `questions` separated by commas, without the brackets.
   template <typename Questions>
   void write_id_items(const Questions& questions) {
-    bool first = true;
+    std::size_t skip = 1;  // the first id's comma
     for (std::size_t question : questions) {
-      if (!first) out_ += ',';
-      first = false;
-      out_ += trial_.questions[question].id_json;
+      out_.append(trial_.questions[question].comma_id_json, skip, std::string::npos);
+      skip = 0;
     }
   }
 
