@@ -33,12 +33,13 @@ emscripten::val bytes_view(const std::string& text) {
 }
 
 // The result with its criteria by number (TrialSession::screen_numbered), for
-// answers as UTF-8 bytes the wrapper has written into the module's memory
-// (TextEncoder.encodeInto): Embind's conversion of a string argument walks it
-// twice in JavaScript, a character at a time.
-emscripten::val screen_view(trialscreen::TrialSession& session, std::uintptr_t answers, std::size_t size,
-                            const std::string& options) {
-  return bytes_view(session.screen_numbered(std::string(reinterpret_cast<const char*>(answers), size), options));
+// answers and options as UTF-8 bytes the wrapper has written into the
+// module's memory (TextEncoder.encodeInto): Embind's conversion of a string
+// argument walks it twice in JavaScript, a character at a time.
+emscripten::val screen_view(trialscreen::TrialSession& session, std::uintptr_t answers, std::size_t answers_size,
+                            std::uintptr_t options, std::size_t options_size) {
+  return bytes_view(session.screen_numbered(std::string(reinterpret_cast<const char*>(answers), answers_size),
+                                            std::string(reinterpret_cast<const char*>(options), options_size)));
 }
 
 emscripten::val definition_view(trialscreen::TrialSession& session) { return bytes_view(session.definition_kept()); }

@@ -119,10 +119,12 @@ class Screener {
   #session;
   #definition = null;
   // Where the answers' UTF-8 bytes are written for the core: a block of the
-  // module's memory kept from call to call, grown when too small.
-  #input = { address: 0, size: 0 };
-  // The last options and their JSON text, which most calls repeat.
-  #options = { asOf: null, audience: null, lang: null, text: '' };
+  // module's memory kept from call to call, grown when too small, and a view
+  // of it (a new one after the memory grows).
+  #input = { address: 0, size: 0, view: null };
+  // The last options, and their JSON text's UTF-8 bytes in a block of their
+  // own, written again only when they change (most calls repeat them).
+  #options = { asOf: null, audience: null, lang: null, address: 0, size: 0 };
   // The criterion objects the core has handed out, by their number
   // (TrialSession::screen_numbered in the core): a result names each of its
   // criteria by number, and sends only those not seen before, so an
@@ -147,8 +149,10 @@ class Screener {
    */
   evaluate(answers = {}, { asOf = localToday(), audience = 'physician', lang = 'en' } = {}) {
     const session = this.#live();
-    const { address, size } = this.#write(toText(answers ?? {}, 'answers'));
-    const text = utf8.decode(session.screenView(address, size, this.#optionsText(asOf, audience, lang)));  // at once: the view is valid until the next call
+    const size = this.#write(toText(answers ?? {}, 'answers'));
+    const options = this.#optionsBytes(asOf, audience, lang);
+    // Decoded at once: the view is valid until the next call.
+    const text = utf8.decode(session.screenView(this.#input.address, size, options.address, options.size));
     const newCriteria = text.indexOf('\n');
     const reply = JSON.parse(newCriteria < 0 ? text : text.slice(0, newCriteria));
     if (reply.error) throw new InputError(reply.error);
@@ -184,6 +188,8 @@ class Screener {
     this.#session = null;
     this.#criteria = [];
     this.#freeInput();
+    if (this.#options.address) this.#module._free(this.#options.address);
+    this.#options = { asOf: null, audience: null, lang: null, address: 0, size: 0 };
   }
 
   #live() {
@@ -202,33 +208,42 @@ class Screener {
       this.#wipeInput();
       this.#module._free(this.#input.address);
     }
-    this.#input = { address: 0, size: 0 };
+    this.#input = { address: 0, size: 0, view: null };
   }
 
-  // The text's UTF-8 bytes in the input block: where, and how many.
+  // A block of `size` bytes of the module's memory (InputError when there is no room).
+  #allocate(size, what) {
+    const address = this.#module._malloc(size);
+    if (!address) throw new InputError({ code: 'input.too-large', path: '', message: `${what} do not fit in memory` });
+    return address;
+  }
+
+  // Writes the text's UTF-8 bytes into the input block; returns how many.
   #write(text) {
     const module = this.#module;
     const most = text.length * 3;  // UTF-8 takes at most 3 bytes per UTF-16 unit
     if (most > this.#input.size) {
       this.#freeInput();
       const size = Math.max(most, 4096);
-      const address = module._malloc(size);
-      if (!address) {
-        throw new InputError({ code: 'input.too-large', path: '', message: `answers of ${text.length} characters do not fit in memory` });
-      }
-      this.#input = { address, size };
+      this.#input = { address: this.#allocate(size, `answers of ${text.length} characters`), size, view: null };
     }
-    // HEAPU8 is looked up each time: it is a new view after the memory grows.
-    const { written } = utf8Encoder.encodeInto(text, module.HEAPU8.subarray(this.#input.address, this.#input.address + this.#input.size));
-    return { address: this.#input.address, size: written };
+    const input = this.#input;
+    if (input.view?.buffer !== module.HEAPU8.buffer) {
+      input.view = module.HEAPU8.subarray(input.address, input.address + input.size);
+    }
+    return utf8Encoder.encodeInto(text, input.view).written;
   }
 
-  #optionsText(asOf, audience, lang) {
+  // The options' JSON text as UTF-8 bytes in the module's memory.
+  #optionsBytes(asOf, audience, lang) {
     const last = this.#options;
-    if (last.asOf !== asOf || last.audience !== audience || last.lang !== lang) {
-      this.#options = { asOf, audience, lang, text: jsonText({ asOf, audience, lang }, 'options') };
-    }
-    return this.#options.text;
+    if (last.address && last.asOf === asOf && last.audience === audience && last.lang === lang) return last;
+    const bytes = utf8Encoder.encode(jsonText({ asOf, audience, lang }, 'options'));
+    const address = this.#allocate(Math.max(bytes.length, 1), 'options');
+    this.#module.HEAPU8.set(bytes, address);
+    if (last.address) this.#module._free(last.address);
+    this.#options = { asOf, audience, lang, address, size: bytes.length };
+    return this.#options;
   }
 }
 

@@ -2,7 +2,9 @@
 // 12-significant-digit rounding of converted quantities, texts.
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 
 #include "model.hpp"
@@ -79,8 +81,10 @@ std::optional<double> rounded_without_printing(double magnitude) {
   if (!(magnitude >= 1e-11 && magnitude < 1e12)) return std::nullopt;
   // From the binary exponent, a k at most one too small; then up while the
   // product is under 1e11.
-  int binary_exponent = 0;
-  std::frexp(magnitude, &binary_exponent);  // magnitude < 2^binary_exponent
+  // magnitude < 2^binary_exponent, read off its bits (it is a normal double).
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &magnitude, sizeof bits);
+  const int binary_exponent = static_cast<int>((bits >> 52) & 0x7ff) - 1022;
   int k = 11 - static_cast<int>(std::floor(binary_exponent * 0.30103));
   if (k < 0) k = 0;
   ExactProduct x{};
