@@ -197,8 +197,9 @@ class Screener {
     return this.#session;
   }
 
-  // The last answers' bytes stay in the input block until the next call:
-  // wiped when a person starts over and before the block is freed.
+  // Answers' bytes stay in the input block (a shorter text overwrites only
+  // its own length): wiped when a person starts over and before the block is
+  // freed.
   #wipeInput() {
     this.#module.HEAPU8.fill(0, this.#input.address, this.#input.address + this.#input.size);
   }
