@@ -61,15 +61,12 @@ void TrialSession::NumberedCriteria::clear() {
 std::size_t TrialSession::NumberedCriteria::number(std::string_view text) {
   // At most half full: a table of twice kMaxNumberedCriteria, made at first use.
   if (by_hash.empty()) by_hash.assign(2 * kMaxNumberedCriteria, 0);
-  const std::size_t mask = by_hash.size() - 1;
-  for (std::size_t at = text_hash(text) & mask;; at = (at + 1) & mask) {
-    if (by_hash[at] == 0) {
-      texts.emplace_back(text);
-      by_hash[at] = static_cast<std::uint32_t>(texts.size());
-      return texts.size() - 1;
-    }
-    if (same_text(texts[by_hash[at] - 1], text)) return by_hash[at] - 1;
+  const std::size_t at = probe(by_hash, text_hash(text), [&](std::size_t index) { return same_text(texts[index], text); });
+  if (by_hash[at] == 0) {
+    texts.emplace_back(text);
+    by_hash[at] = static_cast<std::uint32_t>(texts.size());
   }
+  return by_hash[at] - 1;
 }
 
 const std::string& TrialSession::screen_numbered(const std::string& answers_json, const std::string& options_json) {
@@ -155,8 +152,9 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
       answers_json, found, logic::kJsonMaxDepth,
       [&](const std::string& field) -> nlohmann::json& { return answers.place(field); }, [&] { answers.clear(); });
   name_errors(found, "answers", errors);
-  // Most calls repeat the last options: their text is read once.
-  const bool same_options = options_read_ && options_json == options_text_;
+  // Most calls repeat the last options: their text is read once. (Empty
+  // text is no JSON, so an empty options_text_ is options never read.)
+  const bool same_options = !options_text_.empty() && options_json == options_text_;
   std::optional<nlohmann::json> options;
   if (!same_options) {
     found.clear();
@@ -186,7 +184,6 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
     text_option("lang", screen_options.lang);
     options_ = std::move(screen_options);
     options_text_ = options_json;
-    options_read_ = true;
   }
   trial_->screen_text(answers, options_, result, nullptr, {&outcomes_, &buffers_}, layout);
 }

@@ -1,12 +1,13 @@
-// Quick hashing and comparing of short texts (ids, memo keys, criterion
-// objects) for the core's small open-addressing tables: FNV-1a over eight
-// bytes at a time, then the rest one by one, its high bits folded into the
-// low ones the tables index by.
+// The core's small open-addressing tables of texts (ids, memo keys,
+// criterion objects): the texts' hash (FNV-1a over eight bytes at a time,
+// then the rest one by one, its high bits folded into the low ones the
+// tables index by), their comparison, and the probing.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
 #include <string_view>
+#include <vector>
 
 namespace trialscreen {
 
@@ -40,6 +41,18 @@ inline bool same_text(std::string_view a, std::string_view b) {
     if (a[at] != b[at]) return false;
   }
   return true;
+}
+
+// Linear probing in an open-addressing table whose entries are 1 + an index
+// (0: free) and whose size is a power of two: from `hash`, the position of
+// the entry whose index `is_sought` accepts, or else of the free entry where
+// it belongs.
+template <typename IsSought>
+std::size_t probe(const std::vector<std::uint32_t>& table, std::uint64_t hash, const IsSought& is_sought) {
+  const std::size_t mask = table.size() - 1;
+  std::size_t at = hash & mask;
+  while (table[at] != 0 && !is_sought(table[at] - 1)) at = (at + 1) & mask;
+  return at;
 }
 
 }  // namespace trialscreen

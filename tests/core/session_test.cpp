@@ -210,6 +210,10 @@ TEST(SessionErrors, OptionsAreReadAgainWhenTheirTextChanges) {
   ASSERT_TRUE(session.ok());
   const std::string answers = R"({"age": 45})";
   const char* const chinese = R"({"asOf": "2026-11-25", "audience": "physician", "lang": "zh-Hans"})";
+  // No options read yet: empty text is still an error, not the defaults.
+  const nlohmann::json empty = nlohmann::json::parse(session.screen(answers, ""));
+  ASSERT_TRUE(empty.contains("error"));
+  EXPECT_EQ(empty["error"]["code"].get<std::string>().rfind("options.", 0), 0u) << empty.dump();
   const std::string english = session.screen(answers, kOptions);
   EXPECT_EQ(session.screen(answers, kOptions), english);
   EXPECT_NE(session.screen(answers, chinese), english);

@@ -90,10 +90,9 @@ class TrialSession {
   // into (emptied after each call), reused from call to call.
   mutable ScreenBuffers buffers_;
   mutable std::optional<AnswerSet> answers_;  // when ok()
-  // The last options that were a JSON object, and their text.
+  // The last options that were a JSON object, and their text ("" before any).
   mutable ScreenOptions options_;
   mutable std::string options_text_;
-  mutable bool options_read_ = false;
   NumberedCriteria numbered_;
   std::string screened_;     // screen_numbered()'s result before numbering
   ResultLayout layout_;      // where its criteria lie

@@ -60,16 +60,12 @@ struct OutcomeMemo::Entries {
   // The kept outcome under `key`, or nullptr.
   const Outcome* find(std::string_view key, std::uint64_t hash) const {
     if (by_key.empty()) return nullptr;
-    const std::size_t mask = by_key.size() - 1;
-    for (std::size_t at = hash & mask;; at = (at + 1) & mask) {
-      const std::uint32_t entry = by_key[at];
-      if (entry == 0) return nullptr;
-      const KeptKey& kept = keys[entry - 1];
-      if (kept.hash == hash && kept.length == key.size() &&
-          std::memcmp(key_bytes.data() + kept.offset, key.data(), key.size()) == 0) {
-        return &outcomes[entry - 1];
-      }
-    }
+    const std::size_t at = probe(by_key, hash, [&](std::size_t index) {
+      const KeptKey& kept = keys[index];
+      return kept.hash == hash && kept.length == key.size() &&
+             std::memcmp(key_bytes.data() + kept.offset, key.data(), key.size()) == 0;
+    });
+    return by_key[at] == 0 ? nullptr : &outcomes[by_key[at] - 1];
   }
 
   // Keeps `outcome` under `key`, which is not kept yet; the memo is not full.
@@ -79,9 +75,7 @@ struct OutcomeMemo::Entries {
       while (size < 2 * capacity) size *= 2;  // at most half full
       by_key.assign(size, 0u);
     }
-    const std::size_t mask = by_key.size() - 1;
-    std::size_t at = hash & mask;
-    while (by_key[at] != 0) at = (at + 1) & mask;
+    const std::size_t at = probe(by_key, hash, [](std::size_t) { return false; });
     outcomes.push_back(outcome);
     keys.push_back({hash, key_bytes.size(), key.size()});
     key_bytes.append(key.data(), key.size());

@@ -175,32 +175,20 @@ void normalise_answers(const Trial::Loaded& trial, AnswerSet::Parts& answers, co
 
 }  // namespace trial
 
-namespace {
-
-constexpr std::uint32_t kEmpty = 0xffffffffu;
-
-}  // namespace
-
 void trial::index_question_slots(Trial::Loaded& trial) {
   std::size_t size = 16;
   while (size < 4 * trial.questions.size()) size *= 2;
   std::vector<std::uint32_t>& table = trial.question_slot_by_hash;
-  table.assign(size, kEmpty);
+  table.assign(size, 0);
   for (const Question& q : trial.questions) {
-    std::size_t at = text_hash(q.id) & (size - 1);
-    while (table[at] != kEmpty) at = (at + 1) & (size - 1);
-    table[at] = static_cast<std::uint32_t>(q.slot);
+    table[probe(table, text_hash(q.id), [](std::size_t) { return false; })] = static_cast<std::uint32_t>(q.slot + 1);
   }
 }
 
 std::size_t trial::question_slot(const Trial::Loaded& trial, const std::string& field) {
   const std::vector<std::uint32_t>& table = trial.question_slot_by_hash;
-  const std::size_t mask = table.size() - 1;
-  for (std::size_t at = text_hash(field) & mask;; at = (at + 1) & mask) {
-    const std::uint32_t slot = table[at];
-    if (slot == kEmpty) return kNoSlot;
-    if (trial.slots[slot] == field) return slot;
-  }
+  const std::size_t at = probe(table, text_hash(field), [&](std::size_t slot) { return trial.slots[slot] == field; });
+  return table[at] == 0 ? kNoSlot : table[at] - 1;
 }
 
 AnswerSet::AnswerSet(const Trial& trial) : parts_(std::make_unique<Parts>(*trial.loaded_)) {}

@@ -135,8 +135,8 @@ struct Trial::Loaded {
   std::vector<std::size_t> question_of_slot;
   std::size_t as_of_slot = 0;
   static constexpr std::size_t kNoQuestion = static_cast<std::size_t>(-1);
-  // The questions' slots by a hash of their ids (open addressing, at most a
-  // quarter full; trial::question_slot reads it): a batch record's
+  // The questions' slots (+ 1; 0 is free) by a hash of their ids (open
+  // addressing, at most a quarter full; trial::question_slot reads it): a batch record's
   // thirty-odd fields are each found with one hash and one comparison.
   std::vector<std::uint32_t> question_slot_by_hash;
   // The derived values marked same_when_unanswered, worked out over no answers.
