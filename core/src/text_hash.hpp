@@ -1,7 +1,7 @@
 // The core's small open-addressing tables of texts (ids, memo keys,
 // criterion objects): the texts' hash (FNV-1a over eight bytes at a time,
-// then the rest one by one, its high bits folded into the low ones the
-// tables index by), their comparison, and the probing.
+// then the rest one by one, finished with MurmurHash3's mix so the low bits the
+// tables index by depend on every byte), their comparison, and the probing.
 #pragma once
 
 #include <cstdint>
@@ -21,7 +21,11 @@ inline std::uint64_t text_hash(std::string_view text) {
     hash = (hash ^ word) * kPrime;
   }
   for (; at < text.size(); ++at) hash = (hash ^ static_cast<unsigned char>(text[at])) * kPrime;
-  return hash ^ (hash >> 29);
+  // FNV's multiplications carry bits only upwards, and the tables index by
+  // the low bits: mix the high bits down (MurmurHash3's finaliser), or keys
+  // that differ in their last bytes only cluster.
+  hash = (hash ^ (hash >> 33)) * 0xff51afd7ed558ccdull;
+  return hash ^ (hash >> 33);
 }
 
 // Whether two texts are the same, compared eight bytes at a time: the
