@@ -51,12 +51,12 @@ TEST(BatchLines, CutsAnOverlongLineAndCarriesOnWithTheNext) {
 std::vector<std::vector<std::string>> all_records(const std::string& text, std::vector<CsvRead>* statuses = nullptr) {
   LineReader lines(reading(text));
   std::vector<std::vector<std::string>> out;
-  std::vector<std::string> cells;
+  std::vector<std::string_view> cells;
   CsvRead read;
   CsvReader records(lines);
   while ((read = records.next(cells)) != CsvRead::End) {
     if (statuses != nullptr) statuses->push_back(read);
-    out.push_back(cells);
+    out.emplace_back(cells.begin(), cells.end());  // the views last until the next call only
   }
   return out;
 }
@@ -76,6 +76,28 @@ TEST(BatchCsv, RecordsOfDifferentLengthsReuseNoStaleCells) {
   EXPECT_EQ(records[1], (std::vector<std::string>{"q\"tail", "a\"b"})) << "text after a closing quote, a quote inside";
   EXPECT_EQ(records[2], (std::vector<std::string>{"", ""}));
   EXPECT_EQ(records[3], (std::vector<std::string>{long_cell}));
+}
+
+TEST(BatchCsv, RowsWithoutQuotesReadAsTheSameRowsQuoted) {
+  // Rows without a quote are cut at their commas in place; with one, they
+  // are unescaped. Each row here, then the same cells all quoted, must read
+  // the same, whichever row came before.
+  const std::vector<std::string> rows = {"a,b,c", ",,", "", " x , y ", "1,,2.5 g/dL,", "only"};
+  std::string text;
+  for (const std::string& row : rows) {
+    std::string quoted = "\"";
+    for (char c : row) quoted += c == ',' ? std::string("\",\"") : std::string(1, c);
+    text += row + "\n" + quoted + "\"\r\n";
+  }
+  const auto records = all_records(text);
+  ASSERT_EQ(records.size(), 2 * rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(records[2 * i], records[2 * i + 1]) << rows[i];
+  }
+  EXPECT_EQ(records[0], (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(records[2], (std::vector<std::string>{"", "", ""}));
+  EXPECT_EQ(records[4], (std::vector<std::string>{""}));
+  EXPECT_EQ(records[6], (std::vector<std::string>{" x ", " y "}));
 }
 
 TEST(BatchCsv, ReportsAQuoteThatIsNeverClosed) {
@@ -104,25 +126,33 @@ TEST(BatchHeader, SplitsFieldAndUnit) {
   EXPECT_FALSE(parse_column(" "));
 }
 
+// A cell read into a place that still holds another record's answer (the
+// reader replaces whatever is there).
+json answer_of(std::string_view cell, CellKind kind, const std::string& header_unit) {
+  json answer = {{"unit", "stale"}, {"value", 1}, {"extra", true}};
+  cell_answer(cell, kind, header_unit, answer);
+  return answer;
+}
+
 TEST(BatchCells, ReadsBooleanWords) {
-  for (const char* yes : {"true", "TRUE", "yes", "Yes", "1", " yes "}) EXPECT_EQ(cell_answer(yes, CellKind::Boolean, ""), json(true)) << yes;
-  for (const char* no : {"false", "No", "0"}) EXPECT_EQ(cell_answer(no, CellKind::Boolean, ""), json(false)) << no;
-  EXPECT_EQ(cell_answer("maybe", CellKind::Boolean, ""), json("maybe"));  // the core reports a type error
+  for (const char* yes : {"true", "TRUE", "yes", "Yes", "1", " yes "}) EXPECT_EQ(answer_of(yes, CellKind::Boolean, ""), json(true)) << yes;
+  for (const char* no : {"false", "No", "0"}) EXPECT_EQ(answer_of(no, CellKind::Boolean, ""), json(false)) << no;
+  EXPECT_EQ(answer_of("maybe", CellKind::Boolean, ""), json("maybe"));  // the core reports a type error
 }
 
 TEST(BatchCells, ReadsNumbersWithTheHeaderUnitOrTheirOwn) {
-  EXPECT_EQ(cell_answer("45", CellKind::Number, ""), json(45));
-  EXPECT_TRUE(cell_answer("45", CellKind::Number, "").is_number_integer());
-  EXPECT_EQ(cell_answer("-0.5e1", CellKind::Number, ""), json(-5));
-  EXPECT_EQ(cell_answer("8.5", CellKind::Number, "g/dL"), (json{{"value", 8.5}, {"unit", "g/dL"}}));
-  EXPECT_EQ(cell_answer("85 g/L", CellKind::Number, "g/dL"), (json{{"value", 85}, {"unit", "g/L"}}));
+  EXPECT_EQ(answer_of("45", CellKind::Number, ""), json(45));
+  EXPECT_TRUE(answer_of("45", CellKind::Number, "").is_number_integer());
+  EXPECT_EQ(answer_of("-0.5e1", CellKind::Number, ""), json(-5));
+  EXPECT_EQ(answer_of("8.5", CellKind::Number, "g/dL"), (json{{"value", 8.5}, {"unit", "g/dL"}}));
+  EXPECT_EQ(answer_of("85 g/L", CellKind::Number, "g/dL"), (json{{"value", 85}, {"unit", "g/L"}}));
   for (const char* bad : {"8,5", "0x10", "inf", "nan", "1e", "abc", "."}) {
-    EXPECT_TRUE(cell_answer(bad, CellKind::Number, "").is_string()) << bad;
+    EXPECT_TRUE(answer_of(bad, CellKind::Number, "").is_string()) << bad;
   }
 }
 
 TEST(BatchCells, KeepsTextAsText) {
-  EXPECT_EQ(cell_answer(" 2026-11-01 ", CellKind::Text, ""), json("2026-11-01"));
+  EXPECT_EQ(answer_of(" 2026-11-01 ", CellKind::Text, ""), json("2026-11-01"));
   EXPECT_EQ(cell_kind("date-or-none"), CellKind::Text);
   EXPECT_EQ(cell_kind("quantity"), CellKind::Number);
   EXPECT_EQ(cell_kind("boolean"), CellKind::Boolean);

@@ -113,39 +113,49 @@ bool LineReader::next(std::string& line, bool& too_long) {
   return true;
 }
 
-CsvRead CsvReader::next(std::vector<std::string>& cells) {
+CsvRead CsvReader::next(std::vector<std::string_view>& cells) {
+  cells.clear();
   bool too_long = false;
-  if (!lines_.next(line_, too_long)) {
-    cells.clear();
-    return CsvRead::End;
+  if (!lines_.next(line_, too_long)) return CsvRead::End;
+  if (too_long || line_.size() > kMaxRecordBytes || line_.find('"') != std::string::npos) {
+    return next_quoted(cells, too_long);
   }
-  std::size_t count = 0;  // cells begun in this record
-  const auto begin_cell = [&]() -> std::string* {
-    if (count == cells.size()) cells.emplace_back();
-    std::string& cell = cells[count++];
-    cell.clear();
-    return &cell;
+  // The common row: no quotes, so a cell is the text between two commas.
+  std::string_view rest(line_);
+  for (std::size_t comma = rest.find(','); comma != std::string_view::npos; comma = rest.find(',')) {
+    cells.push_back(rest.substr(0, comma));
+    rest.remove_prefix(comma + 1);
+  }
+  cells.push_back(rest);
+  return CsvRead::Record;
+}
+
+CsvRead CsvReader::next_quoted(std::vector<std::string_view>& cells, bool too_long) {
+  unquoted_.clear();
+  spans_.clear();
+  std::size_t cell_start = 0;  // where the current cell begins in unquoted_
+  const auto end_cell = [&] {
+    spans_.emplace_back(cell_start, unquoted_.size() - cell_start);
+    cell_start = unquoted_.size();
   };
-  std::string* cell = begin_cell();
+  // The cells completed so far, as views (unquoted_ has stopped growing).
+  const auto finish = [&](CsvRead read) {
+    for (const auto& [offset, length] : spans_) cells.emplace_back(unquoted_.data() + offset, length);
+    return read;
+  };
   std::size_t total = line_.size();
   bool quoted = false;      // inside a quoted cell
   bool was_quoted = false;  // this cell started with a quote
   std::size_t i = 0;
   while (true) {
-    if (too_long || total > kMaxRecordBytes) {
-      cells.resize(count - 1);  // the cells completed so far
-      return CsvRead::TooLong;
-    }
+    if (too_long || total > kMaxRecordBytes) return finish(CsvRead::TooLong);
     const std::size_t size = line_.size();
     if (i == size) {
       if (!quoted) break;
       // A line break inside quotes belongs to the cell: read on.
-      if (!lines_.next(line_, too_long)) {
-        cells.resize(count - 1);
-        return CsvRead::UnterminatedQuote;
-      }
+      if (!lines_.next(line_, too_long)) return finish(CsvRead::UnterminatedQuote);
       total += line_.size() + 1;
-      *cell += '\n';
+      unquoted_ += '\n';
       i = 0;
       continue;
     }
@@ -154,32 +164,32 @@ CsvRead CsvReader::next(std::vector<std::string>& cells) {
       if (c != '"') {  // a run of the cell's text, up to the next quote
         std::size_t run_end = line_.find('"', i);
         if (run_end == std::string::npos) run_end = size;
-        cell->append(line_, i, run_end - i);
+        unquoted_.append(line_, i, run_end - i);
         i = run_end;
       } else if (i + 1 < size && line_[i + 1] == '"') {
-        *cell += '"';
+        unquoted_ += '"';
         i += 2;
       } else {
         quoted = false;
         ++i;
       }
     } else if (c == ',') {
-      cell = begin_cell();
+      end_cell();
       was_quoted = false;
       ++i;
-    } else if (c == '"' && cell->empty() && !was_quoted) {
+    } else if (c == '"' && unquoted_.size() == cell_start && !was_quoted) {
       quoted = true;
       was_quoted = true;
       ++i;
     } else {  // a run of unquoted text, up to the next comma or quote
       std::size_t run_end = i + 1;
       while (run_end < size && line_[run_end] != ',' && line_[run_end] != '"') ++run_end;
-      cell->append(line_, i, run_end - i);
+      unquoted_.append(line_, i, run_end - i);
       i = run_end;
     }
   }
-  cells.resize(count);
-  return CsvRead::Record;
+  end_cell();
+  return finish(CsvRead::Record);
 }
 
 void append_csv_cell(std::string& out, const std::string& text) {
@@ -195,9 +205,9 @@ void append_csv_cell(std::string& out, const std::string& text) {
   out += '"';
 }
 
-std::string trim(const std::string& text) { return std::string(trimmed(text)); }
+std::string trim(std::string_view text) { return std::string(trimmed(text)); }
 
-bool is_blank(const std::string& text) {
+bool is_blank(std::string_view text) {
   for (char c : text) {
     if (!is_space(c)) return false;
   }
@@ -226,28 +236,46 @@ CellKind cell_kind(const std::string& question_type) {
   return CellKind::Text;
 }
 
-nlohmann::json cell_answer(const std::string& cell, CellKind kind, const std::string& header_unit) {
+void cell_answer(std::string_view cell, CellKind kind, const std::string& header_unit, nlohmann::json& answer) {
   const std::string_view text = trimmed(cell);
+  // {"unit": ..., "value": ...}, its members made in place in key order.
+  const auto quantity = [&answer](double value, std::string_view unit) {
+    answer = nlohmann::json::object();
+    nlohmann::json::object_t& members = answer.get_ref<nlohmann::json::object_t&>();
+    members.emplace_hint(members.end(), "unit", std::string(unit));
+    members.emplace_hint(members.end(), "value", number_json(value));
+  };
   switch (kind) {
     case CellKind::Boolean:
-      if (equals_ignoring_case(text, "true") || equals_ignoring_case(text, "yes") || text == "1") return true;
-      if (equals_ignoring_case(text, "false") || equals_ignoring_case(text, "no") || text == "0") return false;
+      if (equals_ignoring_case(text, "true") || equals_ignoring_case(text, "yes") || text == "1") {
+        answer = true;
+        return;
+      }
+      if (equals_ignoring_case(text, "false") || equals_ignoring_case(text, "no") || text == "0") {
+        answer = false;
+        return;
+      }
       break;
     case CellKind::Number: {
       const std::size_t space = text.find_first_of(" \t");
       const std::optional<double> value = decimal(text.substr(0, space));
       if (!value) break;
       if (space == std::string_view::npos) {
-        if (header_unit.empty()) return number_json(*value);
-        return {{"value", number_json(*value)}, {"unit", header_unit}};
+        if (header_unit.empty()) {
+          answer = number_json(*value);
+        } else {
+          quantity(*value, header_unit);
+        }
+        return;
       }
       // The cell's own unit wins (text is trimmed: something follows the space).
-      return {{"value", number_json(*value)}, {"unit", std::string(trimmed(text.substr(space)))}};
+      quantity(*value, trimmed(text.substr(space)));
+      return;
     }
     case CellKind::Text:
       break;
   }
-  return std::string(text);
+  answer = std::string(text);
 }
 
 }  // namespace trialscreen::batch

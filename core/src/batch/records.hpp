@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -53,13 +54,20 @@ class CsvReader {
  public:
   explicit CsvReader(LineReader& lines) : lines_(lines) {}
 
-  // The next record into `cells`, whose strings are reused (a batch reads
-  // millions of rows: no allocation per row or cell once they have grown).
-  CsvRead next(std::vector<std::string>& cells);
+  // The next record into `cells`: views of the reader's own memory, valid
+  // until its next call. A row without quotes is seen in place, cut at its
+  // commas; a row with quotes is unescaped into one buffer first. (A batch
+  // reads millions of rows: no allocation per row or cell once the buffers
+  // have grown, and no cell copied unless it is quoted.)
+  CsvRead next(std::vector<std::string_view>& cells);
 
  private:
+  CsvRead next_quoted(std::vector<std::string_view>& cells, bool too_long);
+
   LineReader& lines_;
   std::string line_;
+  std::string unquoted_;                                // a quoted row's cells, one after another
+  std::vector<std::pair<std::size_t, std::size_t>> spans_;  // each one's offset and length in unquoted_
 };
 
 // Appends `text` to `out` as one CSV cell, quoted only when it must be.
@@ -87,11 +95,13 @@ CellKind cell_kind(const std::string& question_type);
 // Anything else stays a string, so the core reports it as a `type` answer
 // error and the record's other answers still count. Surrounding spaces are
 // ignored; an empty cell is unanswered and never reaches this.
-nlohmann::json cell_answer(const std::string& cell, CellKind kind, const std::string& header_unit);
+// Written into `answer` (an answer's place), replacing what it held: a
+// quantity's object is built there, member by member.
+void cell_answer(std::string_view cell, CellKind kind, const std::string& header_unit, nlohmann::json& answer);
 
 // Strips spaces and tabs at both ends.
-std::string trim(const std::string& text);
+std::string trim(std::string_view text);
 // Empty or only spaces and tabs (an unanswered cell).
-bool is_blank(const std::string& text);
+bool is_blank(std::string_view text);
 
 }  // namespace trialscreen::batch

@@ -147,7 +147,7 @@ class Run {
 
   bool csv(LineReader& lines, std::string& fatal) {
     CsvReader records(lines);
-    std::vector<std::string> cells;
+    std::vector<std::string_view> cells;
     CsvRead read = records.next(cells);
     while (read == CsvRead::Record && cells.size() == 1 && is_blank(cells[0])) read = records.next(cells);
     if (read == CsvRead::End) {
@@ -181,7 +181,7 @@ class Run {
         if (columns[i].is_id) {
           id_ = trim(cells[i]);
         } else {
-          answers_.place(columns[i].place) = cell_answer(cells[i], columns[i].kind, columns[i].unit);
+          cell_answer(cells[i], columns[i].kind, columns[i].unit, answers_.place(columns[i].place));
         }
       }
       if (cells.size() != columns.size()) {
@@ -200,10 +200,11 @@ class Run {
   }
 
  private:
-  bool header(const std::vector<std::string>& cells, std::vector<InputColumn>& columns, std::string& fatal) {
+  bool header(const std::vector<std::string_view>& cells, std::vector<InputColumn>& columns, std::string& fatal) {
     for (std::size_t i = 0; i < cells.size(); ++i) {
-      const std::string where = "CSV header column " + std::to_string(i + 1) + " \"" + cells[i] + "\"";
-      std::optional<Column> column = parse_column(cells[i]);
+      const std::string cell(cells[i]);
+      const std::string where = "CSV header column " + std::to_string(i + 1) + " \"" + cell + "\"";
+      std::optional<Column> column = parse_column(cell);
       if (!column) {
         fatal = where + " is not a field id or field[unit]";
         return false;
