@@ -161,7 +161,7 @@ void normalise_answers(const Trial::Loaded& trial, AnswerSet::Parts& answers, co
     json& answer = answers.by_slot[slot];
     if (answer.is_null()) continue;  // unanswered (only a question's slot is ever given an answer)
     const Question& q = trial.questions[trial.question_of_slot[slot]];
-    report_unknown_before(&q.id);
+    if (next_unknown != unknown.end()) report_unknown_before(&q.id);
     Problem problem;
     if (!canonicalise(q, answer, as_of, problem)) {
       errors.push_back({{"field", q.id}, {"code", problem.code}, {"message", problem.message}});

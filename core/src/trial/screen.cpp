@@ -253,6 +253,7 @@ class Screening {
       auto it = trial_.question_index.find(name);
       if (it != trial_.question_index.end()) indices.push_back(it->second);
     }
+    if (indices.size() < 2) return;  // most rules wait on one question or none
     std::sort(indices.begin(), indices.end());
     indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
   }
