@@ -283,9 +283,10 @@ async function perAnswer(browser, origin) {
     screener.evaluate(answers[0], options);
     // Each answers object of `list` in turn for 3 s, in rounds of ROUND
     // evaluations: the page's clock counts in steps of 100 µs (no
-    // cross-origin isolation), so time rounds, not calls; with rounds of 200
-    // a median moves in steps of 0.5 µs (of 5 µs with the 20 used before).
-    const ROUND = 200;
+    // cross-origin isolation), so time rounds, not calls: with rounds of
+    // 1000 (five passes over the list) a median moves in steps of 0.1 µs (of
+    // 0.5 µs with the 200 used before, too coarse for a figure at its goal).
+    const ROUND = 1000;
     const timeRounds = (list) => {
       const rounds = [];
       let next = 0;
