@@ -77,6 +77,34 @@ async function filesStamp(files) {
     .map(({ size, mtimeMs }, i) => `${files[i]}:${size}:${mtimeMs}`).join(',');
 }
 
+// A JSON file (a trial definition) as served: without the whitespace between
+// its tokens. The sources stay indented for people to read and review; the
+// indentation is about a tenth of the trial file's gzipped bytes, and the
+// patient page's payload budget is 150 KiB (docs/performance.md, "Twelfth
+// session"). Only the whitespace JSON allows between tokens goes: every
+// string, number and literal keeps its exact bytes. A file that is not valid
+// JSON (a broken definition a test serves on purpose) is served as it is, so
+// its error still points where the file does.
+const JSON_TOKEN_OR_SPACE = /"(?:[^"\\]|\\[^])*"|[ \t\n\r]+/g;
+export function compactJson(text) {
+  try {
+    JSON.parse(text);
+  } catch {
+    return text;
+  }
+  return text.replace(JSON_TOKEN_OR_SPACE, (token) => (token[0] === '"' ? token : ''));
+}
+
+// compactJson of a served file, made again whenever the file changes.
+async function compactJsonFile(file, cache) {
+  const stamp = await filesStamp([file]);
+  const kept = cache.json.get(file);
+  if (kept?.stamp === stamp) return kept.body;
+  const body = Buffer.from(compactJson(await readFile(file, 'utf8')));
+  cache.json.set(file, { stamp, body });
+  return body;
+}
+
 async function bundleFile(mounts, cache) {
   const dirOf = (prefix) => mounts.find(([mounted]) => mounted === prefix)?.[1];
   const [webDir, wasmDir] = [dirOf('/web/'), dirOf('/wasm/')];
@@ -120,8 +148,9 @@ async function resolvePath(mounts, pathname) {
 }
 
 export function createDemoServer({ mounts = defaultMounts() } = {}) {
-  // The last widget bundle made (bundleFile) and policy worked out (policyFor).
-  const cache = { bundle: null, policy: null };
+  // The last widget bundle made (bundleFile), policy worked out (policyFor)
+  // and JSON files compacted (compactJsonFile).
+  const cache = { bundle: null, policy: null, json: new Map() };
   return createServer(async (request, response) => {
     const headers = {
       'Content-Security-Policy': await policyFor(mounts, cache).catch(() => CONTENT_SECURITY_POLICY),
@@ -141,7 +170,7 @@ export function createDemoServer({ mounts = defaultMounts() } = {}) {
         ({ file, body } = (await bundleFile(mounts, cache)) ?? {});
       } else {
         file = await resolvePath(mounts, pathname);
-        body = file ? await readFile(file) : null;
+        if (file) body = extname(file) === '.json' ? await compactJsonFile(file, cache) : await readFile(file);
       }
       if (!body) throw new Error('not found');
       const type = MIME_TYPES[extname(file)] ?? 'application/octet-stream';

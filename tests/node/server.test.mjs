@@ -71,6 +71,27 @@ test('files are served with their MIME types, WebAssembly as application/wasm', 
   }
 });
 
+test('a trial file is served without the whitespace between its tokens, every value and text exactly as written', async () => {
+  const { readFileSync } = await import('node:fs');
+  const source = readFileSync(new URL('../../examples/bh002/trial.json', import.meta.url), 'utf8');
+  const served = await (await fetch(`${origin}/bh002/trial.json`)).text();
+  assert.ok(served.length < source.length * 0.8, `${served.length} of ${source.length} characters`);
+  assert.deepEqual(JSON.parse(served), JSON.parse(source));
+  // Spaces, escapes and non-ASCII text inside strings keep their bytes: the
+  // served strings, in order, are the source's strings; outside them, no space.
+  const STRING = /"(?:[^"\\]|\\[^])*"/g;
+  assert.deepEqual(served.match(STRING), source.match(STRING));
+  assert.doesNotMatch(served.replace(STRING, '""'), /\s/);
+});
+
+test('JSON compaction drops only the space between tokens, and leaves text that is not JSON as it is', async () => {
+  const { compactJson } = await import('../../examples/site/server.mjs');
+  assert.equal(compactJson('{ "a b" :\t[ 1.50 ,\r\n "x\\" , y" , true , null ] }\n'), '{"a b":[1.50,"x\\" , y",true,null]}');
+  assert.equal(compactJson(' "\\\\" '), '"\\\\"', 'an escaped backslash ends before the closing quote');
+  assert.equal(compactJson('{ "a": 1,, }'), '{ "a": 1,, }', 'not JSON: unchanged, so its error points where the file does');
+  assert.equal(compactJson('\ufeff{ "a": 1 }'), '\ufeff{ "a": 1 }');
+});
+
 test('paths cannot escape the mounted folders', async () => {
   for (const path of ['/web/..%2f..%2fCMakeLists.txt', '/bh002/%2e%2e/%2e%2e/README.md', '/..%2f..%2fetc/passwd']) {
     const response = await fetch(origin + path);
