@@ -75,6 +75,9 @@ struct Criterion {
   PickedText label_picks, fail_picks;         // their words (see PickedText)
   // What each of its result lines starts with, as JSON text: {"id":…,"kind":…,"reason":
   std::string line_head_json;
+  // Each of its lines through the status (and the opening of its waiting
+  // list), by [pick (PickedText::picks)][status]: made by prepare_result_texts.
+  std::vector<std::string> lines_json;
 };
 
 struct Warning {

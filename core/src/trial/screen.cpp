@@ -16,6 +16,7 @@ using trial::Criterion;
 using trial::Question;
 
 enum class Status { Pass, Fail, Unknown, NotApplicable, Deferred };
+constexpr std::size_t kStatuses = 5;
 
 const char* status_name(Status s) {
   switch (s) {
@@ -62,6 +63,7 @@ struct CriterionLine {
   std::string clears_on;      // "" when none
   const std::string* reason = nullptr;
   const std::string* reason_json = nullptr;  // the same as JSON text, when picked at load
+  const std::string* line_json = nullptr;    // the line through its status as JSON text, when made at load
 };
 
 // `list` as an empty array, keeping its room when it is one already.
@@ -307,6 +309,7 @@ class Screening {
       const std::size_t at = (patient_ ? 0 : 1) * trial_.languages.size() + language_;
       line.reason = picks.picks[at];
       line.reason_json = &picks.picks_json[at];
+      if (line.clears_on.empty()) line.line_json = &c.lines_json[at * kStatuses + static_cast<std::size_t>(status)];
     } else {
       line.reason = &text(fail_text ? c.fail_text : c.label);
     }
@@ -459,7 +462,7 @@ bool lists_waiting(Status status) { return status == Status::Unknown || status =
 // when the status has one (its ids and "]}" follow).
 const std::string& status_members_json(Status status) {
   static const auto texts = [] {
-    std::vector<std::string> out(5);
+    std::vector<std::string> out(kStatuses);
     for (Status s : {Status::Pass, Status::Fail, Status::Unknown, Status::NotApplicable, Status::Deferred}) {
       out[static_cast<std::size_t>(s)] =
           std::string(",\"status\":\"") + status_name(s) + (lists_waiting(s) ? "\",\"waitingOn\":[" : "\"}");
@@ -521,6 +524,19 @@ void trial::prepare_result_texts(Trial::Loaded& trial) {
     for (PickedText* picked : {&c.label_picks, &c.fail_picks}) {
       picked->picks_json.clear();
       for (const std::string* words : picked->picks) picked->picks_json.push_back(logic::to_json_text(*words));
+    }
+    // Each whole line but its waiting ids, by pick and status: a screening
+    // writes a line with one append, not four (a batch writes 34 a record).
+    c.lines_json.clear();
+    for (std::size_t at = 0; at < c.label_picks.picks_json.size(); ++at) {
+      for (std::size_t s = 0; s < kStatuses; ++s) {
+        const Status status = static_cast<Status>(s);
+        const PickedText& picks = status == Status::Fail && c.fail_text != nullptr ? c.fail_picks : c.label_picks;
+        const std::string& status_members = status_members_json(status);
+        std::string& line = c.lines_json.emplace_back();
+        line.reserve(c.line_head_json.size() + picks.picks_json[at].size() + status_members.size());
+        line.append(c.line_head_json).append(picks.picks_json[at]).append(status_members);
+      }
     }
   }
   trial.identity_json = logic::to_json_text(trial_identity(trial));
@@ -617,21 +633,11 @@ class ResultWriter {
       if (!first) out_ += ',';
       first = false;
       const std::size_t begin = out_.size();
-      const std::string& head = line.criterion->line_head_json;
-      if (line.clears_on.empty()) {
-        out_ += head;
+      if (line.line_json != nullptr) {
+        out_ += *line.line_json;
       } else {
-        out_ += "{\"clearsOn\":";
-        logic::append_json_string(out_, line.clears_on);
-        out_ += ',';
-        out_.append(head, 1, std::string::npos);  // after its '{'
+        write_line_through_status(line);
       }
-      if (line.reason_json != nullptr) {
-        out_ += *line.reason_json;
-      } else {
-        logic::append_json_string(out_, *line.reason);
-      }
-      out_ += status_members_json(line.status);
       if (lists_waiting(line.status)) {
         write_id_items(screened_.waiting_of(line));
         out_ += "]}";
@@ -639,6 +645,25 @@ class ResultWriter {
       if (layout_ != nullptr) layout_->criteria.emplace_back(begin, out_.size());
     }
     out_ += ']';
+  }
+
+  // A line that has a date it clears on, or a reason not picked at load.
+  void write_line_through_status(const CriterionLine& line) {
+    const std::string& head = line.criterion->line_head_json;
+    if (line.clears_on.empty()) {
+      out_ += head;
+    } else {
+      out_ += "{\"clearsOn\":";
+      logic::append_json_string(out_, line.clears_on);
+      out_ += ',';
+      out_.append(head, 1, std::string::npos);  // after its '{'
+    }
+    if (line.reason_json != nullptr) {
+      out_ += *line.reason_json;
+    } else {
+      logic::append_json_string(out_, *line.reason);
+    }
+    out_ += status_members_json(line.status);
   }
 
   void write_ids(const QuestionSet& questions) {
