@@ -1315,7 +1315,34 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
 }  // namespace
 
 struct DerivedValues::Entries {
-  std::map<std::string, Entry, std::less<>> by_name;
+  // Every name recorded since this was made, in the order first met, and
+  // whether it holds something for the current document. A screening records
+  // the same few names for every document: their entries (the name, the
+  // waiting list) are reused, not made and freed for each one. Few names
+  // (BH002 has three), so a linear search.
+  struct Named {
+    std::string name;
+    bool present = false;
+    Entry entry;
+  };
+  std::vector<Named> named;
+
+  // The entry for `name`, present and emptied.
+  Entry& fresh(const std::string& name) {
+    auto found = std::find_if(named.begin(), named.end(), [&](const Named& n) { return n.name == name; });
+    if (found == named.end()) {
+      named.push_back({name, true, Entry()});
+      return named.back().entry;
+    }
+    found->present = true;
+    Entry& entry = found->entry;
+    entry.shared = nullptr;
+    entry.known = false;
+    entry.value = nullptr;
+    entry.waiting.clear();
+    entry.bounds = Bounds();
+    return entry;
+  }
 };
 
 DerivedValues::DerivedValues() : entries_(std::make_unique<Entries>()) {}
@@ -1333,7 +1360,7 @@ void DerivedValues::record(const std::string& name, const Rule& rule, const json
   // expression in its own place would give, and shrinks its own result.
   Val result = evaluator.eval(compiled.root);
   if (result.is_error()) return;
-  Entry entry;
+  Entry& entry = entries_->fresh(name);
   if (result.is_value()) {
     entry.known = true;
     entry.value = std::move(result).take();
@@ -1342,30 +1369,29 @@ void DerivedValues::record(const std::string& name, const Rule& rule, const json
     entry.bounds = std::move(result.detail->bounds);
     entry.bounds.choices = entry.bounds.choices.owned();  // a borrowed list may not live as long
   }
-  entries_->by_name.insert_or_assign(name, std::move(entry));
 }
 
-void DerivedValues::clear() { entries_->by_name.clear(); }
+void DerivedValues::clear() {
+  for (Entries::Named& n : entries_->named) n.present = false;
+}
 
 void DerivedValues::set(const std::string& name, json value) {
-  Entry entry;
+  Entry& entry = entries_->fresh(name);
   entry.known = true;
   entry.value = std::move(value);
-  entries_->by_name.insert_or_assign(name, std::move(entry));
 }
 
 void DerivedValues::share(const std::string& name, const DerivedValues& other) {
   const Entry* kept = other.find(name);
   if (kept == nullptr) return;
-  Entry entry;
-  entry.shared = kept;
-  entries_->by_name.insert_or_assign(name, std::move(entry));
+  entries_->fresh(name).shared = kept;
 }
 
 const DerivedValues::Entry* DerivedValues::find(const std::string& name) const {
-  const auto found = entries_->by_name.find(name);
-  if (found == entries_->by_name.end()) return nullptr;
-  return found->second.shared != nullptr ? found->second.shared : &found->second;
+  for (const Entries::Named& n : entries_->named) {
+    if (n.present && n.name == name) return n.entry.shared != nullptr ? n.entry.shared : &n.entry;
+  }
+  return nullptr;
 }
 
 const json* DerivedValues::value(const std::string& name) const {

@@ -359,7 +359,11 @@ class Screening {
   void compute_derived() {
     derived_.clear();
     for (const trial::Derived& d : trial_.derived) {
-      if (d.same_when_unanswered && slot_values_[d.slot] == nullptr && !reads_an_answer(d)) {
+      const json* answer = slot_values_[d.slot];
+      if (d.is_question && answer != nullptr && !answer->is_null()) {
+        // Its rule, {"var": id}, reads the answer first: the answer it is.
+        derived_.set(d.id, *answer);
+      } else if (d.same_when_unanswered && answer == nullptr && !reads_an_answer(d)) {
         derived_.share(d.id, trial_.derived_unanswered);
       } else {
         derived_.record(d.id, *d.value, data_, bindings_);
