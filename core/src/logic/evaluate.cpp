@@ -1325,17 +1325,21 @@ struct DerivedValues::Entries {
     bool present = false;
     Entry entry;
   };
-  std::vector<Named> named;
+  std::vector<std::unique_ptr<Named>> named;
 
   // The entry for `name`, present and emptied.
   Entry& fresh(const std::string& name) {
-    auto found = std::find_if(named.begin(), named.end(), [&](const Named& n) { return n.name == name; });
-    if (found == named.end()) {
-      named.push_back({name, true, Entry()});
-      return named.back().entry;
+    for (const std::unique_ptr<Named>& n : named) {
+      if (n->name == name) return empty(*n);
     }
-    found->present = true;
-    Entry& entry = found->entry;
+    named.push_back(std::make_unique<Named>());
+    named.back()->name = name;
+    return empty(*named.back());
+  }
+
+  static Entry& empty(Named& found) {
+    found.present = true;
+    Entry& entry = found.entry;
     entry.shared = nullptr;
     entry.known = false;
     entry.value = nullptr;
@@ -1372,7 +1376,7 @@ void DerivedValues::record(const std::string& name, const Rule& rule, const json
 }
 
 void DerivedValues::clear() {
-  for (Entries::Named& n : entries_->named) n.present = false;
+  for (const std::unique_ptr<Entries::Named>& n : entries_->named) n->present = false;
 }
 
 void DerivedValues::set(const std::string& name, json value) {
@@ -1388,8 +1392,8 @@ void DerivedValues::share(const std::string& name, const DerivedValues& other) {
 }
 
 const DerivedValues::Entry* DerivedValues::find(const std::string& name) const {
-  for (const Entries::Named& n : entries_->named) {
-    if (n.present && n.name == name) return n.entry.shared != nullptr ? n.entry.shared : &n.entry;
+  for (const std::unique_ptr<Entries::Named>& n : entries_->named) {
+    if (n->present && n->name == name) return n->entry.shared != nullptr ? n->entry.shared : &n->entry;
   }
   return nullptr;
 }
