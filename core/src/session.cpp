@@ -150,7 +150,7 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
   Diagnostics found;
   const logic::MembersRead read = logic::parse_json_members(
       answers_json, found, logic::kJsonMaxDepth,
-      [&](const std::string& field) -> nlohmann::json& { return answers.place(field); }, [&] { answers.clear(); });
+      [&](std::string_view field) -> nlohmann::json& { return answers.place(field); }, [&] { answers.clear(); });
   name_errors(found, "answers", errors);
   // Most calls repeat the last options: their text is read once. (Empty
   // text is no JSON, so an empty options_text_ is options never read.)

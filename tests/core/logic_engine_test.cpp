@@ -201,6 +201,12 @@ TEST(LogicJsonText, ReadingMembersIntoPlacesGivesWhatParsingTheObjectGives) {
       R"({})",
       R"({"dup":1,"dup":2,"dup":{"value":3,"unit":"u"}})",
       R"({"esc\u0061ped":"\ud83d\ude00","n":-1.5e3,"big":12345678901234567890123})",
+      // Keys read as views of the text, and keys that need reading into a
+      // buffer (escapes, non-ASCII), one after another and repeated.
+      R"({"年龄":1,"plain":2,"tab\tkey":3,"x":4,"a\"b":5,"plain":6,"pl\u0061in":7})",
+      R"({"o":{"k\u0065y":1,"key":2,"é":3,"key":{"z":"\u00e9"}}})",
+      R"({"ab)",
+      "{\"a\x01b\":1}",
       R"([{"in":"array"},{"in":"array"}])",
       "null",
       R"("text")",
@@ -213,7 +219,7 @@ TEST(LogicJsonText, ReadingMembersIntoPlacesGivesWhatParsingTheObjectGives) {
     const std::optional<json> whole = trialscreen::logic::parse_json(text, errors, 4);
     std::map<std::string, json> placed;
     const trialscreen::logic::MembersRead read = trialscreen::logic::parse_json_members(
-        text, member_errors, 4, [&](const std::string& key) -> json& { return placed[key]; }, [&] { placed.clear(); });
+        text, member_errors, 4, [&](std::string_view key) -> json& { return placed[std::string(key)]; }, [&] { placed.clear(); });
     EXPECT_EQ(errors.size(), member_errors.size()) << text;
     if (!errors.empty() && !member_errors.empty()) {
       EXPECT_EQ(errors[0].message, member_errors[0].message) << text;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -288,9 +289,11 @@ enum class MembersRead { Object, Null, Other, Invalid };
 // object). Depth counts as in parse_json. Returns Object, or Null or Other
 // for JSON that is no object (nothing placed), or Invalid with a diagnostic
 // appended. When reading fails part way, `start_over()` is called first, so
-// the caller can drop what was placed: an Invalid text leaves nothing.
+// the caller can drop what was placed: an Invalid text leaves nothing. The
+// key is valid during the call only (often a view of `text`: most keys need
+// no unescaping, and so no copy).
 MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
-                               const std::function<nlohmann::json&(const std::string&)>& place,
+                               const std::function<nlohmann::json&(std::string_view)>& place,
                                const std::function<void()>& start_over);
 
 // Serialises without exceptions (invalid UTF-8 is replaced), compactly:

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -80,7 +81,7 @@ class AnswerSet {
   // place whose value is dropped, and the screening reports the field as
   // unknown. The same field again gets the same place: the last answer
   // counts, as in a JSON object.
-  nlohmann::json& place(const std::string& field);
+  nlohmann::json& place(std::string_view field);
   // A field's place looked up once, for a caller that places the same fields
   // record after record (the batch's CSV columns): place(place_of(field)) is
   // place(field). It refers to `field`, which must outlive it. A Place not

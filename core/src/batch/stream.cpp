@@ -343,7 +343,7 @@ class Run {
   AnswerSet answers_{trial_};    // the record's answers, in place; reused
   json id_;                      // the record's id, when it has one
   const std::string id_field_ = "id";
-  const std::function<json&(const std::string&)> place_ = [this](const std::string& field) -> json& {
+  const std::function<json&(std::string_view)> place_ = [this](std::string_view field) -> json& {
     return !id_is_question_ && field == id_field_ ? id_ : answers_.place(field);
   };
   const std::function<void()> start_over_ = [this] { start_over(); };

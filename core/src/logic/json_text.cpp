@@ -157,12 +157,12 @@ class FastParser {
 
   // An object's members into the places `place` names (see
   // parse_json_members); any other value into `other`.
-  bool parse_members(const std::function<json&(const std::string&)>& place, json& other, bool& is_object) {
+  bool parse_members(const std::function<json&(std::string_view)>& place, json& other, bool& is_object) {
     skip_space();
     is_object = at_ != end_ && *at_ == '{';
     if (!is_object) return parse(other);
-    std::string key;
-    if (!elements(0, '}', [&] { return member(key, 1, place); })) return false;
+    std::string unescaped;
+    if (!elements(0, '}', [&] { return member(unescaped, 1, place); })) return false;
     skip_space();
     return at_ == end_;
   }
@@ -228,26 +228,44 @@ class FastParser {
   }
 
   // One `"key": value` member of an object, its value read at `depth` into
-  // the json `place(key)` returns (the key is then the callee's to keep).
+  // the json `place(key)` returns. The key is a view of the text when it has
+  // only plain ASCII bytes, else of `unescaped`, which it is read into.
   template <typename Place>
-  bool member(std::string& key, std::size_t depth, const Place& place) {
-    skip_space();
-    if (at_ == end_ || *at_ != '"') return false;
-    key.clear();
-    if (!string(key)) return false;
+  bool member(std::string& unescaped, std::size_t depth, const Place& place) {
+    std::string_view name;
+    if (!key(unescaped, name)) return false;
     skip_space();
     if (at_ == end_ || *at_ != ':') return false;
     ++at_;
-    return value(place(key), depth);
+    return value(place(name), depth);
+  }
+
+  // A member's key, from before its opening quote: a view of the text when
+  // it has only plain ASCII bytes, else read into `unescaped`.
+  bool key(std::string& unescaped, std::string_view& name) {
+    skip_space();
+    if (at_ == end_ || *at_ != '"') return false;
+    const char* const first = at_ + 1;
+    const char* last = first;
+    while (last != end_ && kPlain[static_cast<unsigned char>(*last)]) ++last;
+    if (last != end_ && *last == '"') {
+      name = std::string_view(first, static_cast<std::size_t>(last - first));
+      at_ = last + 1;
+      return true;
+    }
+    unescaped.clear();
+    if (!string(unescaped)) return false;
+    name = unescaped;
+    return true;
   }
 
   bool object(json& out, std::size_t depth) {
     out = json::object();
     json::object_t& members = out.get_ref<json::object_t&>();
-    std::string key;
+    std::string unescaped;
     // The member is read in place; a repeated key keeps the last value.
     return elements(depth, '}', [&] {
-      return member(key, depth + 1, [&](std::string& name) -> json& { return members[std::move(name)]; });
+      return member(unescaped, depth + 1, [&](std::string_view name) -> json& { return members[std::string(name)]; });
     });
   }
 
@@ -451,7 +469,7 @@ std::size_t offset_of_depth(const std::string& text, std::size_t max_depth) {
 }  // namespace
 
 MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
-                               const std::function<json&(const std::string&)>& place,
+                               const std::function<json&(std::string_view)>& place,
                                const std::function<void()>& start_over) {
   json other;
   bool is_object = false;

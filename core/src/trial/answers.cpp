@@ -185,9 +185,9 @@ void trial::index_question_slots(Trial::Loaded& trial) {
   }
 }
 
-std::size_t trial::question_slot(const Trial::Loaded& trial, const std::string& field) {
+std::size_t trial::question_slot(const Trial::Loaded& trial, std::string_view field) {
   const std::vector<std::uint32_t>& table = trial.question_slot_by_hash;
-  const std::size_t at = probe(table, text_hash(field), [&](std::size_t slot) { return trial.slots[slot] == field; });
+  const std::size_t at = probe(table, text_hash(field), [&](std::size_t slot) { return same_text(trial.slots[slot], field); });
   return table[at] == 0 ? kNoSlot : table[at] - 1;
 }
 
@@ -204,13 +204,13 @@ void AnswerSet::clear() {
   parts_->not_object = false;
 }
 
-nlohmann::json& AnswerSet::place(const std::string& field) {
+nlohmann::json& AnswerSet::place(std::string_view field) {
   const std::size_t slot = trial::question_slot(*parts_->trial, field);
   if (slot != trial::kNoSlot) {
     parts_->placed.push_back(slot);
     return parts_->by_slot[slot];
   }
-  parts_->unknown.insert(field);
+  parts_->unknown.insert(std::string(field));
   return parts_->dropped;
 }
 

@@ -175,7 +175,7 @@ void prepare_result_texts(Trial::Loaded& trial);
 void index_question_slots(Trial::Loaded& trial);
 // The slot of the question `field` names, or kNoSlot.
 inline constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
-std::size_t question_slot(const Trial::Loaded& trial, const std::string& field);
+std::size_t question_slot(const Trial::Loaded& trial, std::string_view field);
 
 // Works out, once at load, the derived values every screening with none of
 // their inputs answered would work out the same (Derived::same_when_unanswered).
