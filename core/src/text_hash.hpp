@@ -1,7 +1,8 @@
 // The core's small open-addressing tables of texts (ids, memo keys,
-// criterion objects): the texts' hash (FNV-1a over eight bytes at a time,
-// then the rest one by one, finished with MurmurHash3's mix so the low bits the
-// tables index by depend on every byte), their comparison, and the probing.
+// criterion objects): the texts' hash (FNV-1a over the length and eight bytes
+// at a time, the last bytes as one more word, finished with MurmurHash3's mix
+// so the low bits the tables index by depend on every byte), their
+// comparison, and the probing.
 #pragma once
 
 #include <cstdint>
@@ -13,14 +14,25 @@ namespace trialscreen {
 
 inline std::uint64_t text_hash(std::string_view text) {
   constexpr std::uint64_t kPrime = 1099511628211ull;
-  std::uint64_t hash = 14695981039346656037ull;
+  const std::size_t size = text.size();
+  std::uint64_t hash = (14695981039346656037ull ^ size) * kPrime;
   std::size_t at = 0;
-  for (; at + 8 <= text.size(); at += 8) {
+  for (; at + 8 <= size; at += 8) {
     std::uint64_t word;
     std::memcpy(&word, text.data() + at, 8);
     hash = (hash ^ word) * kPrime;
   }
-  for (; at < text.size(); ++at) hash = (hash ^ static_cast<unsigned char>(text[at])) * kPrime;
+  if (at < size) {
+    // The last bytes as one word: when the text is eight bytes or more,
+    // the eight that end it (overlapping the word before), else one by one.
+    std::uint64_t word = 0;
+    if (size >= 8) {
+      std::memcpy(&word, text.data() + size - 8, 8);
+    } else {
+      for (; at < size; ++at) word = word << 8 | static_cast<unsigned char>(text[at]);
+    }
+    hash = (hash ^ word) * kPrime;
+  }
   // FNV's multiplications carry bits only upwards, and the tables index by
   // the low bits: mix the high bits down (MurmurHash3's finaliser), or keys
   // that differ in their last bytes only cluster.
