@@ -1,5 +1,6 @@
 #include "records.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -257,10 +258,12 @@ void cell_answer(std::string_view cell, CellKind kind, const std::string& header
       }
       break;
     case CellKind::Number: {
-      const std::size_t space = text.find_first_of(" \t");
+      // Not find_first_of(" \t"): libstdc++ calls memchr on the two
+      // characters once for each character of the cell.
+      const std::size_t space = static_cast<std::size_t>(std::find_if(text.begin(), text.end(), is_space) - text.begin());
       const std::optional<double> value = decimal(text.substr(0, space));
       if (!value) break;
-      if (space == std::string_view::npos) {
+      if (space == text.size()) {
         if (header_unit.empty()) {
           answer = number_json(*value);
         } else {
