@@ -41,6 +41,22 @@ std::uint32_t slot_of(const Rule::Compiled& rule, std::uint32_t id) {
   return id < rule.slot_of_variable.size() ? rule.slot_of_variable[id] : kNone;
 }
 
+// One argument's step of an arithmetic operator (Add, Sub, Mul, Div, Mod,
+// Max, Min): the result so far with x, the i-th of `count` arguments. The
+// fold starts from 1 for Mul, 0 otherwise. (Mod's check for a zero divisor is
+// the caller's.)
+double arithmetic_step(Op op, double result, double x, std::size_t i, std::size_t count) {
+  switch (op) {
+    case Op::Add: return result + x;
+    case Op::Mul: return result * x;
+    case Op::Sub: return i == 0 ? (count == 1 ? -x : x) : result - x;  // unary minus negates
+    case Op::Div: return i == 0 ? (count == 1 ? 1 / x : x) : result / x;  // unary divide is 1 / x
+    case Op::Mod: return i == 0 ? x : std::fmod(result, x);
+    case Op::Max: return i == 0 ? x : std::max(result, x);
+    default: return i == 0 ? x : std::min(result, x);  // Min
+  }
+}
+
 }  // namespace
 
 struct Scratch::Buffers {
@@ -1133,31 +1149,8 @@ Val Evaluator::arithmetic(std::uint32_t index, Op op, JsonList args) {
   for (std::size_t i = 0; i < count; ++i) {
     const auto number = to_number(*args[i]);
     if (!number) return nan_error(index, values::brief(*args[i]) + " is not a number");
-    const double x = *number;
-    switch (op) {
-      case Op::Add:
-        result += x;
-        break;
-      case Op::Mul:
-        result *= x;
-        break;
-      case Op::Sub:  // unary minus negates
-        result = i == 0 ? (count == 1 ? -x : x) : result - x;
-        break;
-      case Op::Div:  // unary divide is 1 / x
-        result = i == 0 ? (count == 1 ? 1 / x : x) : result / x;
-        break;
-      case Op::Mod:
-        if (i > 0 && x == 0) return nan_error(index, "remainder of a division by zero");
-        result = i == 0 ? x : std::fmod(result, x);
-        break;
-      case Op::Max:
-        result = i == 0 ? x : std::max(result, x);
-        break;
-      default:  // Min
-        result = i == 0 ? x : std::min(result, x);
-        break;
-    }
+    if (op == Op::Mod && i > 0 && *number == 0) return nan_error(index, "remainder of a division by zero");
+    result = arithmetic_step(op, result, *number, i, count);
   }
   auto number = values::number_json(result);
   if (!number) return nan_error(index, "the result is not a finite number");
@@ -1314,6 +1307,178 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
 
 }  // namespace
 
+// ---------------------------------------------------------------- plain path
+//
+// What most evaluations the memo cannot answer look like: a formula or a
+// comparison over values that are all answered (for BH002: I09's four liver
+// values, I10 and the creatinine clearance it reads). Those are worked out
+// here over plain values, without the three-valued machinery (no unknowns,
+// bounds or allocation), by the same value functions the evaluator uses
+// (truthy, loose_compare, to_number, number_json, arithmetic_step). Anything
+// else (an unanswered or unknown variable, another operator, an error on the
+// way) gives up, and the evaluator works the rule out from the start.
+namespace {
+
+class PlainEvaluator {
+ public:
+  PlainEvaluator(const Rule::Compiled& rule, const Bindings& bindings) : rule_(rule), bindings_(bindings) {}
+
+  // The rule's value into `out`, or false when it is not that simple.
+  bool evaluate(json& out) {
+    if (bindings_.slot_values == nullptr) return false;
+    Plain result;
+    if (!eval(rule_.root, result, 0)) return false;
+    if (result.ref != nullptr) {
+      out = *result.ref;
+    } else {
+      out = *values::number_json(result.number);  // finite: eval checked
+    }
+    return true;
+  }
+
+ private:
+  // A value that outlives the evaluation (an answer, a literal, true or
+  // false), or a number worked out. The evaluator makes each arithmetic
+  // result a JSON number (number_json) that the next operator reads as a
+  // double again: the same double, so only the rule's own value is made one.
+  struct Plain {
+    const json* ref = nullptr;
+    double number = 0;
+  };
+  static constexpr std::size_t kMaxDepth = 32;
+
+  static bool is_true(const Plain& v) { return v.ref != nullptr ? truthy(*v.ref) : v.number != 0; }
+  static std::optional<double> number_of(const Plain& v) { return v.ref != nullptr ? to_number(*v.ref) : v.number; }
+  // loose_compare's order; a number worked out is never a string.
+  static std::optional<int> order_of(const Plain& a, const Plain& b) {
+    if (a.ref != nullptr && b.ref != nullptr) return values::loose_compare(*a.ref, *b.ref);
+    const std::optional<double> x = number_of(a);
+    const std::optional<double> y = number_of(b);
+    if (!x || !y) return std::nullopt;
+    return *x < *y ? -1 : (*x > *y ? 1 : 0);
+  }
+
+  bool eval(std::uint32_t index, Plain& out, std::size_t depth) {
+    const Node& n = rule_.nodes[index];
+    if (depth > kMaxDepth || n.dynamic_args) return false;
+    const std::uint32_t* children = rule_.child_begin(n);
+    const std::size_t count = n.child_count;
+    switch (n.op) {
+      case Op::Literal:
+        out.ref = &rule_.literals[n.literal];
+        return true;
+      case Op::Var:
+        return read(n, out, depth);
+      case Op::If: {
+        std::size_t i = 0;
+        for (; i + 1 < count; i += 2) {
+          Plain condition;
+          if (!eval(children[i], condition, depth + 1)) return false;
+          if (is_true(condition)) return eval(children[i + 1], out, depth + 1);
+        }
+        if (i < count) return eval(children[i], out, depth + 1);
+        out.ref = &kNull;
+        return true;
+      }
+      case Op::And:
+      case Op::Or:
+        // The first operand that decides, else the last.
+        for (std::size_t i = 0; i < count; ++i) {
+          if (!eval(children[i], out, depth + 1)) return false;
+          if (is_true(out) == (n.op == Op::Or)) return true;
+        }
+        return count > 0;
+      case Op::Not:
+      case Op::NotNot: {
+        Plain operand;
+        if (count != 1 || !eval(children[0], operand, depth + 1)) return false;
+        out.ref = is_true(operand) == (n.op == Op::NotNot) ? &kTrue : &kFalse;
+        return true;
+      }
+      case Op::Eq:
+      case Op::Ne:
+      case Op::Lt:
+      case Op::Le:
+      case Op::Gt:
+      case Op::Ge: {
+        // A chain stops at its first pair that does not hold.
+        Plain previous;
+        if (count < 2 || !eval(children[0], previous, depth + 1)) return false;
+        for (std::size_t i = 1; i < count; ++i) {
+          Plain current;
+          if (!eval(children[i], current, depth + 1)) return false;
+          const std::optional<int> order = order_of(previous, current);
+          if (!order) return false;
+          if (!holds(n.op, *order)) {
+            out.ref = &kFalse;
+            return true;
+          }
+          previous = current;
+        }
+        out.ref = &kTrue;
+        return true;
+      }
+      case Op::Add:
+      case Op::Sub:
+      case Op::Mul:
+      case Op::Div:
+      case Op::Max:
+      case Op::Min: {
+        double result = n.op == Op::Mul ? 1 : 0;
+        for (std::size_t i = 0; i < count; ++i) {
+          Plain argument;
+          if (!eval(children[i], argument, depth + 1)) return false;
+          const std::optional<double> x = number_of(argument);
+          if (!x) return false;
+          result = arithmetic_step(n.op, result, *x, i, count);
+        }
+        if (count == 0 || !std::isfinite(result)) return false;
+        out.ref = nullptr;
+        out.number = result;
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  static bool holds(Op op, int order) {
+    switch (op) {
+      case Op::Eq: return order == 0;
+      case Op::Ne: return order != 0;
+      case Op::Lt: return order < 0;
+      case Op::Le: return order <= 0;
+      case Op::Gt: return order > 0;
+      default: return order >= 0;  // Ge
+    }
+  }
+
+  // A whole top-level variable read by slot: its answer; else, for a derived
+  // variable, its value when it is kept (DerivedValues) and known, or its
+  // expression's when none is kept.
+  bool read(const Node& n, Plain& out, std::size_t depth) {
+    if (n.path_child || n.has_default || n.variable == kNone || rule_.paths[n.path].size() != 1) return false;
+    const std::uint32_t slot = slot_of(rule_, n.variable);
+    if (slot == kNone) return false;
+    const json* answer = (*bindings_.slot_values)[slot];
+    if (answer != nullptr && !answer->is_null()) {
+      out.ref = answer;
+      return true;
+    }
+    if (n.derived == kNone) return false;
+    const DerivedValues::Entry* kept = bindings_.derived != nullptr ? bindings_.derived->find(rule_.paths[n.path][0]) : nullptr;
+    if (kept == nullptr) return eval(n.derived, out, depth + 1);
+    if (!kept->known) return false;
+    out.ref = &kept->value;
+    return true;
+  }
+
+  const Rule::Compiled& rule_;
+  const Bindings& bindings_;
+};
+
+}  // namespace
+
 struct DerivedValues::Entries {
   // Every name recorded since this was made, in the order first met, and
   // whether it holds something for the current document. A screening records
@@ -1356,6 +1521,13 @@ DerivedValues::~DerivedValues() = default;
 
 void DerivedValues::record(const std::string& name, const Rule& rule, const json& data, const Bindings& bindings) {
   const Rule::Compiled& compiled = *rule.compiled_;
+  json plain;
+  if (PlainEvaluator(compiled, bindings).evaluate(plain)) {
+    Entry& entry = entries_->fresh(name);
+    entry.known = true;
+    entry.value = std::move(plain);
+    return;
+  }
   std::optional<Scratch> own;
   if (bindings.scratch == nullptr) own.emplace();
   Context context(compiled, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
@@ -1410,12 +1582,19 @@ Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
 }
 
 void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
+  json plain;
+  const bool is_plain = PlainEvaluator(*compiled_, bindings).evaluate(plain);
   std::optional<Scratch> own;
-  if (bindings.scratch == nullptr) own.emplace();
-  Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
-  Evaluator evaluator(context);
-  Val result = evaluator.eval(compiled_->root);
-  evaluator.minimize(compiled_->root, result);
+  if (!is_plain && bindings.scratch == nullptr) own.emplace();
+  std::optional<Context> context;
+  std::optional<Evaluator> evaluator;
+  Val result = Val::owned(std::move(plain));
+  if (!is_plain) {
+    context.emplace(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
+    evaluator.emplace(*context);
+    result = evaluator->eval(compiled_->root);
+    evaluator->minimize(compiled_->root, result);
+  }
   // What the previous evaluation left goes; the lists keep their capacity.
   outcome.waiting_on.clear();
   outcome.waiting_slots.clear();
@@ -1440,7 +1619,7 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
         if (slot != kNone) {
           outcome.waiting_slots.push_back(slot);
         } else {
-          outcome.waiting_on.push_back(evaluator.variable_name(id));
+          outcome.waiting_on.push_back(evaluator->variable_name(id));
         }
       }
       std::sort(outcome.waiting_slots.begin(), outcome.waiting_slots.end());

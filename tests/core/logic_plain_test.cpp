@@ -1,0 +1,132 @@
+// The plain path: a rule over answered values read by slot is worked out
+// without the three-valued machinery (evaluate.cpp, PlainEvaluator). It must
+// give exactly what the full evaluator gives: the same kind, the same value
+// with its JSON type (6 and 6.0 differ), the same error. The full evaluator
+// is what a rule gets when the answers come as a document without slots.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "trialscreen/logic.hpp"
+
+namespace {
+
+using nlohmann::json;
+using trialscreen::logic::Bindings;
+using trialscreen::logic::CompileOptions;
+using trialscreen::logic::Outcome;
+using trialscreen::logic::Rule;
+using Strings = std::vector<std::string>;
+
+struct PlainHost {
+  Strings slots = {"a", "b", "d", "flag", "s"};
+  CompileOptions options;
+
+  PlainHost() {
+    options.slots = &slots;
+    // A derived value, as a trial's score or clearance is one.
+    options.derived["d"] = json::parse(R"({"*": [{"/": [{"-": [140, {"var": "a"}]}, {"var": "b"}]}, {"if": [{"==": [{"var": "s"}, "f"]}, 0.85, 1]}]})");
+  }
+
+  Rule compile(const json& rule) {
+    trialscreen::Diagnostics errors;
+    std::optional<Rule> compiled = Rule::compile(rule, errors, options);
+    EXPECT_TRUE(compiled.has_value()) << rule;
+    return std::move(*compiled);
+  }
+
+  // by_slot: the answers handed by number (the plain path may take the
+  // rule); otherwise only as the document, read by name (the full evaluator).
+  Outcome evaluate(const Rule& rule, const json& answers, bool by_slot) {
+    std::vector<const json*> slot_values;
+    for (const std::string& name : slots) slot_values.push_back(answers.contains(name) ? &answers.at(name) : nullptr);
+    Bindings bindings;
+    bindings.missing_is_unknown = true;
+    if (by_slot) bindings.slot_values = &slot_values;
+    Outcome out;
+    rule.evaluate(answers, bindings, out);
+    return out;
+  }
+};
+
+void expect_identical(const Outcome& got, const Outcome& expected, const std::string& where) {
+  EXPECT_EQ(got.kind, expected.kind) << where;
+  EXPECT_EQ(got.value.type(), expected.value.type()) << where;
+  EXPECT_EQ(trialscreen::logic::to_json_text(got.value), trialscreen::logic::to_json_text(expected.value)) << where;
+  EXPECT_EQ(got.waiting_on, expected.waiting_on) << where;
+  EXPECT_EQ(got.error_type, expected.error_type) << where;
+  EXPECT_EQ(got.error_message, expected.error_message) << where;
+}
+
+TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
+  PlainHost host;
+  const std::vector<json> rules = {
+      json::parse(R"({"var": "a"})"),
+      json::parse(R"({"var": "d"})"),
+      json::parse(R"({">=": [{"var": "d"}, 30]})"),
+      json::parse(R"({"*": [{"var": "a"}, 2]})"),
+      json::parse(R"({"+": [{"var": "a"}, {"var": "b"}, 0.5]})"),
+      json::parse(R"({"-": [{"var": "a"}]})"),
+      json::parse(R"({"-": [{"var": "a"}, {"var": "b"}]})"),
+      json::parse(R"({"/": [{"var": "a"}, {"var": "b"}]})"),
+      json::parse(R"({"/": [{"var": "b"}]})"),
+      json::parse(R"({"*": [{"var": "a"}, 1e308, 10]})"),
+      json::parse(R"({"max": [{"var": "a"}, {"var": "b"}, 3]})"),
+      json::parse(R"({"min": [{"var": "a"}, {"var": "b"}]})"),
+      json::parse(R"({"<": [{"var": "a"}, {"*": [2, {"var": "b"}]}]})"),
+      json::parse(R"({"<": [0, {"var": "a"}, {"var": "b"}]})"),
+      json::parse(R"({"<=": [{"var": "a"}, {"var": "b"}, 10]})"),
+      json::parse(R"({"==": [{"var": "a"}, {"var": "b"}]})"),
+      json::parse(R"({"!=": [{"var": "s"}, "f"]})"),
+      json::parse(R"({"==": [{"var": "flag"}, 1]})"),
+      json::parse(R"({">": [{"var": "s"}, {"var": "a"}]})"),
+      json::parse(R"({"and": [{"<": [{"var": "a"}, 70]}, {"var": "b"}]})"),
+      json::parse(R"({"or": [{"var": "flag"}, {"var": "a"}, {"var": "s"}]})"),
+      json::parse(R"({"and": [{"var": "s"}, {"+": [{"var": "a"}, 1]}]})"),
+      json::parse(R"({"if": [{"var": "flag"}, {"var": "a"}, {"var": "s"}, 1.5, {"*": [{"var": "b"}, 1]}]})"),
+      json::parse(R"({"if": [{"var": "flag"}, "yes"]})"),
+      json::parse(R"({"!": {"var": "a"}})"),
+      json::parse(R"({"!!": [{"var": "s"}]})"),
+      json::parse(R"({"cat": [{"var": "s"}, {"var": "a"}]})"),
+  };
+  const json as[] = {0, 25, 70.0, 7.5, -3, "12"};
+  const json bs[] = {0, 2, 0.5, 1e-3, 100};
+  const json flags[] = {true, false};
+  const json ss[] = {"f", "m", "", "8"};
+  std::vector<Rule> compiled;
+  for (const json& rule : rules) compiled.push_back(host.compile(rule));
+  std::size_t cases = 0;
+  for (std::size_t r = 0; r < rules.size(); ++r) {
+    for (const json& a : as) {
+      for (const json& b : bs) {
+        for (const json& flag : flags) {
+          for (const json& s : ss) {
+            const json answers = {{"a", a}, {"b", b}, {"flag", flag}, {"s", s}};
+            const std::string where = rules[r].dump() + " over " + answers.dump();
+            expect_identical(host.evaluate(compiled[r], answers, true), host.evaluate(compiled[r], answers, false), where);
+            ++cases;
+          }
+        }
+      }
+    }
+    // One answer missing: unknown (or decided without it) either way.
+    const json partial = {{"a", 25}, {"flag", true}, {"s", "f"}};
+    expect_identical(host.evaluate(compiled[r], partial, true), host.evaluate(compiled[r], partial, false),
+                     rules[r].dump() + " over " + partial.dump());
+  }
+  EXPECT_EQ(cases, rules.size() * 6 * 5 * 2 * 4);
+}
+
+TEST(LogicPlainPath, WholeNumbersWorkedOutAreIntegersAndOthersStayFractions) {
+  // What the result JSON prints: an integer where the arithmetic is whole.
+  PlainHost host;
+  const Rule twice = host.compile(json::parse(R"({"*": [{"var": "a"}, 2]})"));
+  const Rule answer = host.compile(json::parse(R"({"var": "a"})"));
+  EXPECT_EQ(trialscreen::logic::to_json_text(host.evaluate(twice, {{"a", 7.5}}, true).value), "15");
+  EXPECT_EQ(trialscreen::logic::to_json_text(host.evaluate(twice, {{"a", 0.3}}, true).value), "0.6");
+  // An answer read as it is keeps its own type.
+  EXPECT_EQ(trialscreen::logic::to_json_text(host.evaluate(answer, {{"a", 70.0}}, true).value), "70.0");
+}
+
+}  // namespace
