@@ -76,7 +76,8 @@ struct Criterion {
   // What each of its result lines starts with, as JSON text: {"id":…,"kind":…,"reason":
   std::string line_head_json;
   // Each of its lines through the status (and the opening of its waiting
-  // list), by [pick (PickedText::picks)][status]: made by prepare_result_texts.
+  // list), after a comma, by [pick (PickedText::picks)][status]: made by
+  // prepare_result_texts.
   std::vector<std::string> lines_json;
 };
 

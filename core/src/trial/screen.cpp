@@ -529,8 +529,9 @@ void trial::prepare_result_texts(Trial::Loaded& trial) {
       picked->picks_json.clear();
       for (const std::string* words : picked->picks) picked->picks_json.push_back(logic::to_json_text(*words));
     }
-    // Each whole line but its waiting ids, by pick and status: a screening
-    // writes a line with one append, not four (a batch writes 34 a record).
+    // Each whole line but its waiting ids, by pick and status, after the
+    // comma that separates it from the line before: a screening writes a line
+    // with one append, not five (a batch writes 34 a record).
     c.lines_json.clear();
     for (std::size_t at = 0; at < c.label_picks.picks_json.size(); ++at) {
       for (std::size_t s = 0; s < kStatuses; ++s) {
@@ -538,8 +539,8 @@ void trial::prepare_result_texts(Trial::Loaded& trial) {
         const PickedText& picks = status == Status::Fail && c.fail_text != nullptr ? c.fail_picks : c.label_picks;
         const std::string& status_members = status_members_json(status);
         std::string& line = c.lines_json.emplace_back();
-        line.reserve(c.line_head_json.size() + picks.picks_json[at].size() + status_members.size());
-        line.append(c.line_head_json).append(picks.picks_json[at]).append(status_members);
+        line.reserve(1 + c.line_head_json.size() + picks.picks_json[at].size() + status_members.size());
+        line.append(1, ',').append(c.line_head_json).append(picks.picks_json[at]).append(status_members);
       }
     }
   }
@@ -634,17 +635,19 @@ class ResultWriter {
     bool first = true;
     if (layout_ != nullptr) layout_->criteria.clear();
     for (const CriterionLine& line : screened_.criteria) {
-      if (!first) out_ += ',';
-      first = false;
-      const std::size_t begin = out_.size();
+      const std::size_t begin = out_.size() + (first ? 0 : 1);  // after the comma
       if (line.line_json != nullptr) {
-        out_ += *line.line_json;
+        // The text made at load starts with the comma the lines after the first need.
+        const std::size_t skip = first ? 1 : 0;
+        out_.append(line.line_json->data() + skip, line.line_json->size() - skip);
       } else {
+        if (!first) out_ += ',';
         write_line_through_status(line);
       }
+      first = false;
       if (lists_waiting(line.status)) {
         write_id_items(screened_.waiting_of(line));
-        out_ += "]}";
+        out_.append("]}", 2);
       }
       if (layout_ != nullptr) layout_->criteria.emplace_back(begin, out_.size());
     }
