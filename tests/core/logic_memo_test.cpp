@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "logic_test_support.hpp"
 #include "trialscreen/logic.hpp"
 
 namespace {
@@ -17,22 +18,6 @@ using trialscreen::logic::Outcome;
 using trialscreen::logic::OutcomeMemo;
 using trialscreen::logic::Rule;
 using Strings = std::vector<std::string>;
-
-// Every member, values by their JSON text (1 and 1.0 differ there, not in ==).
-void expect_identical(const Outcome& got, const Outcome& expected, const std::string& where) {
-  EXPECT_EQ(got.kind, expected.kind) << where;
-  EXPECT_EQ(got.value.type(), expected.value.type()) << where;
-  EXPECT_EQ(trialscreen::logic::to_json_text(got.value), trialscreen::logic::to_json_text(expected.value)) << where;
-  EXPECT_EQ(got.waiting_on, expected.waiting_on) << where;
-  EXPECT_EQ(got.waiting_slots, expected.waiting_slots) << where;
-  EXPECT_EQ(got.lower, expected.lower) << where;
-  EXPECT_EQ(got.upper, expected.upper) << where;
-  EXPECT_EQ(got.error_type, expected.error_type) << where;
-  EXPECT_EQ(got.error_message, expected.error_message) << where;
-  EXPECT_EQ(got.error_id, expected.error_id) << where;
-  EXPECT_EQ(got.error_pointer, expected.error_pointer) << where;
-  EXPECT_EQ(trialscreen::logic::to_json_text(got.thrown), trialscreen::logic::to_json_text(expected.thrown)) << where;
-}
 
 // A host as a screening is one: names numbered, answers handed by number,
 // unanswered names unknown within their domains. "limit" has no slot.
@@ -145,7 +130,7 @@ TEST(LogicMemo, AKeptOutcomeIsWhatEvaluatingGives) {
       for (std::size_t i = 0; i < data.size(); ++i) {
         const json& document = data[pass == 0 ? i : data.size() - 1 - i];
         const std::string where = rules[r].dump() + " over " + document.dump();
-        expect_identical(host.evaluate(compiled[r], document, &memo), host.evaluate(compiled[r], document, nullptr), where);
+        logic_test::expect_identical(host.evaluate(compiled[r], document, &memo), host.evaluate(compiled[r], document, nullptr), where);
       }
     }
   }
@@ -171,7 +156,7 @@ TEST(LogicMemo, ARuleThatReadsOnlyItsSlotsNeedsNoDocument) {
     const Rule rule = host.compile(rule_json);
     EXPECT_TRUE(rule.reads_only_slots()) << rule_json;
     for (const json& document : documents()) {
-      expect_identical(host.evaluate(rule, document, empty, nullptr), host.evaluate(rule, document, nullptr),
+      logic_test::expect_identical(host.evaluate(rule, document, empty, nullptr), host.evaluate(rule, document, nullptr),
                        rule_json.dump() + " over " + document.dump());
     }
   }
@@ -213,7 +198,7 @@ TEST(LogicMemo, RulesThatReadMoreThanTheirSlotsAreNotKept) {
     OutcomeMemo memo;
     const json document = {{"s", "x"}, {"limit", 3}, {"kind", "x"}};
     for (int i = 0; i < 3; ++i) {
-      expect_identical(host.evaluate(rule, document, &memo), host.evaluate(rule, document, nullptr), rule_json.dump());
+      logic_test::expect_identical(host.evaluate(rule, document, &memo), host.evaluate(rule, document, nullptr), rule_json.dump());
     }
     EXPECT_EQ(memo.hits() + memo.misses(), 0u) << rule_json;
     EXPECT_EQ(memo.size(), 0u) << rule_json;

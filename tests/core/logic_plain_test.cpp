@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "logic_test_support.hpp"
 #include "trialscreen/logic.hpp"
 
 namespace {
@@ -49,15 +50,6 @@ struct PlainHost {
     return out;
   }
 };
-
-void expect_identical(const Outcome& got, const Outcome& expected, const std::string& where) {
-  EXPECT_EQ(got.kind, expected.kind) << where;
-  EXPECT_EQ(got.value.type(), expected.value.type()) << where;
-  EXPECT_EQ(trialscreen::logic::to_json_text(got.value), trialscreen::logic::to_json_text(expected.value)) << where;
-  EXPECT_EQ(got.waiting_on, expected.waiting_on) << where;
-  EXPECT_EQ(got.error_type, expected.error_type) << where;
-  EXPECT_EQ(got.error_message, expected.error_message) << where;
-}
 
 TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
   PlainHost host;
@@ -104,7 +96,7 @@ TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
           for (const json& s : ss) {
             const json answers = {{"a", a}, {"b", b}, {"flag", flag}, {"s", s}};
             const std::string where = rules[r].dump() + " over " + answers.dump();
-            expect_identical(host.evaluate(compiled[r], answers, true), host.evaluate(compiled[r], answers, false), where);
+            logic_test::expect_identical(host.evaluate(compiled[r], answers, true), host.evaluate(compiled[r], answers, false), where);
             ++cases;
           }
         }
@@ -112,7 +104,7 @@ TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
     }
     // One answer missing: unknown (or decided without it) either way.
     const json partial = {{"a", 25}, {"flag", true}, {"s", "f"}};
-    expect_identical(host.evaluate(compiled[r], partial, true), host.evaluate(compiled[r], partial, false),
+    logic_test::expect_identical(host.evaluate(compiled[r], partial, true), host.evaluate(compiled[r], partial, false),
                      rules[r].dump() + " over " + partial.dump());
   }
   EXPECT_EQ(cases, rules.size() * 6 * 5 * 2 * 4);

@@ -5,11 +5,30 @@
 #include <sstream>
 #include <string>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "trialscreen/logic.hpp"
 
 namespace logic_test {
+
+// Two outcomes alike in every member, values by their JSON text (1 and 1.0
+// differ there, not in ==).
+inline void expect_identical(const trialscreen::logic::Outcome& got, const trialscreen::logic::Outcome& expected,
+                             const std::string& where) {
+  EXPECT_EQ(got.kind, expected.kind) << where;
+  EXPECT_EQ(got.value.type(), expected.value.type()) << where;
+  EXPECT_EQ(trialscreen::logic::to_json_text(got.value), trialscreen::logic::to_json_text(expected.value)) << where;
+  EXPECT_EQ(got.waiting_on, expected.waiting_on) << where;
+  EXPECT_EQ(got.waiting_slots, expected.waiting_slots) << where;
+  EXPECT_EQ(got.lower, expected.lower) << where;
+  EXPECT_EQ(got.upper, expected.upper) << where;
+  EXPECT_EQ(got.error_type, expected.error_type) << where;
+  EXPECT_EQ(got.error_message, expected.error_message) << where;
+  EXPECT_EQ(got.error_id, expected.error_id) << where;
+  EXPECT_EQ(got.error_pointer, expected.error_pointer) << where;
+  EXPECT_EQ(trialscreen::logic::to_json_text(got.thrown), trialscreen::logic::to_json_text(expected.thrown)) << where;
+}
 
 inline std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
