@@ -41,6 +41,15 @@ std::uint32_t slot_of(const Rule::Compiled& rule, std::uint32_t id) {
   return id < rule.slot_of_variable.size() ? rule.slot_of_variable[id] : kNone;
 }
 
+// Variable `id`'s answer read by slot (Bindings::slot_values), unless it is
+// unanswered (absent or null); nullptr too when it has no slot.
+const json* slot_answer(const Rule::Compiled& rule, const Bindings& bindings, std::uint32_t id) {
+  const std::uint32_t slot = bindings.slot_values != nullptr ? slot_of(rule, id) : kNone;
+  if (slot == kNone) return nullptr;
+  const json* found = (*bindings.slot_values)[slot];
+  return found != nullptr && !found->is_null() ? found : nullptr;
+}
+
 // One argument's step of an arithmetic operator (Add, Sub, Mul, Div, Mod,
 // Max, Min): the result so far with x, the i-th of `count` arguments. The
 // fold starts from 1 for Mul, 0 otherwise. (Mod's check for a zero divisor is
@@ -237,10 +246,7 @@ class Evaluator {
   const json* answer_by_slot(std::uint32_t id) const {
     if (id == kNone) return nullptr;
     if (id < ctx_.overrides.size() && ctx_.overrides[id] != nullptr) return ctx_.overrides[id];
-    const std::uint32_t slot = ctx_.bindings.slot_values != nullptr ? slot_of(ctx_.rule, id) : kNone;
-    if (slot == kNone) return nullptr;
-    const json* found = (*ctx_.bindings.slot_values)[slot];
-    return found != nullptr && !found->is_null() ? found : nullptr;
+    return slot_answer(ctx_.rule, ctx_.bindings, id);
   }
 
   // What `missing` finds for `key` when the rule reads it by slot (the rule
@@ -1458,10 +1464,9 @@ class PlainEvaluator {
   // expression's when none is kept.
   bool read(const Node& n, Plain& out, std::size_t depth) {
     if (n.path_child || n.has_default || n.variable == kNone || rule_.paths[n.path].size() != 1) return false;
-    const std::uint32_t slot = slot_of(rule_, n.variable);
-    if (slot == kNone) return false;
-    const json* answer = (*bindings_.slot_values)[slot];
-    if (answer != nullptr && !answer->is_null()) {
+    // Without a slot the evaluator reads the name in the data: not plain.
+    if (slot_of(rule_, n.variable) == kNone) return false;
+    if (const json* answer = slot_answer(rule_, bindings_, n.variable)) {
       out.ref = answer;
       return true;
     }
@@ -1581,21 +1586,11 @@ Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
   return outcome;
 }
 
-void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
-  json plain;
-  const bool is_plain = PlainEvaluator(*compiled_, bindings).evaluate(plain);
-  std::optional<Scratch> own;
-  if (!is_plain && bindings.scratch == nullptr) own.emplace();
-  std::optional<Context> context;
-  std::optional<Evaluator> evaluator;
-  Val result = Val::owned(std::move(plain));
-  if (!is_plain) {
-    context.emplace(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
-    evaluator.emplace(*context);
-    result = evaluator->eval(compiled_->root);
-    evaluator->minimize(compiled_->root, result);
-  }
-  // What the previous evaluation left goes; the lists keep their capacity.
+namespace {
+
+// Empties what an earlier evaluation left in `outcome` but its kind and
+// value; the lists keep their capacity.
+void clear_outcome(Outcome& outcome) {
   outcome.waiting_on.clear();
   outcome.waiting_slots.clear();
   outcome.lower.reset();
@@ -1605,6 +1600,25 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
   outcome.error_id.clear();
   outcome.error_pointer.clear();
   if (!outcome.thrown.is_null()) outcome.thrown = nullptr;
+}
+
+}  // namespace
+
+void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
+  json plain;
+  if (PlainEvaluator(*compiled_, bindings).evaluate(plain)) {
+    clear_outcome(outcome);
+    outcome.kind = Outcome::Kind::Value;
+    outcome.value = std::move(plain);
+    return;
+  }
+  std::optional<Scratch> own;
+  if (bindings.scratch == nullptr) own.emplace();
+  Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
+  Evaluator evaluator(context);
+  Val result = evaluator.eval(compiled_->root);
+  evaluator.minimize(compiled_->root, result);
+  clear_outcome(outcome);
   if (result.kind != Val::Kind::Value && !outcome.value.is_null()) outcome.value = nullptr;
   switch (result.kind) {
     case Val::Kind::Value:
@@ -1619,7 +1633,7 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
         if (slot != kNone) {
           outcome.waiting_slots.push_back(slot);
         } else {
-          outcome.waiting_on.push_back(evaluator->variable_name(id));
+          outcome.waiting_on.push_back(evaluator.variable_name(id));
         }
       }
       std::sort(outcome.waiting_slots.begin(), outcome.waiting_slots.end());
