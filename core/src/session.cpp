@@ -185,11 +185,12 @@ void TrialSession::screen_into(const std::string& answers_json, const std::strin
     options_ = std::move(screen_options);
     options_text_ = options_json;
   }
-  trial_->screen_text(answers, options_, result, nullptr, {&outcomes_, &buffers_}, layout);
+  trial_->screen_text(answers, options_, result, nullptr, {&outcomes_, &buffers_, &lines_}, layout);
 }
 
 void TrialSession::forget() {
   outcomes_.clear();
+  lines_.clear();
   buffers_ = ScreenBuffers();
   numbered_ = NumberedCriteria();
   screened_ = std::string();

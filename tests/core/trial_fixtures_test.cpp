@@ -108,11 +108,11 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Bh002Scenario);
 TEST(Bh002Fixtures, ThereAreScenariosToRun) { EXPECT_FALSE(scenario_files().empty()) << "no " << kFixtureDir << "/*.json"; }
 
 TEST(Bh002Fixtures, OneMemoForEveryScreeningChangesNoResult) {
-  // The batch and the WebAssembly session keep rule outcomes between
-  // screenings (logic::OutcomeMemo), and screen each in the last one's
-  // working memory (ScreenBuffers). Every scenario, screened one after the
-  // other through one memo and one set of buffers, forwards then backwards
-  // and in both audiences, must give the text it gives alone.
+  // The batch and the WebAssembly session keep rule outcomes and criterion
+  // lines between screenings (logic::OutcomeMemo, LineMemo), and screen each
+  // in the last one's working memory (ScreenBuffers). Every scenario,
+  // screened one after the other through them, forwards then backwards and
+  // in both audiences, must give the text it gives alone.
   ASSERT_TRUE(bh002().has_value());
   std::vector<std::pair<json, trialscreen::ScreenOptions>> screenings;
   for (const std::string& file : scenario_files()) {
@@ -129,19 +129,23 @@ TEST(Bh002Fixtures, OneMemoForEveryScreeningChangesNoResult) {
   }
   trialscreen::logic::OutcomeMemo memo;
   trialscreen::ScreenBuffers buffers;
-  for (int pass = 0; pass < 2; ++pass) {
+  trialscreen::LineMemo lines;
+  for (int pass = 0; pass < 4; ++pass) {
+    // Passes 2 and 3 keep lines as well; their rules then seldom run.
+    const trialscreen::ScreenReuse reuse{&memo, &buffers, pass < 2 ? nullptr : &lines};
     for (std::size_t i = 0; i < screenings.size(); ++i) {
-      const auto& [answers, options] = screenings[pass == 0 ? i : screenings.size() - 1 - i];
+      const auto& [answers, options] = screenings[pass % 2 == 0 ? i : screenings.size() - 1 - i];
       std::string alone;
       bh002()->screen_text(answers, options, alone);
       std::string through_memo;
-      bh002()->screen_text(json(answers), options, through_memo, nullptr, {&memo, &buffers});
+      bh002()->screen_text(json(answers), options, through_memo, nullptr, reuse);
       EXPECT_EQ(through_memo, alone) << answers.dump();
-      const trialscreen::ScreenSummary summary = bh002()->screen_summary(json(answers), options, {&memo, &buffers});
+      const trialscreen::ScreenSummary summary = bh002()->screen_summary(json(answers), options, reuse);
       EXPECT_EQ(summary.statuses, bh002()->screen_summary(answers, options).statuses) << answers.dump();
     }
   }
   EXPECT_GT(memo.hits(), memo.misses());
+  EXPECT_GT(lines.hits(), lines.misses());
 }
 
 // ---- the matcher ---------------------------------------------------------

@@ -171,6 +171,8 @@ class Rule {
   // the data document for nothing but its type, so a host whose rules all do
   // may pass an empty object for it. The rules OutcomeMemo keeps.
   bool reads_only_slots() const;
+  // When it does: those slots, sorted (its outcome is a function of their values).
+  const std::vector<std::uint32_t>& slots_read() const;
 
   // Whether the rule reads the data only through the variables() it names
   // (no missing, exists, computed or whole-data paths): two documents that
@@ -269,6 +271,43 @@ class OutcomeMemo {
 
  private:
   std::unique_ptr<Entries> entries_;
+};
+
+// Numbers what a host works out from the values of some slots, under its
+// owner and those values' exact type and bits, as OutcomeMemo keys a rule's
+// outcome (1 and 1.0 differ, a string by its bytes; an object or array is
+// not keyed): the host keeps entry n in its own list. The same limits as
+// OutcomeMemo's: at most `capacity` entries, all dropped when full; an owner
+// whose values seldom repeat is not looked up until then.
+class KeyedByValues {
+ public:
+  // find(): no entry is kept for these values, and keep() may keep one.
+  static constexpr std::uint32_t kNotKept = 0xffffffffu;
+  // find(): these values are not kept (an object or an array among them, or
+  // an owner whose values seldom repeat).
+  static constexpr std::uint32_t kNotKeyed = 0xfffffffeu;
+
+  explicit KeyedByValues(std::size_t capacity = 4096);
+  KeyedByValues(KeyedByValues&&) noexcept;
+  KeyedByValues& operator=(KeyedByValues&&) noexcept;
+  ~KeyedByValues();
+
+  // The number of the entry kept for `owner`, `variant` (a host's own
+  // distinction, such as the audience) and the values of `slots` (nullptr:
+  // unanswered), or kNotKept or kNotKeyed.
+  std::uint32_t find(const void* owner, std::uint32_t variant, const std::vector<std::uint32_t>& slots,
+                     const std::vector<const nlohmann::json*>& values);
+  // After find() gave kNotKept, and before it is called again: keeps that
+  // key, returning its entry's number (0, 1, 2... in the order kept). 0 also
+  // when it started afresh, full: the host drops the entries it kept.
+  std::uint32_t keep();
+  std::size_t size() const;
+  void clear();
+
+  struct Table;
+
+ private:
+  std::unique_ptr<Table> table_;
 };
 
 // The nesting parse_json refuses beyond unless told otherwise.

@@ -86,6 +86,7 @@ class TrialSession {
   // The outcomes of trial_'s rules: a cache, which screen() fills without
   // changing any result.
   mutable logic::OutcomeMemo outcomes_;
+  mutable LineMemo lines_;  // criterion lines, the same way
   // The working memory of screen(), and the places its answers are read
   // into (emptied after each call), reused from call to call.
   mutable ScreenBuffers buffers_;

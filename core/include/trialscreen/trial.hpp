@@ -110,6 +110,30 @@ class AnswerSet {
   std::unique_ptr<Parts> parts_;
 };
 
+// Criterion lines (status, waiting questions, clearing date) kept under the
+// values of the answers they were worked out from, as logic::OutcomeMemo
+// keeps rule outcomes: a line whose rules all read only their slots.
+class LineMemo {
+ public:
+  explicit LineMemo(std::size_t capacity = 4096);
+  LineMemo(LineMemo&&) noexcept;
+  LineMemo& operator=(LineMemo&&) noexcept;
+  ~LineMemo();
+
+  // Lines answered from the memo, and lines it kept afresh.
+  std::size_t hits() const;
+  std::size_t misses() const;
+  std::size_t size() const;
+  void clear();
+
+  // What it holds; defined inside the core only.
+  struct Parts;
+  Parts& parts() { return *parts_; }
+
+ private:
+  std::unique_ptr<Parts> parts_;
+};
+
 // What a caller screening many answer sets may keep between screenings; each
 // is optional and none changes a result, only what a screening costs.
 struct ScreenReuse {
@@ -118,6 +142,8 @@ struct ScreenReuse {
   logic::OutcomeMemo* memo = nullptr;
   // The screening works in these.
   ScreenBuffers* buffers = nullptr;
+  // Criterion lines are kept here (LineMemo); one trial only, too.
+  LineMemo* lines = nullptr;
 };
 
 // Where screen_text() wrote each criterion's object: [begin, end) offsets

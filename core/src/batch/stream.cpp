@@ -339,7 +339,8 @@ class Run {
   std::string out_;  // one output row, reused
   logic::OutcomeMemo outcomes_;  // rule outcomes by their inputs' values: referrals repeat most values
   ScreenBuffers buffers_;        // each record is screened in the last one's working memory
-  const ScreenReuse reuse_{&outcomes_, &buffers_};
+  LineMemo lines_;               // criterion lines by their answers' values, the same way
+  const ScreenReuse reuse_{&outcomes_, &buffers_, &lines_};
   AnswerSet answers_{trial_};    // the record's answers, in place; reused
   json id_;                      // the record's id, when it has one
   const std::string id_field_ = "id";

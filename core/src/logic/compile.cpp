@@ -585,6 +585,8 @@ const std::vector<std::string>& Rule::variables() const { return compiled_->vari
 
 bool Rule::reads_only_slots() const { return compiled_->memoizable; }
 
+const std::vector<std::uint32_t>& Rule::slots_read() const { return compiled_->memo_slots; }
+
 bool Rule::reads_only_variables() const {
   for (const Node& node : compiled_->nodes) {
     switch (node.op) {

@@ -35,7 +35,7 @@ struct KeptKey {
 };
 
 struct UseSlot {
-  const void* rule = nullptr;  // nullptr: empty
+  const void* owner = nullptr;  // nullptr: empty
   RuleUse use;
 };
 
@@ -45,11 +45,10 @@ struct UseSlot {
 // looks up about forty outcomes, and each lookup was a string hash, a bucket
 // walk and a rule's use found in a second map (docs/performance.md, "Ninth
 // session").
-struct OutcomeMemo::Entries {
-  explicit Entries(std::size_t capacity) : capacity(std::max<std::size_t>(capacity, 1)) {}
+struct KeyedByValues::Table {
+  explicit Table(std::size_t capacity) : capacity(std::max<std::size_t>(capacity, 1)) {}
 
   void start_afresh() {
-    outcomes.clear();
     keys.clear();
     key_bytes.clear();
     std::fill(by_key.begin(), by_key.end(), 0u);
@@ -57,39 +56,39 @@ struct OutcomeMemo::Entries {
     uses_count = 0;
   }
 
-  // The kept outcome under `key`, or nullptr.
-  const Outcome* find(std::string_view key, std::uint64_t hash) const {
-    if (by_key.empty()) return nullptr;
+  // The number of the entry under `key`, or kNotKept.
+  std::uint32_t find(std::string_view key, std::uint64_t hash) const {
+    if (by_key.empty()) return kNotKept;
     const std::size_t at = probe(by_key, hash, [&](std::size_t index) {
       const KeptKey& kept = keys[index];
       return kept.hash == hash && kept.length == key.size() &&
              std::memcmp(key_bytes.data() + kept.offset, key.data(), key.size()) == 0;
     });
-    return by_key[at] == 0 ? nullptr : &outcomes[by_key[at] - 1];
+    return by_key[at] == 0 ? kNotKept : by_key[at] - 1;
   }
 
-  // Keeps `outcome` under `key`, which is not kept yet; the memo is not full.
-  void keep(std::string_view key, std::uint64_t hash, const Outcome& outcome) {
+  // Keeps `key`, which is not kept yet; the table is not full.
+  std::uint32_t keep(std::string_view key, std::uint64_t hash) {
     if (by_key.empty()) {
       std::size_t size = 16;
       while (size < 2 * capacity) size *= 2;  // at most half full
       by_key.assign(size, 0u);
     }
     const std::size_t at = probe(by_key, hash, [](std::size_t) { return false; });
-    outcomes.push_back(outcome);
     keys.push_back({hash, key_bytes.size(), key.size()});
     key_bytes.append(key.data(), key.size());
-    by_key[at] = static_cast<std::uint32_t>(outcomes.size());
+    by_key[at] = static_cast<std::uint32_t>(keys.size());
+    return static_cast<std::uint32_t>(keys.size() - 1);
   }
 
-  // The use of `rule`, made when it has none.
-  RuleUse& use_of(const void* rule) {
+  // The use of `owner`, made when it has none.
+  RuleUse& use_of(const void* owner) {
     if (2 * (uses_count + 1) > uses.size()) grow_uses();
     const std::size_t mask = uses.size() - 1;
-    std::size_t at = (reinterpret_cast<std::uintptr_t>(rule) >> 4) * 0x9E3779B97F4A7C15ull >> 40 & mask;
-    while (uses[at].rule != nullptr && uses[at].rule != rule) at = (at + 1) & mask;
-    if (uses[at].rule == nullptr) {
-      uses[at].rule = rule;
+    std::size_t at = (reinterpret_cast<std::uintptr_t>(owner) >> 4) * 0x9E3779B97F4A7C15ull >> 40 & mask;
+    while (uses[at].owner != nullptr && uses[at].owner != owner) at = (at + 1) & mask;
+    if (uses[at].owner == nullptr) {
+      uses[at].owner = owner;
       ++uses_count;
     }
     return uses[at].use;
@@ -100,18 +99,26 @@ struct OutcomeMemo::Entries {
     uses.assign(old.empty() ? 64 : 2 * old.size(), UseSlot{});
     uses_count = 0;
     for (const UseSlot& slot : old) {
-      if (slot.rule != nullptr) use_of(slot.rule) = slot.use;
+      if (slot.owner != nullptr) use_of(slot.owner) = slot.use;
     }
   }
 
   std::size_t capacity;
-  std::vector<Outcome> outcomes;      // the kept outcomes, in the order kept
-  std::vector<KeptKey> keys;          // each one's key
+  std::vector<KeptKey> keys;          // each entry's key, by number
   std::string key_bytes;              // the kept keys' bytes, one after another
-  std::vector<std::uint32_t> by_key;  // by key hash: 1 + index into outcomes, or 0
-  std::vector<UseSlot> uses;          // by the rule's address
+  std::vector<std::uint32_t> by_key;  // by key hash: 1 + the entry's number, or 0
+  std::vector<UseSlot> uses;          // by the owner's address
   std::size_t uses_count = 0;
   std::string key;  // the buffer a key is written into: its size is its room, never shrunk
+  std::string_view last_key;  // what find() last looked up, and its hash
+  std::uint64_t last_hash = 0;
+};
+
+// The rules' outcomes, numbered by a KeyedByValues.
+struct OutcomeMemo::Entries {
+  explicit Entries(std::size_t capacity) : index(capacity) {}
+  KeyedByValues index;
+  std::vector<Outcome> outcomes;
   std::size_t hits = 0;
   std::size_t misses = 0;
 };
@@ -124,7 +131,10 @@ OutcomeMemo::~OutcomeMemo() = default;
 std::size_t OutcomeMemo::hits() const { return entries_->hits; }
 std::size_t OutcomeMemo::misses() const { return entries_->misses; }
 std::size_t OutcomeMemo::size() const { return entries_->outcomes.size(); }
-void OutcomeMemo::clear() { entries_->start_afresh(); }
+void OutcomeMemo::clear() {
+  entries_->index.clear();
+  entries_->outcomes.clear();
+}
 
 namespace {
 
@@ -230,36 +240,52 @@ const Outcome& Rule::evaluate_kept(const nlohmann::json& data, const Bindings& b
     return scratch;
   }
   OutcomeMemo::Entries& memo = bindings.memo->entries();
-  RuleUse& use = memo.use_of(&rule);
-  if (use.bypassed) {
-    evaluate_now(data, bindings, scratch);
-    return scratch;
-  }
-  KeyWriter writer(memo.key);
-  writer.bits(&rule);
-  const std::vector<const nlohmann::json*>& slot_values = *bindings.slot_values;
-  for (std::uint32_t slot : rule.memo_slots) {
-    if (!write_value(writer, slot_values[slot])) {
-      evaluate_now(data, bindings, scratch);
-      return scratch;
-    }
-  }
-  const std::string_view key = writer.written();
-  const std::uint64_t hash = text_hash(key);
-  const Outcome* found = memo.find(key, hash);
-  if (++use.lookups == kProbe) use.bypassed = 4 * use.hits < kProbe;
-  if (found != nullptr) {
-    ++use.hits;
+  const std::uint32_t found = memo.index.find(&rule, 0, rule.memo_slots, *bindings.slot_values);
+  if (found < memo.outcomes.size()) {
     ++memo.hits;
-    return *found;
+    return memo.outcomes[found];
   }
-  ++memo.misses;
   evaluate_now(data, bindings, scratch);
-  if (memo.outcomes.size() >= memo.capacity) {
-    memo.start_afresh();  // `use` is gone with it
+  if (found == KeyedByValues::kNotKept) {
+    ++memo.misses;
+    const std::uint32_t number = memo.index.keep();
+    if (number == 0) memo.outcomes.clear();
+    memo.outcomes.push_back(scratch);
   }
-  memo.keep(key, hash, scratch);
   return scratch;
+}
+
+KeyedByValues::KeyedByValues(std::size_t capacity) : table_(std::make_unique<Table>(capacity)) {}
+KeyedByValues::KeyedByValues(KeyedByValues&&) noexcept = default;
+KeyedByValues& KeyedByValues::operator=(KeyedByValues&&) noexcept = default;
+KeyedByValues::~KeyedByValues() = default;
+
+std::size_t KeyedByValues::size() const { return table_->keys.size(); }
+void KeyedByValues::clear() { table_->start_afresh(); }
+
+std::uint32_t KeyedByValues::find(const void* owner, std::uint32_t variant, const std::vector<std::uint32_t>& slots,
+                                  const std::vector<const nlohmann::json*>& values) {
+  Table& table = *table_;
+  RuleUse& use = table.use_of(owner);
+  if (use.bypassed) return kNotKeyed;
+  KeyWriter writer(table.key);
+  writer.bits(owner);
+  writer.bits(variant);
+  for (std::uint32_t slot : slots) {
+    if (!write_value(writer, values[slot])) return kNotKeyed;
+  }
+  table.last_key = writer.written();
+  table.last_hash = text_hash(table.last_key);
+  const std::uint32_t found = table.find(table.last_key, table.last_hash);
+  if (++use.lookups == kProbe) use.bypassed = 4 * use.hits < kProbe;
+  if (found != kNotKept) ++use.hits;
+  return found;
+}
+
+std::uint32_t KeyedByValues::keep() {
+  Table& table = *table_;
+  if (table.keys.size() >= table.capacity) table.start_afresh();
+  return table.keep(table.last_key, table.last_hash);
 }
 
 }  // namespace trialscreen::logic

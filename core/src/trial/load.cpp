@@ -769,6 +769,7 @@ std::optional<Trial> Trial::load(const std::string& text, Diagnostics& errors) {
   }
   trial::prepare_result_texts(*loaded);
   trial::prepare_unanswered_derived(*loaded);
+  trial::prepare_line_keys(*loaded);
   return Trial(std::move(loaded));
 }
 

@@ -79,6 +79,10 @@ struct Criterion {
   // list), after a comma, by [pick (PickedText::picks)][status]: made by
   // prepare_result_texts.
   std::vector<std::string> lines_json;
+  // Its rules all read only their slots (logic::Rule::reads_only_slots), so
+  // its line is a function of these slots' values (LineMemo keeps it so).
+  bool line_keepable = false;
+  std::vector<std::uint32_t> line_slots;
 };
 
 struct Warning {
@@ -181,6 +185,10 @@ std::size_t question_slot(const Trial::Loaded& trial, std::string_view field);
 // Works out, once at load, the derived values every screening with none of
 // their inputs answered would work out the same (Derived::same_when_unanswered).
 void prepare_unanswered_derived(Trial::Loaded& trial);
+
+// Finds, once at load, the criteria whose lines LineMemo may keep, and the
+// slots their lines are worked out from (Criterion::line_slots).
+void prepare_line_keys(Trial::Loaded& trial);
 
 }  // namespace trial
 }  // namespace trialscreen

@@ -130,6 +130,36 @@ struct ScreenBuffers::Parts {
   json data = json::object();   // the answers object, for rules that read more than their slots
 };
 
+// What LineMemo keeps of a line: what screen_criterion works out from the
+// answers before it picks the line's words.
+struct KeptLine {
+  Status status = Status::Unknown;
+  QuestionSet waiting;  // for unknown and deferred
+  std::string clears_on;
+};
+
+struct LineMemo::Parts {
+  explicit Parts(std::size_t capacity) : index(capacity) {}
+  logic::KeyedByValues index;
+  std::vector<KeptLine> lines;  // by the index's entry number
+  std::size_t hits = 0;
+  std::size_t misses = 0;
+};
+
+LineMemo::LineMemo(std::size_t capacity) : parts_(std::make_unique<Parts>(capacity)) {}
+LineMemo::LineMemo(LineMemo&&) noexcept = default;
+LineMemo& LineMemo::operator=(LineMemo&&) noexcept = default;
+LineMemo::~LineMemo() = default;
+
+std::size_t LineMemo::hits() const { return parts_->hits; }
+std::size_t LineMemo::misses() const { return parts_->misses; }
+std::size_t LineMemo::size() const { return parts_->lines.size(); }
+
+void LineMemo::clear() {
+  parts_->index.clear();
+  parts_->lines.clear();
+}
+
 ScreenBuffers::ScreenBuffers() : parts_(std::make_unique<Parts>()) {}
 ScreenBuffers::ScreenBuffers(ScreenBuffers&&) noexcept = default;
 ScreenBuffers& ScreenBuffers::operator=(ScreenBuffers&&) noexcept = default;
@@ -154,9 +184,10 @@ class Screening {
  public:
   // Works in `buffers` (what it leaves there is the next screening's to reuse).
   Screening(const Trial::Loaded& trial, const ScreenOptions& options, ScreenBuffers::Parts& buffers,
-            logic::OutcomeMemo* memo = nullptr)
+            logic::OutcomeMemo* memo = nullptr, LineMemo* lines = nullptr)
       : trial_(trial),
         memo_(memo),
+        lines_(lines != nullptr ? &lines->parts() : nullptr),
         options_(options),
         patient_(options.audience == "patient"),
         as_of_(is_calendar_date(options.as_of) ? options.as_of : std::string()),
@@ -264,6 +295,36 @@ class Screening {
   // the questions it waits on go to the end of `waiting` (Screened::waiting).
   const CriterionLine& screen_criterion(const Criterion& c, CriterionLine& line, QuestionSet& waiting) {
     line.criterion = &c;
+    line.waiting.first = waiting.size();
+    std::uint32_t kept = logic::KeyedByValues::kNotKeyed;
+    if (lines_ != nullptr && c.line_keepable) {
+      // The audience is in the key: a deferred line is a patient's only.
+      kept = lines_->index.find(&c, patient_ ? 1 : 0, c.line_slots, slot_values_);
+      if (kept < lines_->lines.size()) {
+        ++lines_->hits;
+        const KeptLine& line_kept = lines_->lines[kept];
+        line.status = line_kept.status;
+        waiting.insert(waiting.end(), line_kept.waiting.begin(), line_kept.waiting.end());
+        line.waiting.count = line_kept.waiting.size();
+        line.clears_on = line_kept.clears_on;
+        pick_words(c, line);
+        return line;
+      }
+    }
+    const bool erred = work_out(c, line, waiting);
+    if (kept == logic::KeyedByValues::kNotKept && !erred) {
+      ++lines_->misses;
+      if (lines_->index.keep() == 0) lines_->lines.clear();
+      const auto first = waiting.begin() + static_cast<std::ptrdiff_t>(line.waiting.first);
+      lines_->lines.push_back({line.status, QuestionSet(first, waiting.end()), line.clears_on});
+    }
+    pick_words(c, line);
+    return line;
+  }
+
+  // The status, waiting questions and clearing date of `c`'s line from its
+  // rules; true when a rule failed (its error goes to the warnings).
+  bool work_out(const Criterion& c, CriterionLine& line, QuestionSet& waiting) {
     Status& status = line.status;
     const Truth& rule = evaluate(*c.rule, c.id, "rule", rule_truth_);
     const Status by_rule = rule.kind == Truth::Kind::True    ? (c.inclusion ? Status::Pass : Status::Fail)
@@ -272,7 +333,6 @@ class Screening {
     const Truth* applies = &kApplies;
     if (c.applies_if) applies = &evaluate(*c.applies_if, c.id, "appliesIf", applies_truth_);
 
-    line.waiting.first = waiting.size();
     if (applies->kind == Truth::Kind::False) {
       status = Status::NotApplicable;
     } else if (applies->kind == Truth::Kind::True || by_rule == Status::Pass) {
@@ -286,9 +346,13 @@ class Screening {
       waiting.insert(waiting.end(), applies->waiting_on.begin(), applies->waiting_on.end());
     }
     line.waiting.count = waiting.size() - line.waiting.first;
+    bool erred = false;
     for (const Truth* t : {applies, &rule}) {
-      if (t->kind == Truth::Kind::Error && status != Status::NotApplicable) {
-        rule_errors_.push_back({{"code", "rule-error"}, {"criteria", {c.id}}, {"message", t->error}});
+      if (t->kind == Truth::Kind::Error) {
+        erred = true;
+        if (status != Status::NotApplicable) {
+          rule_errors_.push_back({{"code", "rule-error"}, {"criteria", {c.id}}, {"message", t->error}});
+        }
       }
     }
     const auto first = waiting.begin() + static_cast<std::ptrdiff_t>(line.waiting.first);
@@ -303,6 +367,16 @@ class Screening {
         line.clears_on = std::move(outcome_.value.get_ref<std::string&>());
       }
     }
+    if (status != Status::Unknown && status != Status::Deferred) {
+      waiting.resize(line.waiting.first);
+      line.waiting.count = 0;
+    }
+    return erred;
+  }
+
+  // The line's words for its status, in the screening's audience and language.
+  void pick_words(const Criterion& c, CriterionLine& line) const {
+    const Status status = line.status;
     const bool fail_text = status == Status::Fail && c.fail_text != nullptr;
     const trial::PickedText& picks = fail_text ? c.fail_picks : c.label_picks;
     if (language_ != kNoLanguage) {
@@ -313,11 +387,6 @@ class Screening {
     } else {
       line.reason = &text(fail_text ? c.fail_text : c.label);
     }
-    if (status != Status::Unknown && status != Status::Deferred) {
-      waiting.resize(line.waiting.first);
-      line.waiting.count = 0;
-    }
-    return line;
   }
 
   // Unanswered, currently asked questions that can still change the verdict.
@@ -428,6 +497,7 @@ class Screening {
 
   const Trial::Loaded& trial_;
   logic::OutcomeMemo* const memo_;
+  LineMemo::Parts* const lines_;
   const ScreenOptions& options_;
   const bool patient_;
   const std::size_t language_ = language_index(trial_.languages, options_.lang);
@@ -517,6 +587,21 @@ void trial::prepare_unanswered_derived(Trial::Loaded& trial) {
     const std::vector<std::string>& reads = d.value->variables();
     d.same_when_unanswered = d.value->reads_only_variables() && !std::binary_search(reads.begin(), reads.end(), "as_of");
     if (d.same_when_unanswered) trial.derived_unanswered.record(d.id, *d.value, data, bindings);
+  }
+}
+
+void trial::prepare_line_keys(Trial::Loaded& trial) {
+  for (Criterion& c : trial.criteria) {
+    c.line_keepable = true;
+    c.line_slots.clear();
+    for (const std::optional<logic::Rule>* rule : {&c.rule, &c.applies_if, &c.clears_on}) {
+      if (!*rule) continue;
+      if (!(*rule)->reads_only_slots()) c.line_keepable = false;
+      const std::vector<std::uint32_t>& slots = (*rule)->slots_read();
+      c.line_slots.insert(c.line_slots.end(), slots.begin(), slots.end());
+    }
+    std::sort(c.line_slots.begin(), c.line_slots.end());
+    c.line_slots.erase(std::unique(c.line_slots.begin(), c.line_slots.end()), c.line_slots.end());
   }
 }
 
@@ -731,7 +816,7 @@ ScreenSummary Trial::screen_summary(nlohmann::json&& answers, const ScreenOption
 ScreenSummary Trial::screen_summary(AnswerSet& answers, const ScreenOptions& options, const ScreenReuse& reuse) const {
   std::optional<ScreenBuffers> own;
   ScreenBuffers& buffers = reuse.buffers != nullptr ? *reuse.buffers : own.emplace();
-  Screened& screened = Screening(*loaded_, options, buffers.parts(), reuse.memo).run(answers.parts(), Screening::Parts::Brief);
+  Screened& screened = Screening(*loaded_, options, buffers.parts(), reuse.memo, reuse.lines).run(answers.parts(), Screening::Parts::Brief);
   ScreenSummary summary;
   summary.verdict = screened.verdict;
   summary.statuses.reserve(screened.criteria.size());
@@ -756,7 +841,7 @@ void Trial::screen_text(AnswerSet& answers, const ScreenOptions& options, std::s
                         const ScreenReuse& reuse, ResultLayout* layout) const {
   std::optional<ScreenBuffers> own;
   ScreenBuffers& buffers = reuse.buffers != nullptr ? *reuse.buffers : own.emplace();
-  const Screened& screened = Screening(*loaded_, options, buffers.parts(), reuse.memo).run(answers.parts());
+  const Screened& screened = Screening(*loaded_, options, buffers.parts(), reuse.memo, reuse.lines).run(answers.parts());
   ResultWriter(*loaded_, screened, out, layout).write(extra);
 }
 

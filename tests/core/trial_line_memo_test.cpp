@@ -1,0 +1,159 @@
+// LineMemo: criterion lines kept under the values of the answers they were
+// worked out from must give, in every screening, the text screening alone
+// gives: across audiences (a patient's line may be deferred where a
+// physician's is unknown), languages, windows, applicability, rule errors and
+// a memo that fills up and starts afresh.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "trial_test_support.hpp"
+#include "trialscreen/logic.hpp"
+
+namespace {
+
+using nlohmann::json;
+using trialscreen::LineMemo;
+using trialscreen::ScreenOptions;
+using trialscreen::Trial;
+using trialscreen::testing::criterion_of;
+using trialscreen::testing::describe;
+using trialscreen::testing::load_json;
+using trialscreen::testing::small_trial;
+
+// The small trial and a criterion whose rule fails for one age (a rule error,
+// which goes to the warnings and must come again each time).
+std::optional<Trial> trial_with_a_failing_rule() {
+  json definition = small_trial();
+  definition["criteria"].push_back(json::parse(R"({"id": "I05", "kind": "inclusion", "source": "Age not 77",
+      "label": {"en": "Age not 77", "zh-Hans": "年龄不是77"},
+      "rule": {"if": [{"==": [{"var": "age"}, 77]}, {"throw": "seventy-seven"}, {"!=": [{"var": "age"}, 76]}]}})"));
+  trialscreen::Diagnostics errors;
+  std::optional<Trial> trial = load_json(definition, errors);
+  EXPECT_TRUE(trial.has_value()) << describe(errors);
+  return trial;
+}
+
+// Answer sets that reach every status of the small trial's criteria, the
+// same values again and again in other company.
+std::vector<json> answer_sets() {
+  std::vector<json> sets;
+  const json ages[] = {nullptr, 45, 17, 77, 76, json("old")};
+  const json sexes[] = {nullptr, "female", "male"};
+  const json pregnancies[] = {nullptr, true, false};
+  const json vaccines[] = {nullptr, "none", "2026-11-20", "2026-09-01"};
+  const json hemoglobins[] = {nullptr, 84, 85, json{{"value", 8.5}, {"unit", "g/dL"}}};
+  int n = 0;
+  for (const json& age : ages) {
+    for (const json& sex : sexes) {
+      for (const json& pregnant : pregnancies) {
+        for (const json& vaccine : vaccines) {
+          json answers = json::object();
+          if (!age.is_null()) answers["age"] = age;
+          if (!sex.is_null()) answers["sex"] = sex;
+          if (!pregnant.is_null()) answers["pregnant"] = pregnant;
+          if (!vaccine.is_null()) answers["live_vaccine_date"] = vaccine;
+          const json& hemoglobin = hemoglobins[n++ % 4];
+          if (!hemoglobin.is_null()) answers["hemoglobin"] = hemoglobin;
+          if (n % 3 == 0) answers["item_rash"] = n % 2 == 0;
+          sets.push_back(std::move(answers));
+        }
+      }
+    }
+  }
+  return sets;
+}
+
+std::vector<ScreenOptions> every_view() {
+  std::vector<ScreenOptions> views;
+  for (const char* audience : {"physician", "patient"}) {
+    for (const char* lang : {"en", "zh-Hans"}) {
+      ScreenOptions options;
+      options.as_of = "2026-11-25";
+      options.audience = audience;
+      options.lang = lang;
+      views.push_back(options);
+    }
+  }
+  return views;
+}
+
+void expect_same_as_alone(const Trial& trial, LineMemo& lines) {
+  trialscreen::logic::OutcomeMemo outcomes;
+  trialscreen::ScreenBuffers buffers;
+  const std::vector<ScreenOptions> views = every_view();
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const json& answers : answer_sets()) {
+      for (const ScreenOptions& options : views) {
+        std::string alone;
+        trial.screen_text(answers, options, alone);
+        std::string kept;
+        trial.screen_text(json(answers), options, kept, nullptr, {&outcomes, &buffers, &lines});
+        ASSERT_EQ(kept, alone) << answers.dump() << " " << options.audience << " " << options.lang;
+        const trialscreen::ScreenSummary summary = trial.screen_summary(json(answers), options, {&outcomes, &buffers, &lines});
+        ASSERT_EQ(summary.statuses, trial.screen_summary(answers, options).statuses) << answers.dump();
+      }
+    }
+  }
+}
+
+TEST(LineMemo, KeptLinesGiveWhatScreeningAloneGives) {
+  const std::optional<Trial> trial = trial_with_a_failing_rule();
+  ASSERT_TRUE(trial.has_value());
+  LineMemo lines;
+  expect_same_as_alone(*trial, lines);
+  EXPECT_GT(lines.hits(), lines.misses());
+}
+
+TEST(LineMemo, AFullMemoStartsAfreshAndStillGivesTheSameText) {
+  const std::optional<Trial> trial = trial_with_a_failing_rule();
+  ASSERT_TRUE(trial.has_value());
+  LineMemo lines(8);
+  expect_same_as_alone(*trial, lines);
+  EXPECT_LE(lines.size(), 8u);
+  EXPECT_GT(lines.hits(), 0u);
+}
+
+TEST(LineMemo, APatientsDeferredLineIsNotAPhysiciansUnknownOne) {
+  // E01 (creatinine) waits on a site question: deferred for a patient,
+  // unknown for a physician, from the same answers, one after the other.
+  const std::optional<Trial> trial = trial_with_a_failing_rule();
+  ASSERT_TRUE(trial.has_value());
+  LineMemo lines;
+  trialscreen::logic::OutcomeMemo outcomes;
+  const json answers = {{"age", 45}};
+  for (int round = 0; round < 3; ++round) {
+    for (const char* audience : {"patient", "physician"}) {
+      ScreenOptions options;
+      options.as_of = "2026-11-25";
+      options.audience = audience;
+      std::string text;
+      trial->screen_text(json(answers), options, text, nullptr, {&outcomes, nullptr, &lines});
+      const json result = json::parse(text);
+      EXPECT_EQ(criterion_of(result, "E01")["status"], std::string(audience) == "patient" ? "deferred" : "unknown");
+    }
+  }
+  EXPECT_GT(lines.hits(), 0u);
+}
+
+TEST(LineMemo, ARuleErrorIsReportedEveryTime) {
+  const std::optional<Trial> trial = trial_with_a_failing_rule();
+  ASSERT_TRUE(trial.has_value());
+  LineMemo lines;
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  for (int round = 0; round < 3; ++round) {
+    std::string text;
+    trial->screen_text(json{{"age", 77}}, options, text, nullptr, {nullptr, nullptr, &lines});
+    const json result = json::parse(text);
+    ASSERT_EQ(result["warnings"].size(), 1u) << text;
+    EXPECT_EQ(result["warnings"][0]["code"], "rule-error");
+    EXPECT_EQ(result["warnings"][0]["criteria"], json::array({"I05"}));
+    EXPECT_EQ(criterion_of(result, "I05")["status"], "unknown");
+  }
+}
+
+}  // namespace
