@@ -95,13 +95,67 @@ export function compactJson(text) {
   return text.replace(JSON_TOKEN_OR_SPACE, (token) => (token[0] === '"' ? token : ''));
 }
 
-// compactJson of a served file, made again whenever the file changes.
-async function compactJsonFile(file, cache) {
+// A stylesheet as served: without its comments and the whitespace CSS does
+// not need, for the same budget (the patient page carries both stylesheets
+// inline: docs/performance.md, "Thirteenth session"). A run of whitespace or
+// comments becomes one space, and none at all next to `{`, `}` or `;`, which
+// end what comes before them; everywhere else a space stays, since it can
+// mean something there (`a :hover`, `calc(1px + 2px)`, and a `var()`
+// fallback, kept as written). Strings and escapes keep their bytes. A comment
+// or string left open is served as it is.
+const CSS_SPACE = /[ \t\n\r\f]/;
+const CSS_DELIMITER = /[{};]/;
+export function compactCss(text) {
+  let out = '';
+  let spaced = false;  // whitespace or a comment since the last thing kept
+  let at = 0;
+  const keep = (piece) => {
+    if (spaced && out !== '' && !CSS_DELIMITER.test(out.at(-1)) && !CSS_DELIMITER.test(piece[0])) out += ' ';
+    out += piece;
+    spaced = false;
+  };
+  while (at < text.length) {
+    const c = text[at];
+    if (CSS_SPACE.test(c)) {
+      spaced = true;
+      at += 1;
+    } else if (c === '/' && text[at + 1] === '*') {
+      const end = text.indexOf('*/', at + 2);
+      if (end < 0) return text;
+      spaced = true;
+      at = end + 2;
+    } else if (c === '"' || c === "'") {
+      let end = at + 1;
+      while (end < text.length && text[end] !== c && text[end] !== '\n') end += text[end] === '\\' ? 2 : 1;
+      if (end >= text.length || text[end] !== c) return text;
+      keep(text.slice(at, end + 1));
+      at = end + 1;
+    } else {
+      // Anything else up to the next space, quote or comment, an escaped
+      // character (`\ ` in a name) included.
+      let end = at;
+      while (end < text.length && !CSS_SPACE.test(text[end]) && text[end] !== '"' && text[end] !== "'" &&
+             !(text[end] === '/' && text[end + 1] === '*')) {
+        end += text[end] === '\\' ? 2 : 1;
+      }
+      keep(text.slice(at, Math.min(end, text.length)));
+      at = end;
+    }
+  }
+  return out;
+}
+
+// What is served for a file: JSON and CSS compacted (compactJson,
+// compactCss), anything else as it is; made again whenever the file changes.
+const COMPACTORS = { '.json': compactJson, '.css': compactCss };
+async function servedFile(file, cache) {
+  const compact = COMPACTORS[extname(file)];
+  if (!compact) return readFile(file);
   const stamp = await filesStamp([file]);
-  const kept = cache.json.get(file);
+  const kept = cache.compacted.get(file);
   if (kept?.stamp === stamp) return kept.body;
-  const body = Buffer.from(compactJson(await readFile(file, 'utf8')));
-  cache.json.set(file, { stamp, body });
+  const body = Buffer.from(compact(await readFile(file, 'utf8')));
+  cache.compacted.set(file, { stamp, body });
   return body;
 }
 
@@ -125,7 +179,7 @@ async function policyFor(mounts, cache) {
   const files = (await Promise.all(INLINE_STYLESHEETS.map((path) => resolvePath(mounts, path)))).filter(Boolean);
   const stamp = await filesStamp(files);
   if (cache.policy?.stamp !== stamp) {
-    const hashes = await Promise.all(files.map(async (file) => styleHash(await readFile(file))));
+    const hashes = await Promise.all(files.map(async (file) => styleHash(await servedFile(file, cache))));
     cache.policy = { stamp, text: contentSecurityPolicy(hashes) };
   }
   return cache.policy.text;
@@ -149,8 +203,8 @@ async function resolvePath(mounts, pathname) {
 
 export function createDemoServer({ mounts = defaultMounts() } = {}) {
   // The last widget bundle made (bundleFile), policy worked out (policyFor)
-  // and JSON files compacted (compactJsonFile).
-  const cache = { bundle: null, policy: null, json: new Map() };
+  // and files compacted (servedFile).
+  const cache = { bundle: null, policy: null, compacted: new Map() };
   return createServer(async (request, response) => {
     const headers = {
       'Content-Security-Policy': await policyFor(mounts, cache).catch(() => CONTENT_SECURITY_POLICY),
@@ -170,7 +224,7 @@ export function createDemoServer({ mounts = defaultMounts() } = {}) {
         ({ file, body } = (await bundleFile(mounts, cache)) ?? {});
       } else {
         file = await resolvePath(mounts, pathname);
-        if (file) body = extname(file) === '.json' ? await compactJsonFile(file, cache) : await readFile(file);
+        if (file) body = await servedFile(file, cache);
       }
       if (!body) throw new Error('not found');
       const type = MIME_TYPES[extname(file)] ?? 'application/octet-stream';

@@ -95,6 +95,28 @@ test('the patient page\'s HTML holds the first question, shown before the widget
   await guarded.context.close();
 });
 
+test('each stylesheet is served compacted, with the same rules as its source in Chromium\'s own reading', async () => {
+  const guarded = await demo.open();
+  const { page } = guarded;
+  await page.goto(`${demo.origin}/`);
+  for (const [path, source] of [['/site.css', 'examples/site/public/site.css'], ['/web/trial-screener.css', 'web/trial-screener.css']]) {
+    const written = await readFile(new URL(`../../${source}`, import.meta.url), 'utf8');
+    const served = await (await fetch(`${demo.origin}${path}`)).text();
+    assert.ok(served.length < written.length, `${path}: ${served.length} of ${written.length} characters`);
+    // The browser parses both texts into rule objects and writes each rule
+    // out in its canonical form: the lists must be the same, rule for rule.
+    const [fromSource, fromServed] = await page.evaluate((texts) => texts.map((text) => {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(text);
+      return [...sheet.cssRules].map((rule) => rule.cssText);
+    }), [written, served]);
+    assert.ok(fromSource.length > 10, `${path}: ${fromSource.length} rules`);
+    assert.deepEqual(fromServed, fromSource, path);
+  }
+  guarded.assertClean(assert);
+  await guarded.context.close();
+});
+
 test('a page opened in Chinese drops the English pre-rendered screen as soon as the widget runs', async () => {
   const guarded = await demo.open();
   const { page } = guarded;

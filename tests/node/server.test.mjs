@@ -44,10 +44,14 @@ test('an edited stylesheet changes the policy: the old text is no longer allowed
   try {
     assert.equal(await styleSources(), "'self'", 'no stylesheet, no hash');
     await writeFile(join(site, 'site.css'), 'body { color: red }\n');
+    // The hash is of the text as served (compacted), which a page carries inline.
+    const served = async () => (await fetch(`${at}/site.css`)).text();
     const first = await styleSources();
-    assert.equal(first, `'self' '${styleHash('body { color: red }\n')}'`);
+    assert.equal(await served(), 'body{color: red}');
+    assert.equal(first, `'self' '${styleHash('body{color: red}')}'`);
     await writeFile(join(site, 'site.css'), 'body { color: blue; margin: 0 }\n');
-    assert.equal(await styleSources(), `'self' '${styleHash('body { color: blue; margin: 0 }\n')}'`);
+    assert.equal(await styleSources(), `'self' '${styleHash(await served())}'`);
+    assert.notEqual(await styleSources(), first);
   } finally {
     await new Promise((resolve) => own.close(resolve));
     await rm(site, { recursive: true, force: true });
@@ -90,6 +94,18 @@ test('JSON compaction drops only the space between tokens, and leaves text that 
   assert.equal(compactJson(' "\\\\" '), '"\\\\"', 'an escaped backslash ends before the closing quote');
   assert.equal(compactJson('{ "a": 1,, }'), '{ "a": 1,, }', 'not JSON: unchanged, so its error points where the file does');
   assert.equal(compactJson('\ufeff{ "a": 1 }'), '\ufeff{ "a": 1 }');
+});
+
+test('CSS compaction drops comments and the space that delimiters make needless, and keeps every space that can mean something', async () => {
+  const { compactCss } = await import('../../examples/site/server.mjs');
+  assert.equal(compactCss('/* head */\n.a ,\n.b > .c {\n  color : red ;\n  margin: 0 auto;\n}\n'), '.a , .b > .c{color : red;margin: 0 auto;}');
+  // A descendant's pseudo-class, arithmetic and a comment between two values keep a space.
+  assert.equal(compactCss('a :hover { width: calc(1px + 2px); margin: 1px/**/2px }'), 'a :hover{width: calc(1px + 2px);margin: 1px 2px}');
+  // Strings and escapes keep their bytes, comment-like text in a string included.
+  assert.equal(compactCss('p::after { content: "a  /* b */ ;" ; } .x\\ y { z: \'}\' }'), 'p::after{content: "a  /* b */ ;";}.x\\ y{z: \'}\'}');
+  // Left open: served as written, so the browser reports it where the file has it.
+  assert.equal(compactCss('a { color: red } /* open'), 'a { color: red } /* open');
+  assert.equal(compactCss('a { content: "open }'), 'a { content: "open }');
 });
 
 test('paths cannot escape the mounted folders', async () => {
