@@ -6,10 +6,11 @@
 // graph queue behind one another, and one file arrives much sooner
 // (docs/performance.md, "Start-up").
 //
-// The modules' comments are left out (stripComments below, an exact
-// tokenizer; Chromium's compile hint and license comments stay): they made up
-// a seventh of the gzipped bundle, and the patient page's payload budget is
-// 150 KiB (docs/performance.md).
+// The modules' comments, indentation and blank lines are left out
+// (stripComments below, an exact tokenizer; Chromium's compile hint and
+// license comments stay): the comments made up a seventh of the gzipped
+// bundle, the indentation another 1 %, and the patient page's payload budget
+// is 150 KiB (docs/performance.md).
 //
 // Only the import and export forms this project writes are understood; any
 // other form stops the bundling with an error rather than guess. Relative
@@ -136,8 +137,9 @@ export function bundleWidget({ webDir, wasmDir, keepComments = false }) {
 // (`//# allFunctionsCalledOnLoad`) and any `/*! … */` or `@license` comment.
 // Only the whitespace between tokens changes: a removed comment that spanned
 // lines leaves one line break (automatic semicolon insertion sees the same line
-// breaks), a removed comment within a line leaves a space, trailing spaces go,
-// and a run of blank lines becomes one (none where only comments were). A `/`
+// breaks), a removed comment within a line leaves a space, and trailing
+// spaces, indentation and blank lines go (a template's text is a token: it
+// keeps every space and line). A `/`
 // it cannot classify for sure (after `}` or `++`: division or regular
 // expression?) stops it with an error rather than a guess.
 
@@ -289,8 +291,8 @@ export function stripComments(source, name = 'input') {
 // must stay.
 function renderGap(gap, atStart, atEnd) {
   if (gap.length === 0) return '';
-  // The common case, as the slow path below would give it: spaces, or a line break and an indentation.
-  if (gap.length === 1 && !atStart && !atEnd && /^\n?[ \t]*$/.test(gap[0][0])) return gap[0][0];
+  // The common case, as the slow path below would give it: spaces, or a line break (its indentation dropped).
+  if (gap.length === 1 && !atStart && !atEnd && /^\n?[ \t]*$/.test(gap[0][0])) return gap[0][0][0] === '\n' ? '\n' : gap[0][0];
   let text = '';
   let lines = [{ lead: '', comment: false }];  // the part of the gap on each line
   const flush = (beforeToken) => {
@@ -300,9 +302,7 @@ function renderGap(gap, atStart, atEnd) {
       const [line] = lines;
       if (!fileStart && !(atEnd && beforeToken)) text += line.comment ? ' ' : line.lead;
     } else {
-      const blank = lines.slice(1, -1).some((line) => !line.comment);
-      if (!fileStart) text += atEnd && beforeToken ? '\n' : blank ? '\n\n' : '\n';
-      if (!(atEnd && beforeToken)) text += lines.at(-1).lead;
+      if (!fileStart) text += '\n';
     }
     lines = [{ lead: '', comment: false }];
   };

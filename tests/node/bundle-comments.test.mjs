@@ -43,11 +43,11 @@ test('a / after a value divides; after return, ( , = and other operators it begi
   ].join('\n');
   assert.equal(stripComments(code), [
     'function f(a, b, c) {',
-    '  if (a) /x/.test(b);',
-    '  const d = a / b / c;',
-    '  const e = /=+/g, g = [/a/, /b/];',
-    '  h(/[)]/.source, c / 2);',
-    '  return /\\/\\//.test(c) ? typeof /a/ : void /b/;',
+    'if (a) /x/.test(b);',
+    'const d = a / b / c;',
+    'const e = /=+/g, g = [/a/, /b/];',
+    'h(/[)]/.source, c / 2);',
+    'return /\\/\\//.test(c) ? typeof /a/ : void /b/;',
     '}',
   ].join('\n'));
 });
@@ -62,7 +62,7 @@ test('a block comment within a line leaves a space; one that spans lines leaves 
   assert.equal(stripComments('x = 1 /* a\n b */ -1'), 'x = 1\n-1');
 });
 
-test('lines of comments go, blank lines and trailing spaces collapse, indentation stays', () => {
+test('lines of comments go, and so do blank lines, trailing spaces and indentation; a template keeps its own', () => {
   const code = [
     '// A file comment.',
     '',
@@ -76,11 +76,12 @@ test('lines of comments go, blank lines and trailing spaces collapse, indentatio
     '',
     '',
     '',
-    '  return 1;',
+    '  return `a',
+    '    b`;',
     '}',
     '',
   ].join('\n');
-  assert.equal(stripComments(code), 'function f() {\n  g();\n  h();\n\n  return 1;\n}\n');
+  assert.equal(stripComments(code), 'function f() {\ng();\nh();\nreturn `a\n    b`;\n}\n');
 });
 
 test('the compile hint, /*! */ and @license comments are kept', () => {
