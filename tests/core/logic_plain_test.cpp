@@ -3,6 +3,7 @@
 // give exactly what the full evaluator gives: the same kind, the same value
 // with its JSON type (6 and 6.0 differ), the same error. The full evaluator
 // is what a rule gets when the answers come as a document without slots.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -51,9 +52,9 @@ struct PlainHost {
   }
 };
 
-TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
-  PlainHost host;
-  const std::vector<json> rules = {
+// Rules of every operator the plain path takes, and of some it does not.
+std::vector<json> plain_rules() {
+  return {
       json::parse(R"({"var": "a"})"),
       json::parse(R"({"var": "d"})"),
       json::parse(R"({">=": [{"var": "d"}, 30]})"),
@@ -82,6 +83,11 @@ TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
       json::parse(R"({"!!": [{"var": "s"}]})"),
       json::parse(R"({"cat": [{"var": "s"}, {"var": "a"}]})"),
   };
+}
+
+TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
+  PlainHost host;
+  const std::vector<json> rules = plain_rules();
   const json as[] = {0, 25, 70.0, 7.5, -3, "12"};
   const json bs[] = {0, 2, 0.5, 1e-3, 100};
   const json flags[] = {true, false};
@@ -108,6 +114,44 @@ TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
                      rules[r].dump() + " over " + partial.dump());
   }
   EXPECT_EQ(cases, rules.size() * 6 * 5 * 2 * 4);
+}
+
+TEST(LogicPlainPath, PlainJsonLogicReadByNameGivesWhatTheFullEvaluatorGives) {
+  // Plain JsonLogic (no slots, no unknowns: `trialscreen logic`, the JS
+  // compileLogic().apply()) reads a document's members by name on the plain
+  // path. It must give what the full evaluator gives for the same document,
+  // with members that are null, arrays, objects or missing among them (which
+  // the plain path leaves to the evaluator).
+  const std::vector<json> rules = plain_rules();
+  const json as[] = {0, 25, 70.0, "12", nullptr, json::array({3}), json::object({{"x", 1}})};
+  const json bs[] = {2, 1e-3, true};
+  const json ss[] = {"f", "", json::array()};
+  std::size_t cases = 0;
+  for (const json& rule : rules) {
+    trialscreen::Diagnostics errors;
+    const std::optional<Rule> compiled = Rule::compile(rule, errors);
+    ASSERT_TRUE(compiled.has_value()) << rule;
+    for (const json& a : as) {
+      for (const json& b : bs) {
+        for (const json& s : ss) {
+          for (bool with_flag : {true, false}) {
+            json data = {{"a", a}, {"b", b}, {"s", s}};
+            if (with_flag) data["flag"] = false;
+            // Bindings that name domains (none) are not plain JsonLogic's:
+            // the full evaluator works the rule out, reading the same way.
+            const std::map<std::string, trialscreen::logic::Domain> no_domains;
+            Bindings full;
+            full.domains = &no_domains;
+            Outcome expected;
+            compiled->evaluate(data, full, expected);
+            logic_test::expect_identical(compiled->evaluate(data), expected, rule.dump() + " over " + data.dump());
+            ++cases;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, rules.size() * 7 * 3 * 3 * 2);
 }
 
 TEST(LogicPlainPath, WholeNumbersWorkedOutAreIntegersAndOthersStayFractions) {

@@ -1322,16 +1322,25 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
 // bounds or allocation), by the same value functions the evaluator uses
 // (truthy, loose_compare, to_number, number_json, arithmetic_step). Anything
 // else (an unanswered or unknown variable, another operator, an error on the
-// way) gives up, and the evaluator works the rule out from the start.
+// way) gives up, and the evaluator works the rule out from the start. Plain
+// JsonLogic (bindings with no slots, domains, derived values or unknowns:
+// `trialscreen logic`, compileLogic().apply()) reads its variables by name,
+// from the data object's members.
 namespace {
 
 class PlainEvaluator {
  public:
-  PlainEvaluator(const Rule::Compiled& rule, const Bindings& bindings) : rule_(rule), bindings_(bindings) {}
+  PlainEvaluator(const Rule::Compiled& rule, const Bindings& bindings, const json& data)
+      : rule_(rule),
+        bindings_(bindings),
+        by_name_(bindings.slot_values == nullptr && !bindings.missing_is_unknown && bindings.domains == nullptr &&
+                         bindings.derived == nullptr && data.is_object()
+                     ? &data.get_ref<const json::object_t&>()
+                     : nullptr) {}
 
   // The rule's value into `out`, or false when it is not that simple.
   bool evaluate(json& out) {
-    if (bindings_.slot_values == nullptr) return false;
+    if (bindings_.slot_values == nullptr && by_name_ == nullptr) return false;
     Plain result;
     if (!eval(rule_.root, result, 0)) return false;
     if (result.ref != nullptr) {
@@ -1464,6 +1473,19 @@ class PlainEvaluator {
   // expression's when none is kept.
   bool read(const Node& n, Plain& out, std::size_t depth) {
     if (n.path_child || n.has_default || n.variable == kNone || rule_.paths[n.path].size() != 1) return false;
+    if (by_name_ != nullptr) {
+      // A member's plain value, or null when there is none (JsonLogic's
+      // `var`); an array or an object is left to the evaluator.
+      if (n.derived != kNone) return false;
+      const auto member = by_name_->find(rule_.paths[n.path][0]);
+      if (member == by_name_->end()) {
+        out.ref = &kNull;
+        return true;
+      }
+      if (member->second.is_structured()) return false;
+      out.ref = &member->second;
+      return true;
+    }
     // Without a slot the evaluator reads the name in the data: not plain.
     if (slot_of(rule_, n.variable) == kNone) return false;
     if (const json* answer = slot_answer(rule_, bindings_, n.variable)) {
@@ -1480,6 +1502,7 @@ class PlainEvaluator {
 
   const Rule::Compiled& rule_;
   const Bindings& bindings_;
+  const json::object_t* by_name_;  // plain JsonLogic: the data's members; else nullptr
 };
 
 }  // namespace
@@ -1527,7 +1550,7 @@ DerivedValues::~DerivedValues() = default;
 void DerivedValues::record(const std::string& name, const Rule& rule, const json& data, const Bindings& bindings) {
   const Rule::Compiled& compiled = *rule.compiled_;
   json plain;
-  if (PlainEvaluator(compiled, bindings).evaluate(plain)) {
+  if (PlainEvaluator(compiled, bindings, data).evaluate(plain)) {
     Entry& entry = entries_->fresh(name);
     entry.known = true;
     entry.value = std::move(plain);
@@ -1606,7 +1629,7 @@ void clear_outcome(Outcome& outcome) {
 
 void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
   json plain;
-  if (PlainEvaluator(*compiled_, bindings).evaluate(plain)) {
+  if (PlainEvaluator(*compiled_, bindings, data).evaluate(plain)) {
     clear_outcome(outcome);
     outcome.kind = Outcome::Kind::Value;
     outcome.value = std::move(plain);
