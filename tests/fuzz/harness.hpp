@@ -157,8 +157,21 @@ inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
   nlohmann::json data = nullptr;
   if (std::optional<nlohmann::json> parsed = logic::parse_json(data_text, errors)) data = std::move(*parsed);
 
-  std::string problem = check_outcome(rule->evaluate(data));
+  const logic::Outcome plain = rule->evaluate(data);
+  std::string problem = check_outcome(plain);
   if (!problem.empty()) return "plain: " + problem;
+  // Plain JsonLogic may be worked out on the plain path; bindings that name
+  // domains (none) are not plain JsonLogic's, so the evaluator works the rule
+  // out: the two must agree, JSON type and error included.
+  const std::map<std::string, logic::Domain> no_domains;
+  logic::Bindings full;
+  full.domains = &no_domains;
+  const logic::Outcome evaluated = rule->evaluate(data, full);
+  if (plain.kind != evaluated.kind || plain.value != evaluated.value ||
+      logic::to_json_text(plain.value) != logic::to_json_text(evaluated.value) ||
+      plain.error_id != evaluated.error_id || plain.error_pointer != evaluated.error_pointer) {
+    return "the plain path and the evaluator differ";
+  }
 
   const std::map<std::string, logic::Domain> domains = domains_for(rule->variables());
   logic::Bindings screening;
