@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -308,6 +309,54 @@ class KeyedByValues {
 
  private:
   std::unique_ptr<Table> table_;
+};
+
+// What a host works out from the values of some slots, kept by them in a
+// KeyedByValues (which numbers them) and handed back when they come again:
+// rule outcomes (OutcomeMemo), criterion lines (LineMemo).
+template <typename Kept>
+class KeptByValues {
+ public:
+  explicit KeptByValues(std::size_t capacity) : index_(capacity) {}
+
+  // What is kept for `owner`, `variant` and the values of `slots` (see
+  // KeyedByValues::find), or nullptr.
+  const Kept* find(const void* owner, std::uint32_t variant, const std::vector<std::uint32_t>& slots,
+                   const std::vector<const nlohmann::json*>& values) {
+    last_ = index_.find(owner, variant, slots, values);
+    if (last_ >= kept_.size()) return nullptr;
+    ++hits_;
+    return &kept_[last_];
+  }
+  // After find() gave nullptr: whether what is worked out for those values
+  // may be kept (they can be keyed).
+  bool may_keep() const { return last_ == KeyedByValues::kNotKept; }
+  // Keeps `kept` (copied, or moved when it may be) for the values find()
+  // last looked up, when may_keep().
+  template <typename Value>
+  void keep(Value&& kept) {
+    ++misses_;
+    if (index_.keep() == 0) kept_.clear();  // the index started afresh, full
+    kept_.push_back(std::forward<Value>(kept));
+    last_ = KeyedByValues::kNotKeyed;
+  }
+
+  // Lookups answered, and entries kept afresh.
+  std::size_t hits() const { return hits_; }
+  std::size_t misses() const { return misses_; }
+  std::size_t size() const { return kept_.size(); }
+  void clear() {
+    index_.clear();
+    kept_.clear();
+    last_ = KeyedByValues::kNotKeyed;
+  }
+
+ private:
+  KeyedByValues index_;
+  std::vector<Kept> kept_;  // by the index's entry number
+  std::uint32_t last_ = KeyedByValues::kNotKeyed;
+  std::size_t hits_ = 0;
+  std::size_t misses_ = 0;
 };
 
 // The nesting parse_json refuses beyond unless told otherwise.

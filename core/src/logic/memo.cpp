@@ -114,13 +114,9 @@ struct KeyedByValues::Table {
   std::uint64_t last_hash = 0;
 };
 
-// The rules' outcomes, numbered by a KeyedByValues.
-struct OutcomeMemo::Entries {
-  explicit Entries(std::size_t capacity) : index(capacity) {}
-  KeyedByValues index;
-  std::vector<Outcome> outcomes;
-  std::size_t hits = 0;
-  std::size_t misses = 0;
+// The rules' outcomes, by their rule and inputs' values.
+struct OutcomeMemo::Entries : KeptByValues<Outcome> {
+  using KeptByValues::KeptByValues;
 };
 
 OutcomeMemo::OutcomeMemo(std::size_t capacity) : entries_(std::make_unique<Entries>(capacity)) {}
@@ -128,13 +124,10 @@ OutcomeMemo::OutcomeMemo(OutcomeMemo&&) noexcept = default;
 OutcomeMemo& OutcomeMemo::operator=(OutcomeMemo&&) noexcept = default;
 OutcomeMemo::~OutcomeMemo() = default;
 
-std::size_t OutcomeMemo::hits() const { return entries_->hits; }
-std::size_t OutcomeMemo::misses() const { return entries_->misses; }
-std::size_t OutcomeMemo::size() const { return entries_->outcomes.size(); }
-void OutcomeMemo::clear() {
-  entries_->index.clear();
-  entries_->outcomes.clear();
-}
+std::size_t OutcomeMemo::hits() const { return entries_->hits(); }
+std::size_t OutcomeMemo::misses() const { return entries_->misses(); }
+std::size_t OutcomeMemo::size() const { return entries_->size(); }
+void OutcomeMemo::clear() { entries_->clear(); }
 
 namespace {
 
@@ -240,18 +233,10 @@ const Outcome& Rule::evaluate_kept(const nlohmann::json& data, const Bindings& b
     return scratch;
   }
   OutcomeMemo::Entries& memo = bindings.memo->entries();
-  const std::uint32_t found = memo.index.find(&rule, 0, rule.memo_slots, *bindings.slot_values);
-  if (found < memo.outcomes.size()) {
-    ++memo.hits;
-    return memo.outcomes[found];
-  }
+  if (const Outcome* found = memo.find(&rule, 0, rule.memo_slots, *bindings.slot_values)) return *found;
+  const bool may_keep = memo.may_keep();
   evaluate_now(data, bindings, scratch);
-  if (found == KeyedByValues::kNotKept) {
-    ++memo.misses;
-    const std::uint32_t number = memo.index.keep();
-    if (number == 0) memo.outcomes.clear();
-    memo.outcomes.push_back(scratch);
-  }
+  if (may_keep) memo.keep(scratch);
   return scratch;
 }
 

@@ -138,12 +138,8 @@ struct KeptLine {
   std::string clears_on;
 };
 
-struct LineMemo::Parts {
-  explicit Parts(std::size_t capacity) : index(capacity) {}
-  logic::KeyedByValues index;
-  std::vector<KeptLine> lines;  // by the index's entry number
-  std::size_t hits = 0;
-  std::size_t misses = 0;
+struct LineMemo::Parts : logic::KeptByValues<KeptLine> {
+  using KeptByValues::KeptByValues;
 };
 
 LineMemo::LineMemo(std::size_t capacity) : parts_(std::make_unique<Parts>(capacity)) {}
@@ -151,14 +147,10 @@ LineMemo::LineMemo(LineMemo&&) noexcept = default;
 LineMemo& LineMemo::operator=(LineMemo&&) noexcept = default;
 LineMemo::~LineMemo() = default;
 
-std::size_t LineMemo::hits() const { return parts_->hits; }
-std::size_t LineMemo::misses() const { return parts_->misses; }
-std::size_t LineMemo::size() const { return parts_->lines.size(); }
-
-void LineMemo::clear() {
-  parts_->index.clear();
-  parts_->lines.clear();
-}
+std::size_t LineMemo::hits() const { return parts_->hits(); }
+std::size_t LineMemo::misses() const { return parts_->misses(); }
+std::size_t LineMemo::size() const { return parts_->size(); }
+void LineMemo::clear() { parts_->clear(); }
 
 ScreenBuffers::ScreenBuffers() : parts_(std::make_unique<Parts>()) {}
 ScreenBuffers::ScreenBuffers(ScreenBuffers&&) noexcept = default;
@@ -296,27 +288,23 @@ class Screening {
   const CriterionLine& screen_criterion(const Criterion& c, CriterionLine& line, QuestionSet& waiting) {
     line.criterion = &c;
     line.waiting.first = waiting.size();
-    std::uint32_t kept = logic::KeyedByValues::kNotKeyed;
+    bool may_keep = false;
     if (lines_ != nullptr && c.line_keepable) {
       // The audience is in the key: a deferred line is a patient's only.
-      kept = lines_->index.find(&c, patient_ ? 1 : 0, c.line_slots, slot_values_);
-      if (kept < lines_->lines.size()) {
-        ++lines_->hits;
-        const KeptLine& line_kept = lines_->lines[kept];
-        line.status = line_kept.status;
-        waiting.insert(waiting.end(), line_kept.waiting.begin(), line_kept.waiting.end());
-        line.waiting.count = line_kept.waiting.size();
-        line.clears_on = line_kept.clears_on;
+      if (const KeptLine* kept = lines_->find(&c, patient_ ? 1 : 0, c.line_slots, slot_values_)) {
+        line.status = kept->status;
+        waiting.insert(waiting.end(), kept->waiting.begin(), kept->waiting.end());
+        line.waiting.count = kept->waiting.size();
+        line.clears_on = kept->clears_on;
         pick_words(c, line);
         return line;
       }
+      may_keep = lines_->may_keep();
     }
     const bool erred = work_out(c, line, waiting);
-    if (kept == logic::KeyedByValues::kNotKept && !erred) {
-      ++lines_->misses;
-      if (lines_->index.keep() == 0) lines_->lines.clear();
+    if (may_keep && !erred) {
       const auto first = waiting.begin() + static_cast<std::ptrdiff_t>(line.waiting.first);
-      lines_->lines.push_back({line.status, QuestionSet(first, waiting.end()), line.clears_on});
+      lines_->keep(KeptLine{line.status, QuestionSet(first, waiting.end()), line.clears_on});
     }
     pick_words(c, line);
     return line;
