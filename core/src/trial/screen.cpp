@@ -295,7 +295,8 @@ class Screening {
         line.status = kept->status;
         waiting.insert(waiting.end(), kept->waiting.begin(), kept->waiting.end());
         line.waiting.count = kept->waiting.size();
-        line.clears_on = kept->clears_on;
+        // A fresh line's date is empty, as most kept ones are: no assignment then.
+        if (!kept->clears_on.empty()) line.clears_on = kept->clears_on;
         pick_words(c, line);
         return line;
       }
