@@ -1,6 +1,7 @@
 // Turning a person's raw answers into the canonical values rules read.
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ struct AnswerSet::Parts {
   const Trial::Loaded* trial = nullptr;
   std::vector<nlohmann::json> by_slot;  // per slot of the trial: its question's answer, or null
   std::vector<std::size_t> placed;      // the slots place() handed out since clear() (repeats included)
+  std::vector<std::uint64_t> answered;  // normalise_answers': the placed slots as bits, kept for its room
   std::set<std::string> unknown;        // fields no question has (a set: the WebAssembly build has one already)
   nlohmann::json dropped;               // where an unknown field's value goes
   bool not_object = false;              // take() was given neither an object nor null
