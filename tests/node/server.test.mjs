@@ -75,16 +75,27 @@ test('files are served with their MIME types, WebAssembly as application/wasm', 
   }
 });
 
-test('a trial file is served without the whitespace between its tokens, every value and text exactly as written', async () => {
+test('a trial file is served without the whitespace between its tokens and its reviewers\' notes, every other value and text exactly as written', async () => {
   const { readFileSync } = await import('node:fs');
   const source = readFileSync(new URL('../../examples/bh002/trial.json', import.meta.url), 'utf8');
   const served = await (await fetch(`${origin}/bh002/trial.json`)).text();
   assert.ok(served.length < source.length * 0.8, `${served.length} of ${source.length} characters`);
-  assert.deepEqual(JSON.parse(served), JSON.parse(source));
+  const withoutNotes = (value) =>
+    Array.isArray(value) ? value.map(withoutNotes)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value)
+          .filter(([key, member]) => !(key === '$comment' && typeof member === 'string'))
+          .map(([key, member]) => [key, withoutNotes(member)]))
+        : value;
+  assert.match(source, /"\$comment"/, 'the source has notes to drop');
+  assert.doesNotMatch(served, /"\$comment"/);
+  assert.deepEqual(JSON.parse(served), withoutNotes(JSON.parse(source)));
   // Spaces, escapes and non-ASCII text inside strings keep their bytes: the
-  // served strings, in order, are the source's strings; outside them, no space.
+  // served strings, in order, are the source's strings but the notes (each
+  // "$comment" and the string after it); outside them, no space.
   const STRING = /"(?:[^"\\]|\\[^])*"/g;
-  assert.deepEqual(served.match(STRING), source.match(STRING));
+  const sourceStrings = source.match(STRING).filter((string, i, all) => string !== '"$comment"' && all[i - 1] !== '"$comment"');
+  assert.deepEqual(served.match(STRING), sourceStrings);
   assert.doesNotMatch(served.replace(STRING, '""'), /\s/);
 });
 
@@ -94,6 +105,18 @@ test('JSON compaction drops only the space between tokens, and leaves text that 
   assert.equal(compactJson(' "\\\\" '), '"\\\\"', 'an escaped backslash ends before the closing quote');
   assert.equal(compactJson('{ "a": 1,, }'), '{ "a": 1,, }', 'not JSON: unchanged, so its error points where the file does');
   assert.equal(compactJson('\ufeff{ "a": 1 }'), '\ufeff{ "a": 1 }');
+});
+
+test('JSON compaction drops "$comment" members that hold a string, wherever they stand, and nothing that only looks like one', async () => {
+  const { compactJson } = await import('../../examples/site/server.mjs');
+  assert.equal(compactJson('{"$comment": "first", "a": 1}'), '{"a":1}');
+  assert.equal(compactJson('{"a": 1, "$comment": "last"}'), '{"a":1}');
+  assert.equal(compactJson('{"a": 1, "$comment": "between \\"quoted\\" \\\\", "b": 2}'), '{"a":1,"b":2}');
+  assert.equal(compactJson('{"$comment": "alone"}'), '{}');
+  assert.equal(compactJson('[{"x": [{"$comment": "deep", "y": null}]}]'), '[{"x":[{"y":null}]}]');
+  assert.equal(compactJson('{"list": ["$comment", "x"]}'), '{"list":["$comment","x"]}', 'a string value, not a member');
+  assert.equal(compactJson('{"s": "{\\"$comment\\":\\"x\\"}"}'), '{"s":"{\\"$comment\\":\\"x\\"}"}', 'inside a string');
+  assert.equal(compactJson('{"$comment": {"kept": 1}}'), '{"$comment":{"kept":1}}', 'not a string: kept');
 });
 
 test('CSS compaction drops comments and the space that delimiters make needless, and keeps every space that can mean something', async () => {
