@@ -113,8 +113,42 @@ TEST(LineMemo, AFullMemoStartsAfreshAndStillGivesTheSameText) {
   ASSERT_TRUE(trial.has_value());
   LineMemo lines(8);
   expect_same_as_alone(*trial, lines);
-  EXPECT_LE(lines.size(), 8u);
+  // At most 8 lines under their answers' values, and E02's by state (sex and
+  // pregnant, 3 states each, for 2 audiences).
+  EXPECT_LE(lines.size(), 8u + 3u * 3u * 2u);
   EXPECT_GT(lines.hits(), 0u);
+}
+
+TEST(LineMemo, LinesKeptByStateKeepAudiencesApart) {
+  // A line that reads only a site yes/no question (kept by state number):
+  // unanswered, it is deferred for a patient and unknown for a physician.
+  json definition = small_trial();
+  definition["criteria"].push_back(json::parse(R"({"id": "E09", "kind": "exclusion", "source": "Rash",
+      "label": {"en": "Rash", "zh-Hans": "皮疹"}, "rule": {"var": "item_rash"}})"));
+  trialscreen::Diagnostics errors;
+  const std::optional<Trial> trial = load_json(definition, errors);
+  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  LineMemo lines;
+  trialscreen::logic::OutcomeMemo outcomes;
+  const json rashes[] = {nullptr, true, false};
+  for (int round = 0; round < 3; ++round) {
+    for (const json& rash : rashes) {
+      for (const char* audience : {"patient", "physician"}) {
+        ScreenOptions options;
+        options.as_of = "2026-11-25";
+        options.audience = audience;
+        json answers = {{"age", 45}};
+        if (!rash.is_null()) answers["item_rash"] = rash;
+        std::string text;
+        trial->screen_text(json(answers), options, text, nullptr, {&outcomes, nullptr, &lines});
+        const json expected = rash.is_null() ? (std::string(audience) == "patient" ? "deferred" : "unknown")
+                              : rash.get<bool>() ? "fail"
+                                                 : "pass";
+        EXPECT_EQ(criterion_of(json::parse(text), "E09")["status"], expected) << answers.dump() << " " << audience;
+      }
+    }
+  }
+  EXPECT_GT(lines.hits(), lines.misses());
 }
 
 TEST(LineMemo, APatientsDeferredLineIsNotAPhysiciansUnknownOne) {

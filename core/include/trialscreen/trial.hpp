@@ -112,7 +112,11 @@ class AnswerSet {
 
 // Criterion lines (status, waiting questions, clearing date) kept under the
 // values of the answers they were worked out from, as logic::OutcomeMemo
-// keeps rule outcomes: a line whose rules all read only their slots.
+// keeps rule outcomes: a line whose rules all read only their slots. At most
+// `capacity` lines are kept so, all dropped when full. A line that reads only
+// yes/no and choice answers is kept by their state number instead, at most
+// twice Criterion::kMaxLineStates (256) per criterion: bounded by the
+// definition, so never dropped.
 class LineMemo {
  public:
   explicit LineMemo(std::size_t capacity = 4096);

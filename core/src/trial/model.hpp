@@ -83,6 +83,14 @@ struct Criterion {
   // its line is a function of these slots' values (LineMemo keeps it so).
   bool line_keepable = false;
   std::vector<std::uint32_t> line_slots;
+  // When every one of those slots is a yes/no or choice question, and their
+  // answers make at most kMaxLineStates combinations: each slot's number of
+  // states (unanswered, then its values), and their product. LineMemo then
+  // keeps the line by the answers' state number, with no key to write,
+  // hash or compare. 0: not so.
+  static constexpr std::uint32_t kMaxLineStates = 256;
+  std::vector<std::uint32_t> line_slot_states;
+  std::uint32_t line_states = 0;
 };
 
 struct Warning {

@@ -140,6 +140,14 @@ struct KeptLine {
 
 struct LineMemo::Parts : logic::KeptByValues<KeptLine> {
   using KeptByValues::KeptByValues;
+
+  // Lines of criteria with Criterion::line_states, by criterion number and
+  // state number (the patient's after the physician's): 1 + the line's
+  // number in by_state_kept, or 0. Bounded by the definition, not the
+  // answers, so never dropped when the keyed lines are.
+  std::vector<std::vector<std::uint32_t>> by_state;
+  std::vector<KeptLine> by_state_kept;
+  std::size_t by_state_hits = 0;
 };
 
 LineMemo::LineMemo(std::size_t capacity) : parts_(std::make_unique<Parts>(capacity)) {}
@@ -147,10 +155,14 @@ LineMemo::LineMemo(LineMemo&&) noexcept = default;
 LineMemo& LineMemo::operator=(LineMemo&&) noexcept = default;
 LineMemo::~LineMemo() = default;
 
-std::size_t LineMemo::hits() const { return parts_->hits(); }
-std::size_t LineMemo::misses() const { return parts_->misses(); }
-std::size_t LineMemo::size() const { return parts_->size(); }
-void LineMemo::clear() { parts_->clear(); }
+std::size_t LineMemo::hits() const { return parts_->hits() + parts_->by_state_hits; }
+std::size_t LineMemo::misses() const { return parts_->misses() + parts_->by_state_kept.size(); }
+std::size_t LineMemo::size() const { return parts_->size() + parts_->by_state_kept.size(); }
+void LineMemo::clear() {
+  parts_->clear();
+  parts_->by_state.clear();
+  parts_->by_state_kept.clear();
+}
 
 ScreenBuffers::ScreenBuffers() : parts_(std::make_unique<Parts>()) {}
 ScreenBuffers::ScreenBuffers(ScreenBuffers&&) noexcept = default;
@@ -289,9 +301,20 @@ class Screening {
     line.criterion = &c;
     line.waiting.first = waiting.size();
     bool may_keep = false;
+    std::uint32_t* by_state = nullptr;
     if (lines_ != nullptr && c.line_keepable) {
       // The audience is in the key: a deferred line is a patient's only.
-      if (const KeptLine* kept = lines_->find(&c, patient_ ? 1 : 0, c.line_slots, slot_values_)) {
+      const KeptLine* kept = nullptr;
+      if (c.line_states != 0 && (by_state = state_entry(c)) != nullptr) {
+        if (*by_state != 0) {
+          kept = &lines_->by_state_kept[*by_state - 1];
+          ++lines_->by_state_hits;
+        }
+      } else {
+        kept = lines_->find(&c, patient_ ? 1 : 0, c.line_slots, slot_values_);
+        may_keep = kept == nullptr && lines_->may_keep();
+      }
+      if (kept != nullptr) {
         line.status = kept->status;
         waiting.insert(waiting.end(), kept->waiting.begin(), kept->waiting.end());
         line.waiting.count = kept->waiting.size();
@@ -300,15 +323,48 @@ class Screening {
         pick_words(c, line);
         return line;
       }
-      may_keep = lines_->may_keep();
     }
     const bool erred = work_out(c, line, waiting);
-    if (may_keep && !erred) {
+    if ((may_keep || by_state != nullptr) && !erred) {
       const auto first = waiting.begin() + static_cast<std::ptrdiff_t>(line.waiting.first);
-      lines_->keep(KeptLine{line.status, QuestionSet(first, waiting.end()), line.clears_on});
+      KeptLine kept{line.status, QuestionSet(first, waiting.end()), line.clears_on};
+      if (by_state != nullptr) {
+        lines_->by_state_kept.push_back(std::move(kept));
+        *by_state = static_cast<std::uint32_t>(lines_->by_state_kept.size());
+      } else {
+        lines_->keep(std::move(kept));
+      }
     }
     pick_words(c, line);
     return line;
+  }
+
+  // Where LineMemo keeps c's line for the answers' state (c.line_states
+  // != 0), or nullptr when an answer is none of its question's values.
+  std::uint32_t* state_entry(const Criterion& c) {
+    std::size_t state = patient_ ? 1 : 0;
+    for (std::size_t k = 0; k < c.line_slots.size(); ++k) {
+      const json* value = slot_values_[c.line_slots[k]];
+      std::size_t at = 0;  // unanswered
+      if (value != nullptr) {
+        const Question& q = trial_.questions[trial_.question_of_slot[c.line_slots[k]]];
+        if (q.type == trial::AnswerType::Boolean) {
+          if (!value->is_boolean()) return nullptr;
+          at = value->get<bool>() ? 2 : 1;
+        } else {
+          if (!value->is_string()) return nullptr;
+          const auto found = std::find(q.options.begin(), q.options.end(), value->get_ref<const std::string&>());
+          if (found == q.options.end()) return nullptr;
+          at = 1 + static_cast<std::size_t>(found - q.options.begin());
+        }
+      }
+      state = state * c.line_slot_states[k] + at;
+    }
+    const std::size_t number = static_cast<std::size_t>(&c - trial_.criteria.data());
+    if (lines_->by_state.size() <= number) lines_->by_state.resize(trial_.criteria.size());
+    std::vector<std::uint32_t>& entries = lines_->by_state[number];
+    if (entries.empty()) entries.assign(2 * std::size_t{c.line_states}, 0);
+    return &entries[state];
   }
 
   // The status, waiting questions and clearing date of `c`'s line from its
@@ -591,6 +647,28 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
     }
     std::sort(c.line_slots.begin(), c.line_slots.end());
     c.line_slots.erase(std::unique(c.line_slots.begin(), c.line_slots.end()), c.line_slots.end());
+    c.line_slot_states.clear();
+    c.line_states = 0;
+    std::uint32_t states = 1;
+    for (std::uint32_t slot : c.line_slots) {
+      const std::size_t q = trial.question_of_slot[slot];
+      const Question* question = q == Trial::Loaded::kNoQuestion ? nullptr : &trial.questions[q];
+      const std::size_t count = question == nullptr                        ? 0
+                                : question->type == trial::AnswerType::Boolean ? 3
+                                : question->type == trial::AnswerType::Choice  ? 1 + question->options.size()
+                                                                               : 0;
+      if (count == 0 || count > Criterion::kMaxLineStates / states) {
+        states = 0;
+        break;
+      }
+      states *= static_cast<std::uint32_t>(count);
+      c.line_slot_states.push_back(static_cast<std::uint32_t>(count));
+    }
+    if (c.line_keepable && !c.line_slots.empty() && states != 0) {
+      c.line_states = states;
+    } else {
+      c.line_slot_states.clear();
+    }
   }
 }
 
