@@ -101,10 +101,10 @@ struct Screened {
     return {first, first + line.waiting.count};
   }
 
-  // Empty again, its lists keeping their room for the next screening.
+  // Empty again, its lists keeping their room for the next screening (the
+  // criterion lines are each made afresh by the next one, in place).
   void clear() {
     verdict = "incomplete";
-    criteria.clear();
     waiting.clear();
     next.clear();
     derived.clear();
@@ -241,9 +241,9 @@ class Screening {
     bool any_unknown = false;
     std::vector<bool>& could_change = could_change_;
     could_change.assign(trial_.questions.size(), false);
-    out.criteria.reserve(trial_.criteria.size());
-    for (const Criterion& c : trial_.criteria) {
-      const CriterionLine& line = screen_criterion(c, out.criteria.emplace_back(), out.waiting);
+    out.criteria.resize(trial_.criteria.size());
+    for (std::size_t i = 0; i < trial_.criteria.size(); ++i) {
+      const CriterionLine& line = screen_criterion(trial_.criteria[i], out.criteria[i], out.waiting);
       any_fail = any_fail || line.status == Status::Fail;
       if (line.status == Status::Unknown) {
         any_unknown = true;
@@ -298,8 +298,15 @@ class Screening {
   // Screens one criterion into `line` (made in place: a line holds a string);
   // the questions it waits on go to the end of `waiting` (Screened::waiting).
   const CriterionLine& screen_criterion(const Criterion& c, CriterionLine& line, QuestionSet& waiting) {
+    // The last screening's line, made afresh member by member (not
+    // constructed anew: a batch screens 34 lines a record).
     line.criterion = &c;
-    line.waiting.first = waiting.size();
+    line.status = Status::Unknown;
+    line.waiting = {waiting.size(), 0};
+    line.clears_on.clear();
+    line.reason = nullptr;
+    line.reason_json = nullptr;
+    line.line_json = nullptr;
     bool may_keep = false;
     std::uint32_t* by_state = nullptr;
     if (lines_ != nullptr && c.line_keepable) {
@@ -318,7 +325,7 @@ class Screening {
         line.status = kept->status;
         waiting.insert(waiting.end(), kept->waiting.begin(), kept->waiting.end());
         line.waiting.count = kept->waiting.size();
-        // A fresh line's date is empty, as most kept ones are: no assignment then.
+        // The line's date is empty, as most kept ones are: no assignment then.
         if (!kept->clears_on.empty()) line.clears_on = kept->clears_on;
         pick_words(c, line);
         return line;
