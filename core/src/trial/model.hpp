@@ -194,8 +194,10 @@ std::size_t question_slot(const Trial::Loaded& trial, std::string_view field);
 // their inputs answered would work out the same (Derived::same_when_unanswered).
 void prepare_unanswered_derived(Trial::Loaded& trial);
 
-// Finds, once at load, the criteria whose lines LineMemo may keep, and the
-// slots their lines are worked out from (Criterion::line_slots).
+// Finds, once at load, the criteria whose lines LineMemo may keep, the slots
+// their lines are worked out from (Criterion::line_slots), and, for lines of
+// yes/no and choice answers only, those answers' states
+// (Criterion::line_slot_states, line_states).
 void prepare_line_keys(Trial::Loaded& trial);
 
 }  // namespace trial

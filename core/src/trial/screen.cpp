@@ -64,6 +64,20 @@ struct CriterionLine {
   const std::string* reason = nullptr;
   const std::string* reason_json = nullptr;  // the same as JSON text, when picked at load
   const std::string* line_json = nullptr;    // the line through its status as JSON text, when made at load
+
+  // The line of `c` afresh, its waiting questions to start at `first_waiting`:
+  // every member set again, as a new line has it (a screening reuses the
+  // last one's lines rather than construct 34 anew; a member added above
+  // belongs here too).
+  void start(const Criterion& c, std::size_t first_waiting) {
+    criterion = &c;
+    status = Status::Unknown;
+    waiting = {first_waiting, 0};
+    clears_on.clear();
+    reason = nullptr;
+    reason_json = nullptr;
+    line_json = nullptr;
+  }
 };
 
 // `list` as an empty array, keeping its room when it is one already.
@@ -295,18 +309,10 @@ class Screening {
     indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
   }
 
-  // Screens one criterion into `line` (made in place: a line holds a string);
+  // Screens one criterion into `line` (the last screening's, started afresh);
   // the questions it waits on go to the end of `waiting` (Screened::waiting).
   const CriterionLine& screen_criterion(const Criterion& c, CriterionLine& line, QuestionSet& waiting) {
-    // The last screening's line, made afresh member by member (not
-    // constructed anew: a batch screens 34 lines a record).
-    line.criterion = &c;
-    line.status = Status::Unknown;
-    line.waiting = {waiting.size(), 0};
-    line.clears_on.clear();
-    line.reason = nullptr;
-    line.reason_json = nullptr;
-    line.line_json = nullptr;
+    line.start(c, waiting.size());
     bool may_keep = false;
     std::uint32_t* by_state = nullptr;
     if (lines_ != nullptr && c.line_keepable) {
