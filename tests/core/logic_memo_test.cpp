@@ -1,5 +1,6 @@
 // OutcomeMemo: a kept outcome must be exactly what evaluating gives, for
 // every rule the memo takes, and rules it cannot key must not be kept.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -164,6 +165,79 @@ TEST(LogicMemo, ARuleThatReadsOnlyItsSlotsNeedsNoDocument) {
                                  R"({"map": [["s", "t"], {"missing": ["s"]}]})"}) {
     EXPECT_FALSE(host.compile(json::parse(reads_more)).reads_only_slots()) << reads_more;
   }
+}
+
+TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
+  // Rule::compares_slot_with_numbers: the numbers a slot is compared with
+  // (its cuts), or false when the rule reads it any other way. Where it gives
+  // cuts, every number at the same place among them (below, at or above each)
+  // must give the rule the same outcome: a screening keeps lines by that
+  // place alone (LineMemo).
+  Host host;
+  const std::uint32_t n = 3;  // host.slots[3]
+  struct Case {
+    const char* rule;
+    bool compared;
+    std::vector<double> cuts;
+  };
+  const Case cases[] = {
+      {R"({">=": [{"var": "n"}, 8]})", true, {8}},
+      {R"({"<=": [18, {"var": "n"}, 90]})", true, {18, 90}},
+      {R"({"if": [{"==": [{"var": "n"}, 3]}, {"var": "s"}, {">": [{"var": "n"}, 1.5]}]})", true, {1.5, 3}},
+      {R"({"and": [{"!": {"missing": ["n"]}}, {"<": [{"var": "n"}, 5]}, {"!==": [5, {"var": "n"}]}]})", true, {5}},
+      {R"({"var": "flag"})", true, {}},  // n is not read at all
+      {R"({"var": "n"})", false, {}},    // its truth: 0 is false
+      {R"({"<": [{"var": "n"}, {"var": "s"}]})", false, {}},
+      {R"({"==": [{"var": "n"}, "5"]})", false, {}},
+      {R"({"<": [{"var": "n"}, {"var": "n"}]})", false, {}},
+      {R"({">": [{"var": ["n", 5]}, 1]})", false, {}},
+      {R"({"and": [{">": [{"var": "n"}, 1]}, {"+": [{"var": "n"}, 1]}]})", false, {}},
+      {R"({">=": [{"var": "total"}, 10]})", false, {}},  // through the derived total's sum
+      {R"({">": [{"var": "limit"}, {"var": "n"}]})", false, {}},  // reads a name with no slot
+  };
+  std::vector<json> documents;
+  for (const json& s : {json(nullptr), json("x")}) {
+    for (const json& flag : {json(nullptr), json(true)}) {
+      json document = {{"as_of", "2026-11-25"}};
+      if (!s.is_null()) document["s"] = s;
+      if (!flag.is_null()) document["flag"] = flag;
+      documents.push_back(std::move(document));
+    }
+  }
+  for (const Case& c : cases) {
+    const Rule rule = host.compile(json::parse(c.rule));
+    std::vector<double> cuts;
+    ASSERT_EQ(rule.compares_slot_with_numbers(n, cuts), c.compared) << c.rule;
+    if (!c.compared) continue;
+    EXPECT_EQ(cuts, c.cuts) << c.rule;
+    // Numbers around and at each cut, as integers where they are whole.
+    std::vector<json> numbers = {-1000, 1000.5};
+    for (double cut : c.cuts) {
+      for (double step : {-1.0, -0.25, 0.0, 0.25, 1.0}) numbers.push_back(cut + step);
+      if (cut == static_cast<double>(static_cast<long>(cut))) numbers.push_back(static_cast<long>(cut));
+    }
+    const auto place = [&](double value) {
+      std::size_t at = 0;
+      for (double cut : c.cuts) at += value > cut ? 2 : value == cut ? 1 : 0;
+      return at;
+    };
+    for (const json& document : documents) {
+      std::map<std::size_t, std::pair<json, Outcome>> first_at;
+      for (const json& number : numbers) {
+        json answers = document;
+        answers["n"] = number;
+        Outcome outcome = host.evaluate(rule, answers, nullptr);
+        const auto [kept, fresh] = first_at.try_emplace(place(number.get<double>()), number, outcome);
+        if (fresh) continue;
+        logic_test::expect_identical(outcome, kept->second.second,
+                                     std::string(c.rule) + ": " + number.dump() + " against " +
+                                         kept->second.first.dump() + " over " + document.dump());
+      }
+    }
+  }
+  std::vector<double> cuts;
+  EXPECT_FALSE(host.compile(json::parse(R"({">=": [{"var": "total"}, 10]})")).compares_slot_with_numbers(5, cuts))
+      << "a derived variable's value is not its slot's answer";
 }
 
 TEST(LogicMemo, ValuesThatCompareEqualAreKeptApart) {

@@ -41,7 +41,7 @@ std::optional<Trial> trial_with_a_failing_rule() {
 // same values again and again in other company.
 std::vector<json> answer_sets() {
   std::vector<json> sets;
-  const json ages[] = {nullptr, 45, 17, 77, 76, json("old")};
+  const json ages[] = {nullptr, 45, 17, 77, 76, json("old"), 18, 90, 95};
   const json sexes[] = {nullptr, "female", "male"};
   const json pregnancies[] = {nullptr, true, false};
   const json vaccines[] = {nullptr, "none", "2026-11-20", "2026-09-01"};
@@ -113,9 +113,11 @@ TEST(LineMemo, AFullMemoStartsAfreshAndStillGivesTheSameText) {
   ASSERT_TRUE(trial.has_value());
   LineMemo lines(8);
   expect_same_as_alone(*trial, lines);
-  // At most 8 lines under their answers' values, and E02's by state (sex and
-  // pregnant, 3 states each, for 2 audiences).
-  EXPECT_LE(lines.size(), 8u + 3u * 3u * 2u);
+  // At most 8 lines under their answers' values, and those kept by state,
+  // for 2 audiences: E02's (sex and pregnant, 3 states each), I01's and
+  // I05's (age, cut at 18 and 90, at 76 and 77: 6 states each), and I02's,
+  // I03's and E01's (one lab, one cut: 4 states each).
+  EXPECT_LE(lines.size(), 8u + 2u * (3u * 3u + 6u + 6u + 4u + 4u + 4u));
   EXPECT_GT(lines.hits(), 0u);
 }
 
@@ -149,6 +151,72 @@ TEST(LineMemo, LinesKeptByStateKeepAudiencesApart) {
     }
   }
   EXPECT_GT(lines.hits(), lines.misses());
+}
+
+TEST(LineMemo, NumberLinesAreKeptByTheirPlaceAmongTheCuts) {
+  // A criterion that compares two labs with numbers: its line is kept by
+  // where each value lies (below, at or above each cut), in the unit the
+  // rule compares, so values that never repeat still find their line, and
+  // the memo holds a line per place, not per value.
+  json definition = small_trial();
+  definition["criteria"].push_back(json::parse(R"({"id": "I09", "kind": "inclusion", "source": "Marrow and kidney",
+      "label": {"en": "WBC >= 3 and creatinine < 1.5", "zh-Hans": "白细胞 ≥ 3 且肌酐 < 1.5"},
+      "rule": {"and": [{">=": [{"var": "wbc"}, 3]}, {"<": [{"var": "creatinine"}, 1.5]}]}})"));
+  trialscreen::Diagnostics errors;
+  const std::optional<Trial> trial = load_json(definition, errors);
+  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  LineMemo lines;
+  trialscreen::logic::OutcomeMemo outcomes;
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  int screened = 0;
+  for (int i = 0; i < 400; ++i) {
+    json answers = {{"age", 45}};
+    // Near the cuts and at them, each value once (but the cuts themselves).
+    if (i % 5 != 0) answers["wbc"] = i % 7 == 0 ? 3.0 : 2.0 + i / 200.0;
+    if (i % 3 != 0) answers["creatinine"] = i % 11 == 0 ? json{{"value", 132.6}, {"unit", "umol/L"}} : json(1.0 + i / 400.0);
+    options.audience = i % 2 == 0 ? "patient" : "physician";
+    std::string alone;
+    trial->screen_text(answers, options, alone);
+    std::string kept;
+    trial->screen_text(json(answers), options, kept, nullptr, {&outcomes, nullptr, &lines});
+    ASSERT_EQ(kept, alone) << answers.dump() << " " << options.audience;
+    ++screened;
+  }
+  EXPECT_GT(lines.hits(), 10u * lines.misses());
+  // I09's places: wbc unanswered, below, at or above 3, times creatinine's
+  // the same about 1.5, for 2 audiences; the small trial's other lines are few.
+  EXPECT_LT(lines.size(), 2u * 4u * 4u + 40u) << screened << " screenings";
+}
+
+TEST(LineMemo, WholeNumbersPastTwoToThe53GiveWhatScreeningAloneGives) {
+  // Past 2^53 whole numbers share doubles, which the cuts are: whatever the
+  // rules make of such numbers, a kept line must be what screening alone
+  // gives, value after value.
+  json definition = small_trial();
+  definition["questions"].push_back(json::parse(R"({"id": "count", "type": "integer", "section": "labs",
+      "who": "site", "text": {"en": "Count", "zh-Hans": "计数"}})"));
+  definition["criteria"].push_back(json::parse(R"({"id": "I09", "kind": "inclusion", "source": "Count",
+      "label": {"en": "Count", "zh-Hans": "计数"},
+      "rule": {"and": [{"===": [{"var": "count"}, 9007199254740993]}, {"<": [{"var": "count"}, 9007199254740995]}]}})"));
+  trialscreen::Diagnostics errors;
+  const std::optional<Trial> trial = load_json(definition, errors);
+  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  LineMemo lines;
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  const json counts[] = {json(9007199254740993), json(9007199254740992), json(9007199254740994),
+                         json(9007199254740995), json(9007199254740993.0), json(-9007199254740993)};
+  for (int round = 0; round < 2; ++round) {
+    for (const json& count : counts) {
+      const json answers = {{"count", count}};
+      std::string alone;
+      trial->screen_text(answers, options, alone);
+      std::string kept;
+      trial->screen_text(json(answers), options, kept, nullptr, {nullptr, nullptr, &lines});
+      EXPECT_EQ(kept, alone) << count;
+    }
+  }
 }
 
 TEST(LineMemo, APatientsDeferredLineIsNotAPhysiciansUnknownOne) {

@@ -174,6 +174,12 @@ class Rule {
   bool reads_only_slots() const;
   // When it does: those slots, sorted (its outcome is a function of their values).
   const std::vector<std::uint32_t>& slots_read() const;
+  // When it does: whether it reads `slot` only as a plain variable (not a
+  // derived one) compared with number literals (<, <=, >, >=, ==, !=, ===,
+  // !==), or through `missing`; then adds those literals to `cuts` (kept
+  // sorted and unique). For a number in the slot, only its place among the
+  // cuts (below, at or above each) matters to the rule.
+  bool compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts) const;
 
   // Whether the rule reads the data only through the variables() it names
   // (no missing, exists, computed or whole-data paths): two documents that

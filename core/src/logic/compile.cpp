@@ -587,6 +587,61 @@ bool Rule::reads_only_slots() const { return compiled_->memoizable; }
 
 const std::vector<std::uint32_t>& Rule::slots_read() const { return compiled_->memo_slots; }
 
+namespace {
+
+// Into `cuts`, kept sorted and unique (a few: a linear walk).
+void add_cut(std::vector<double>& cuts, double cut) {
+  auto at = cuts.begin();
+  while (at != cuts.end() && *at < cut) ++at;
+  if (at == cuts.end() || *at != cut) cuts.insert(at, cut);
+}
+
+bool is_comparison(Op op) {
+  switch (op) {
+    case Op::Eq: case Op::Ne: case Op::StrictEq: case Op::StrictNe:
+    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool Rule::compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts) const {
+  const Compiled& rule = *compiled_;
+  if (!rule.memoizable) return false;
+  const auto reads_slot = [&](const Node& node) {
+    return (node.op == Op::Var || node.op == Op::Val) && node.variable != kNone &&
+           rule.slot_of_variable[node.variable] == slot;
+  };
+  // Every read of the slot must be one operand of a comparison whose other
+  // operands are all number literals.
+  std::size_t reads = 0, compared = 0;
+  for (const Node& node : rule.nodes) {
+    if (reads_slot(node)) ++reads;
+    if (!is_comparison(node.op) || node.dynamic_args) continue;
+    const std::uint32_t* child = rule.child_begin(node);
+    std::size_t plain_reads = 0, numbers = 0;
+    for (std::uint32_t i = 0; i < node.child_count; ++i) {
+      const Node& operand = rule.nodes[child[i]];
+      if (operand.op == Op::Literal && rule.literals[operand.literal].is_number()) {
+        ++numbers;
+      } else if (operand.op == Op::Var && reads_slot(operand) && operand.derived == kNone && !operand.has_default &&
+                 operand.path != kNone && rule.paths[operand.path].size() == 1) {
+        ++plain_reads;
+      }
+    }
+    if (plain_reads != 1 || plain_reads + numbers != node.child_count) continue;
+    ++compared;
+    for (std::uint32_t i = 0; i < node.child_count; ++i) {
+      const Node& operand = rule.nodes[child[i]];
+      if (operand.op == Op::Literal) add_cut(cuts, rule.literals[operand.literal].get<double>());
+    }
+  }
+  return reads == compared;
+}
+
 bool Rule::reads_only_variables() const {
   for (const Node& node : compiled_->nodes) {
     switch (node.op) {

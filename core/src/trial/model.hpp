@@ -83,13 +83,16 @@ struct Criterion {
   // its line is a function of these slots' values (LineMemo keeps it so).
   bool line_keepable = false;
   std::vector<std::uint32_t> line_slots;
-  // When every one of those slots is a yes/no or choice question, and their
-  // answers make at most kMaxLineStates combinations: each slot's number of
-  // states (unanswered, then its values), and their product. LineMemo then
-  // keeps the line by the answers' state number, with no key to write,
-  // hash or compare. 0: not so.
+  // When every one of those slots is a yes/no or choice question, or a
+  // number question its rules only compare with numbers (its cuts, sorted:
+  // logic::Rule::compares_slot_with_numbers), and their answers make at most
+  // kMaxLineStates combinations: each slot's number of states (unanswered,
+  // then its values; for a number, below, at and above each cut), and their
+  // product. LineMemo then keeps the line by the answers' state number, with
+  // no key to write, hash or compare. 0: not so.
   static constexpr std::uint32_t kMaxLineStates = 256;
   std::vector<std::uint32_t> line_slot_states;
+  std::vector<double> line_cuts;  // the number slots' cuts, one slot's after another's
   std::uint32_t line_states = 0;
 };
 
