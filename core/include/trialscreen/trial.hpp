@@ -34,10 +34,10 @@ struct ScreenOptions {
 // A screening in brief, for list views such as the batch's CSV rows: the
 // same verdict and statuses as Trial::screen gives, without the texts.
 struct ScreenSummary {
-  const char* verdict = "incomplete";   // "eligible" | "not_eligible" | "incomplete"
-  std::vector<const char*> statuses;    // per criterion, in the definition's order:
-                                        // "pass", "fail", "unknown", "not_applicable", "deferred"
-  nlohmann::json answer_errors;         // the result's answerErrors
+  std::string_view verdict = "incomplete";  // "eligible" | "not_eligible" | "incomplete"
+  std::vector<std::string_view> statuses;    // per criterion, in the definition's order:
+                                             // "pass", "fail", "unknown", "not_applicable", "deferred"
+  nlohmann::json answer_errors;              // the result's answerErrors
 };
 
 // The working memory of a screening (its lists of lines, waiting questions,

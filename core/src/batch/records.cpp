@@ -208,13 +208,6 @@ void append_csv_cell(std::string& out, const std::string& text) {
 
 std::string trim(std::string_view text) { return std::string(trimmed(text)); }
 
-bool is_blank(std::string_view text) {
-  for (char c : text) {
-    if (!is_space(c)) return false;
-  }
-  return true;
-}
-
 std::optional<Column> parse_column(const std::string& cell) {
   const std::string text = trim(cell);
   Column column;

@@ -101,7 +101,13 @@ void cell_answer(std::string_view cell, CellKind kind, const std::string& header
 
 // Strips spaces and tabs at both ends.
 std::string trim(std::string_view text);
-// Empty or only spaces and tabs (an unanswered cell).
-bool is_blank(std::string_view text);
+// Empty or only spaces and tabs (an unanswered cell). Inline: a CSV row asks
+// it of every cell, and a call each was 2 % of a batch's time.
+inline bool is_blank(std::string_view text) {
+  for (char c : text) {
+    if (c != ' ' && c != '\t') return false;
+  }
+  return true;
+}
 
 }  // namespace trialscreen::batch

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <iterator>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 #include "answers.hpp"
@@ -19,7 +20,8 @@ using trial::Question;
 enum class Status { Pass, Fail, Unknown, NotApplicable, Deferred };
 constexpr std::size_t kStatuses = 5;
 
-const char* status_name(Status s) {
+// A view, so that a batch writing 34 a row need not measure them.
+std::string_view status_name(Status s) {
   switch (s) {
     case Status::Pass: return "pass";
     case Status::Fail: return "fail";
@@ -632,7 +634,7 @@ const std::string& status_members_json(Status status) {
     std::vector<std::string> out(kStatuses);
     for (Status s : {Status::Pass, Status::Fail, Status::Unknown, Status::NotApplicable, Status::Deferred}) {
       out[static_cast<std::size_t>(s)] =
-          std::string(",\"status\":\"") + status_name(s) + (lists_waiting(s) ? "\",\"waitingOn\":[" : "\"}");
+          std::string(",\"status\":\"").append(status_name(s)) + (lists_waiting(s) ? "\",\"waitingOn\":[" : "\"}");
     }
     return out;
   }();
