@@ -207,7 +207,7 @@ TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
   for (const Case& c : cases) {
     const Rule rule = host.compile(json::parse(c.rule));
     std::vector<double> cuts;
-    ASSERT_EQ(rule.compares_slot_with_numbers(n, cuts), c.compared) << c.rule;
+    ASSERT_EQ(rule.compares_slot_with_numbers(n, cuts, 100), c.compared) << c.rule;
     if (!c.compared) continue;
     EXPECT_EQ(cuts, c.cuts) << c.rule;
     // Numbers around and at each cut, as integers where they are whole.
@@ -236,8 +236,18 @@ TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
     }
   }
   std::vector<double> cuts;
-  EXPECT_FALSE(host.compile(json::parse(R"({">=": [{"var": "total"}, 10]})")).compares_slot_with_numbers(5, cuts))
+  EXPECT_FALSE(host.compile(json::parse(R"({">=": [{"var": "total"}, 10]})")).compares_slot_with_numbers(5, cuts, 100))
       << "a derived variable's value is not its slot's answer";
+  // More cuts than asked for: false, before the rest are walked.
+  json many = json::array();
+  for (int i = 0; i < 5000; ++i) many.push_back({{"==", {{{"var", "n"}}, i}}});
+  const Rule compared_with_many = host.compile({{"or", many}});
+  cuts.clear();
+  EXPECT_TRUE(compared_with_many.compares_slot_with_numbers(n, cuts, 5000));
+  EXPECT_EQ(cuts.size(), 5000u);
+  cuts.clear();
+  EXPECT_FALSE(compared_with_many.compares_slot_with_numbers(n, cuts, 127));
+  EXPECT_EQ(cuts.size(), 128u);
 }
 
 TEST(LogicMemo, ValuesThatCompareEqualAreKeptApart) {

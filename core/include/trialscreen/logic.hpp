@@ -178,8 +178,9 @@ class Rule {
   // derived one) compared with number literals (<, <=, >, >=, ==, !=, ===,
   // !==), or through `missing`; then adds those literals to `cuts` (kept
   // sorted and unique). For a number in the slot, only its place among the
-  // cuts (below, at or above each) matters to the rule.
-  bool compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts) const;
+  // cuts (below, at or above each) matters to the rule. False as soon as
+  // `cuts` would hold more than `max_cuts`.
+  bool compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts, std::size_t max_cuts) const;
 
   // Whether the rule reads the data only through the variables() it names
   // (no missing, exists, computed or whole-data paths): two documents that

@@ -608,7 +608,7 @@ bool is_comparison(Op op) {
 
 }  // namespace
 
-bool Rule::compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts) const {
+bool Rule::compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts, std::size_t max_cuts) const {
   const Compiled& rule = *compiled_;
   if (!rule.memoizable) return false;
   const auto reads_slot = [&](const Node& node) {
@@ -638,6 +638,7 @@ bool Rule::compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& c
       const Node& operand = rule.nodes[child[i]];
       if (operand.op == Op::Literal) add_cut(cuts, rule.literals[operand.literal].get<double>());
     }
+    if (cuts.size() > max_cuts) return false;  // also bounds add_cut's walks
   }
   return reads == compared;
 }

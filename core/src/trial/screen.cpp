@@ -691,7 +691,8 @@ namespace {
 // then those numbers, sorted and unique, in `cuts`.
 bool compared_with_numbers(const Criterion& c, std::uint32_t slot, std::vector<double>& cuts) {
   for (const std::optional<logic::Rule>* rule : {&c.rule, &c.applies_if, &c.clears_on}) {
-    if (*rule && !(*rule)->compares_slot_with_numbers(slot, cuts)) return false;
+    // More cuts than states allow: no table (a number has 2 + 2 × cuts).
+    if (*rule && !(*rule)->compares_slot_with_numbers(slot, cuts, (Criterion::kMaxLineStates - 2) / 2)) return false;
   }
   return true;
 }
