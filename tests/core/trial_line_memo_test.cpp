@@ -24,17 +24,23 @@ using trialscreen::testing::describe;
 using trialscreen::testing::load_json;
 using trialscreen::testing::small_trial;
 
-// The small trial and a criterion whose rule fails for one age (a rule error,
-// which goes to the warnings and must come again each time).
-std::optional<Trial> trial_with_a_failing_rule() {
+// The small trial with `criterion` added (and `question`, when given).
+std::optional<Trial> small_trial_with(const char* criterion, const char* question = nullptr) {
   json definition = small_trial();
-  definition["criteria"].push_back(json::parse(R"({"id": "I05", "kind": "inclusion", "source": "Age not 77",
-      "label": {"en": "Age not 77", "zh-Hans": "年龄不是77"},
-      "rule": {"if": [{"==": [{"var": "age"}, 77]}, {"throw": "seventy-seven"}, {"!=": [{"var": "age"}, 76]}]}})"));
+  if (question != nullptr) definition["questions"].push_back(json::parse(question));
+  definition["criteria"].push_back(json::parse(criterion));
   trialscreen::Diagnostics errors;
   std::optional<Trial> trial = load_json(definition, errors);
   EXPECT_TRUE(trial.has_value()) << describe(errors);
   return trial;
+}
+
+// The small trial and a criterion whose rule fails for one age (a rule error,
+// which goes to the warnings and must come again each time).
+std::optional<Trial> trial_with_a_failing_rule() {
+  return small_trial_with(R"({"id": "I05", "kind": "inclusion", "source": "Age not 77",
+      "label": {"en": "Age not 77", "zh-Hans": "年龄不是77"},
+      "rule": {"if": [{"==": [{"var": "age"}, 77]}, {"throw": "seventy-seven"}, {"!=": [{"var": "age"}, 76]}]}})");
 }
 
 // Answer sets that reach every status of the small trial's criteria, the
@@ -124,12 +130,9 @@ TEST(LineMemo, AFullMemoStartsAfreshAndStillGivesTheSameText) {
 TEST(LineMemo, LinesKeptByStateKeepAudiencesApart) {
   // A line that reads only a site yes/no question (kept by state number):
   // unanswered, it is deferred for a patient and unknown for a physician.
-  json definition = small_trial();
-  definition["criteria"].push_back(json::parse(R"({"id": "E09", "kind": "exclusion", "source": "Rash",
-      "label": {"en": "Rash", "zh-Hans": "皮疹"}, "rule": {"var": "item_rash"}})"));
-  trialscreen::Diagnostics errors;
-  const std::optional<Trial> trial = load_json(definition, errors);
-  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  const std::optional<Trial> trial = small_trial_with(R"({"id": "E09", "kind": "exclusion", "source": "Rash",
+      "label": {"en": "Rash", "zh-Hans": "皮疹"}, "rule": {"var": "item_rash"}})");
+  ASSERT_TRUE(trial.has_value());
   LineMemo lines;
   trialscreen::logic::OutcomeMemo outcomes;
   const json rashes[] = {nullptr, true, false};
@@ -158,13 +161,10 @@ TEST(LineMemo, NumberLinesAreKeptByTheirPlaceAmongTheCuts) {
   // where each value lies (below, at or above each cut), in the unit the
   // rule compares, so values that never repeat still find their line, and
   // the memo holds a line per place, not per value.
-  json definition = small_trial();
-  definition["criteria"].push_back(json::parse(R"({"id": "I09", "kind": "inclusion", "source": "Marrow and kidney",
-      "label": {"en": "WBC >= 3 and creatinine < 1.5", "zh-Hans": "白细胞 ≥ 3 且肌酐 < 1.5"},
-      "rule": {"and": [{">=": [{"var": "wbc"}, 3]}, {"<": [{"var": "creatinine"}, 1.5]}]}})"));
-  trialscreen::Diagnostics errors;
-  const std::optional<Trial> trial = load_json(definition, errors);
-  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  const std::optional<Trial> trial = small_trial_with(R"({"id": "I09", "kind": "inclusion",
+      "source": "Marrow and kidney", "label": {"en": "WBC >= 3 and creatinine < 1.5", "zh-Hans": "白细胞 ≥ 3 且肌酐 < 1.5"},
+      "rule": {"and": [{">=": [{"var": "wbc"}, 3]}, {"<": [{"var": "creatinine"}, 1.5]}]}})");
+  ASSERT_TRUE(trial.has_value());
   LineMemo lines;
   trialscreen::logic::OutcomeMemo outcomes;
   ScreenOptions options;
@@ -193,15 +193,11 @@ TEST(LineMemo, WholeNumbersPastTwoToThe53GiveWhatScreeningAloneGives) {
   // Past 2^53 whole numbers share doubles, which the cuts are: whatever the
   // rules make of such numbers, a kept line must be what screening alone
   // gives, value after value.
-  json definition = small_trial();
-  definition["questions"].push_back(json::parse(R"({"id": "count", "type": "integer", "section": "labs",
-      "who": "site", "text": {"en": "Count", "zh-Hans": "计数"}})"));
-  definition["criteria"].push_back(json::parse(R"({"id": "I09", "kind": "inclusion", "source": "Count",
-      "label": {"en": "Count", "zh-Hans": "计数"},
-      "rule": {"and": [{"===": [{"var": "count"}, 9007199254740993]}, {"<": [{"var": "count"}, 9007199254740995]}]}})"));
-  trialscreen::Diagnostics errors;
-  const std::optional<Trial> trial = load_json(definition, errors);
-  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  const std::optional<Trial> trial = small_trial_with(
+      R"({"id": "I09", "kind": "inclusion", "source": "Count", "label": {"en": "Count", "zh-Hans": "计数"},
+          "rule": {"and": [{"===": [{"var": "count"}, 9007199254740993]}, {"<": [{"var": "count"}, 9007199254740995]}]}})",
+      R"({"id": "count", "type": "integer", "section": "labs", "who": "site", "text": {"en": "Count", "zh-Hans": "计数"}})");
+  ASSERT_TRUE(trial.has_value());
   LineMemo lines;
   ScreenOptions options;
   options.as_of = "2026-11-25";
