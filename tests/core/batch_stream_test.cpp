@@ -225,6 +225,56 @@ TEST(BatchStream, JsonLinesGiveOneResultPerRecordWithRecordAndId) {
   EXPECT_EQ(ran.summary.errors, 0u);
 }
 
+TEST(BatchStream, ARecordHasOnlyItsOwnAnswersWhateverCameBefore) {
+  // The batch leaves the last record's values in their places, for their
+  // room (AnswerSet::clear_for_reuse): a record that leaves a field out,
+  // gives it null or another type, or cannot be read, must not see them.
+  const std::vector<json> records = {
+      {{"age", 45}, {"sex", "female"}, {"live_vaccine_date", "2026-11-20"}, {"pregnant", true}},
+      {{"age", 45}},
+      {{"sex", "male"}, {"live_vaccine_date", "none"}},
+      {{"sex", 3}, {"live_vaccine_date", "2026-09-01"}},
+      {{"sex", "female"}, {"live_vaccine_date", nullptr}},
+      {{"live_vaccine_date", "2026-11-2"}},
+      json::object(),
+  };
+  std::string jsonl;
+  for (const json& record : records) jsonl += record.dump() + (record.size() == 1 ? "\n{\"age\": \n" : "\n");
+  const Ran from_jsonl = run(jsonl);
+  ASSERT_TRUE(from_jsonl.ok) << from_jsonl.fatal;
+  const ScreenOptions options{"2026-11-25", "physician", "en"};
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < records.size(); ++i, ++at) {
+    json expected = small_trial().screen(records[i], options);
+    expected["record"] = at + 1;
+    ASSERT_LT(at, from_jsonl.rows.size());
+    EXPECT_EQ(row(from_jsonl, at), expected) << records[i].dump();
+    if (records[i].size() == 1) {
+      EXPECT_EQ(row(from_jsonl, ++at)["error"]["code"], "record.json");
+    }
+  }
+  // The same in CSV, where a cell is text whatever it reads as.
+  const Ran from_csv = run(
+      "sex,live_vaccine_date,age,pregnant\r\n"
+      "female,2026-11-20,45,yes\r\n"
+      ",,45,\r\n"
+      "male,none,,\r\n"
+      "3,2026-09-01,,\r\n"
+      "female,,,\r\n"
+      ",2026-11-2,,\r\n"
+      ",,,\r\n");
+  ASSERT_TRUE(from_csv.ok) << from_csv.fatal;
+  ASSERT_EQ(from_csv.rows.size(), records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    json answers = records[i];
+    if (answers.contains("sex") && answers["sex"].is_number()) answers["sex"] = "3";
+    if (answers.contains("live_vaccine_date") && answers["live_vaccine_date"].is_null()) answers.erase("live_vaccine_date");
+    json expected = small_trial().screen(answers, options);
+    expected["record"] = i + 1;
+    EXPECT_EQ(row(from_csv, i), expected) << answers.dump();
+  }
+}
+
 TEST(BatchStream, MalformedRecordsBecomeErrorRowsAndTheRunGoesOn) {
   const Ran ran = run("{\"age\": 45}\n{\"age\": \n[1, 2]\n{\"age\": 50}\n");
   ASSERT_TRUE(ran.ok);

@@ -76,8 +76,14 @@ class AnswerSet {
 
   // No answers again.
   void clear();
-  // The place of `field`'s answer, null until given: assign or parse the
-  // answer there (null stays unanswered). A field no question has gets a
+  // No answers again, but each place keeps its value until given anew, so
+  // that the next answer put there may reuse its room (a date's or a
+  // choice's text): for a caller that places answers record after record and
+  // holds them all anyway (the batch). A value so kept is never read.
+  void clear_for_reuse();
+  // The place of `field`'s answer, null until given (or, after
+  // clear_for_reuse(), an earlier answer): assign or parse the answer there,
+  // over what it holds (null stays unanswered). A field no question has gets a
   // place whose value is dropped, and the screening reports the field as
   // unknown. The same field again gets the same place: the last answer
   // counts, as in a JSON object.

@@ -271,7 +271,11 @@ void cell_answer(std::string_view cell, CellKind kind, const std::string& header
     case CellKind::Text:
       break;
   }
-  answer = std::string(text);
+  if (answer.is_string()) {  // the last record's text (AnswerSet::clear_for_reuse): its room
+    answer.get_ref<std::string&>().assign(text);
+  } else {
+    answer = std::string(text);
+  }
 }
 
 }  // namespace trialscreen::batch

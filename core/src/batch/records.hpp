@@ -96,7 +96,8 @@ CellKind cell_kind(const std::string& question_type);
 // error and the record's other answers still count. Surrounding spaces are
 // ignored; an empty cell is unanswered and never reaches this.
 // Written into `answer` (an answer's place), replacing what it held: a
-// quantity's object is built there, member by member.
+// quantity's object is built there, member by member, and a text goes into
+// the room of the text it held, if it held one.
 void cell_answer(std::string_view cell, CellKind kind, const std::string& header_unit, nlohmann::json& answer);
 
 // Strips spaces and tabs at both ends.

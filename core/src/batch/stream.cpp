@@ -260,7 +260,7 @@ class Run {
 
   // Nothing from the last record: no answers, no id.
   void start_over() {
-    answers_.clear();
+    answers_.clear_for_reuse();
     id_ = nullptr;
   }
 

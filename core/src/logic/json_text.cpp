@@ -187,6 +187,13 @@ class FastParser {
       case '[':
         return array(out, depth);
       case '"': {
+        // A place that holds a text already (a batch's answers, kept for
+        // reuse) takes the new one in its room: no allocation.
+        if (out.is_string()) {
+          std::string& text = out.get_ref<std::string&>();
+          text.clear();
+          return string(text);
+        }
         std::string text;
         if (!string(text)) return false;
         out = std::move(text);

@@ -207,8 +207,17 @@ AnswerSet& AnswerSet::operator=(AnswerSet&&) noexcept = default;
 AnswerSet::~AnswerSet() = default;
 
 void AnswerSet::clear() {
-  // Only the places handed out hold anything (normalising only empties them).
-  for (std::size_t slot : parts_->placed) parts_->by_slot[slot] = nullptr;
+  // Every place, not only those handed out since the last clearing: after
+  // clear_for_reuse() earlier answers may linger in the others.
+  for (nlohmann::json& value : parts_->by_slot) {
+    if (!value.is_null()) value = nullptr;
+  }
+  clear_for_reuse();
+}
+
+void AnswerSet::clear_for_reuse() {
+  // Normalising reads only the slots placed since: the values left in the
+  // others are never read, only written over.
   parts_->placed.clear();
   parts_->unknown.clear();
   parts_->not_object = false;
