@@ -374,6 +374,22 @@ TEST_F(TrialScreen, AnswersPutInPlaceGiveWhatTheirObjectGives) {
   EXPECT_EQ(none, empty);
 }
 
+TEST_F(TrialScreen, ClearingLeavesNoAnswerInAnyPlace) {
+  // clear_for_reuse() leaves the values where they are for the next answers'
+  // room (the batch); clear(), which the session calls after each screening
+  // so that nobody's answers outlive it, must empty every place, also those
+  // filled before a clear_for_reuse().
+  trialscreen::AnswerSet set(*trial_);
+  set.place("sex") = "female";
+  set.place("age") = 45;
+  set.clear_for_reuse();
+  EXPECT_EQ(set.place("sex"), "female") << "kept for its room, though no longer an answer";
+  set.clear_for_reuse();
+  set.place("wbc") = 5;
+  set.clear();
+  for (const char* field : {"sex", "age", "wbc"}) EXPECT_TRUE(set.place(field).is_null()) << field;
+}
+
 TEST_F(TrialScreen, DefinitionWarningsFireWhenDecidedTrue) {
   json result = screen({{"age", 16}, {"sex", "female"}, {"pregnant", true}});
   ASSERT_EQ(result["warnings"].size(), 1u);
