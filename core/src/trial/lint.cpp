@@ -9,7 +9,6 @@ namespace trialscreen {
 namespace {
 
 using nlohmann::json;
-using trial::AnswerType;
 
 bool reads(const std::vector<std::string>& sorted_names, const std::string& name) {
   return std::binary_search(sorted_names.begin(), sorted_names.end(), name);
@@ -44,8 +43,7 @@ void lint_questions(const Trial::Loaded& t, Diagnostics& out) {
     if (!reads(t.names_read, q.id)) {
       out.push_back({"trial.lint.002", q.pointer, "question \"" + q.id + "\" is not read by any rule"});
     }
-    const bool numeric = q.type == AnswerType::Integer || q.type == AnswerType::Number || q.type == AnswerType::Quantity;
-    if (numeric && !(q.min && q.max)) {
+    if (trial::is_numeric(q.type) && !(q.min && q.max)) {
       out.push_back({"trial.lint.010", q.pointer,
                      "question \"" + q.id + "\" has no plausible range: no value is implausible and unknown values are unbounded"});
     }

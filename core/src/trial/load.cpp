@@ -86,10 +86,6 @@ std::optional<AnswerType> parse_answer_type(const std::string& s) {
   return std::nullopt;
 }
 
-bool is_numeric(AnswerType t) {
-  return t == AnswerType::Integer || t == AnswerType::Number || t == AnswerType::Quantity;
-}
-
 class Loader {
  public:
   Loader(Trial::Loaded& out, Diagnostics& errors) : out_(out), errors_(errors) {}

@@ -20,6 +20,11 @@ namespace trial {
 
 enum class AnswerType { Boolean, Integer, Number, Quantity, Choice, Date, DateOrNone };
 
+// An integer, a number or a quantity: answered with a number.
+inline bool is_numeric(AnswerType t) {
+  return t == AnswerType::Integer || t == AnswerType::Number || t == AnswerType::Quantity;
+}
+
 // How an accepted unit converts into the canonical one.
 struct UnitConversion {
   double amount = 1;     // factor, or divisor when `divide`

@@ -198,11 +198,6 @@ constexpr bool kNumberLinesByState = false;
 constexpr bool kNumberLinesByState = true;
 #endif
 
-bool is_number_type(trial::AnswerType type) {
-  return type == trial::AnswerType::Integer || type == trial::AnswerType::Number ||
-         type == trial::AnswerType::Quantity;
-}
-
 // How a screening's rules read the answers: by slot, unanswered is unknown.
 logic::Bindings screening_bindings(const Trial::Loaded& trial, const std::vector<const json*>& slot_values,
                                    logic::Scratch& scratch) {
@@ -378,7 +373,7 @@ class Screening {
     std::size_t cuts_of_slot = 0;
     for (std::size_t k = 0; k < c.line_slots.size(); ++k, cut += cuts_of_slot) {
       const Question& q = trial_.questions[trial_.question_of_slot[c.line_slots[k]]];
-      const bool is_number = kNumberLinesByState && is_number_type(q.type);
+      const bool is_number = kNumberLinesByState && trial::is_numeric(q.type);
       cuts_of_slot = is_number ? (c.line_slot_states[k] - 2) / 2 : 0;
       const json* value = slot_values_[c.line_slots[k]];
       std::size_t at = 0;  // unanswered
@@ -723,7 +718,7 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
                           : question->type == trial::AnswerType::Choice  ? 1 + question->options.size()
                                                                          : 0;
       std::vector<double> cuts;
-      if (kNumberLinesByState && count == 0 && question != nullptr && is_number_type(question->type) &&
+      if (kNumberLinesByState && count == 0 && question != nullptr && trial::is_numeric(question->type) &&
           compared_with_numbers(c, slot, cuts)) {
         count = 2 + 2 * cuts.size();
         c.line_cuts.insert(c.line_cuts.end(), cuts.begin(), cuts.end());
