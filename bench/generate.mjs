@@ -7,12 +7,12 @@
 //                              empty cell = unanswered, booleans as yes/no/true/false/1/0, and some
 //                              cells carrying their own unit ("8.5 g/dL")
 //   referrals-canonical.jsonl  the same answers already in canonical units, for the JavaScript engines
-//   bh002-rules.json           the 34 criterion rules in plain JsonLogic that every engine runs (engines.mjs)
+//   bh002-rules.json           the 34 criterion rules in plain JsonLogic that every engine runs (bh002-rules.mjs)
 // Usage: node bench/generate.mjs [--count N] [--seed S] [--out DIR] [--trial TRIAL.json]
 // The same seed and count always give the same bytes.
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bh002Rules } from './engines.mjs';
+import { bh002Rules } from './bh002-rules.mjs';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => {

@@ -36,6 +36,9 @@ function timeV(run) {
 const batchJsonl = timeV('jsonl');
 const batchCsv = timeV('csv');
 const batchCsvToCsv = timeV('csv-csv');
+// The same runs with the release build (no profile): older results have none.
+const hasRelease = (() => { try { timeV('release-jsonl'); return true; } catch { return false; } })();
+const release = hasRelease ? { jsonl: timeV('release-jsonl'), csv: timeV('release-csv'), csvToCsv: timeV('release-csv-csv') } : null;
 const batchJs = Object.fromEntries(['json-logic-js', 'json-logic-engine'].map((e) => [e, read(`batch-${e}.json`)]));
 
 const payload = browser.payload;
@@ -58,7 +61,7 @@ out(`| per answer: the same in Node, median (CPU) | ≤ 20 µs | ${us(answerNode
 if (answerNode.oneMoreAnswerUs) out(`| the same in Node, a form filled in one answer at a time, screened after each | – | ${us(answerNode.oneMoreAnswerUs)} | – |`);
 if (answerNode.answersTextUs) out(`| of which writing the answers as JSON text, Node | – | ${us(answerNode.answersTextUs)} | – |`);
 if (answerNode.wholeResultParseUs) out(`| parsing a whole result (median ${answerNode.resultBytesMedian.toLocaleString('en-US')} B), Node: no longer done per evaluation (criteria seen before come by number) | – | ${us(answerNode.wholeResultParseUs)} | – |`);
-out(`| batch from JSON Lines, one core (records per CPU second) | ≥ 250,000/s | ${rate(batchJsonl.perCpuSecond)} (wall ${rate(batchJsonl.perWallSecond)}), max RSS ${batchJsonl.maxRssMiB.toFixed(1)} MiB | ${met(batchJsonl.perCpuSecond >= 250000)} |`);
+out(`| batch from JSON Lines, one core (records per CPU second; the profile-guided CLI, \`scripts/build native-pgo\`) | ≥ 250,000/s | ${rate(batchJsonl.perCpuSecond)} (wall ${rate(batchJsonl.perWallSecond)}), max RSS ${batchJsonl.maxRssMiB.toFixed(1)} MiB | ${met(batchJsonl.perCpuSecond >= 250000)} |`);
 out(`| batch from CSV, one core (records per CPU second) | ≥ 500,000/s | ${rate(batchCsv.perCpuSecond)} (wall ${rate(batchCsv.perWallSecond)}), max RSS ${batchCsv.maxRssMiB.toFixed(1)} MiB | ${met(batchCsv.perCpuSecond >= 500000)} |`);
 out(`| the same with CSV rows out (\`--output csv\`: verdict and statuses) | – | ${rate(batchCsvToCsv.perCpuSecond)} (wall ${rate(batchCsvToCsv.perWallSecond)}), max RSS ${batchCsvToCsv.maxRssMiB.toFixed(1)} MiB | – |`);
 const fastestJs = Math.min(logicNode.usPerRecord['json-logic-js'], logicNode.usPerRecord['json-logic-engine']);
@@ -114,9 +117,14 @@ out(`The first ${machine.batchCount.toLocaleString('en-US')} referrals. trialscr
 out();
 out('| run | records per CPU second | wall | max RSS | rows out |');
 out('|---|---:|---:|---:|---:|');
-out(`| \`trialscreen batch\` from JSON Lines | ${rate(batchJsonl.perCpuSecond)} | ${batchJsonl.wall.toFixed(1)} s | ${batchJsonl.maxRssMiB.toFixed(1)} MiB | ${batchJsonl.rows} |`);
-out(`| \`trialscreen batch\` from CSV | ${rate(batchCsv.perCpuSecond)} | ${batchCsv.wall.toFixed(1)} s | ${batchCsv.maxRssMiB.toFixed(1)} MiB | ${batchCsv.rows} |`);
-out(`| \`trialscreen batch --output csv\` from CSV | ${rate(batchCsvToCsv.perCpuSecond)} | ${batchCsvToCsv.wall.toFixed(1)} s | ${batchCsvToCsv.maxRssMiB.toFixed(1)} MiB | ${batchCsvToCsv.rows} |`);
+out(`| \`trialscreen batch\` from JSON Lines (profile-guided build) | ${rate(batchJsonl.perCpuSecond)} | ${batchJsonl.wall.toFixed(1)} s | ${batchJsonl.maxRssMiB.toFixed(1)} MiB | ${batchJsonl.rows} |`);
+out(`| \`trialscreen batch\` from CSV (profile-guided) | ${rate(batchCsv.perCpuSecond)} | ${batchCsv.wall.toFixed(1)} s | ${batchCsv.maxRssMiB.toFixed(1)} MiB | ${batchCsv.rows} |`);
+out(`| \`trialscreen batch --output csv\` from CSV (profile-guided) | ${rate(batchCsvToCsv.perCpuSecond)} | ${batchCsvToCsv.wall.toFixed(1)} s | ${batchCsvToCsv.maxRssMiB.toFixed(1)} MiB | ${batchCsvToCsv.rows} |`);
+if (release) {
+  for (const [label, r] of [['from JSON Lines', release.jsonl], ['from CSV', release.csv], ['`--output csv` from CSV', release.csvToCsv]]) {
+    out(`| the same ${label}, release build (\`native-release\`, no profile) | ${rate(r.perCpuSecond)} | ${r.wall.toFixed(1)} s | ${r.maxRssMiB.toFixed(1)} MiB | ${r.rows} |`);
+  }
+}
 for (const [engine, r] of Object.entries(batchJs)) {
   out(`| ${engine} in Node, JSON Lines | ${rate(r.perCpuSecond)} | ${r.seconds.toFixed(1)} s | ${r.maxRssMiB.toFixed(1)} MiB | ${r.records} |`);
 }
