@@ -225,6 +225,34 @@ TEST(BatchStream, JsonLinesGiveOneResultPerRecordWithRecordAndId) {
   EXPECT_EQ(ran.summary.errors, 0u);
 }
 
+TEST(BatchStream, ARecordHasOnlyItsOwnIdWhateverCameBefore) {
+  // The batch keeps the last id's room for the next one: a record without an
+  // id, or with a null one, must still come out without one.
+  const Ran lines = run("{\"id\": \"first id, longer than a short string\", \"age\": 45}\n{\"age\": 46}\n"
+                        "{\"id\": null, \"age\": 47}\n{\"id\": 7}\n{\"age\": 48}\n{\"id\": \"B\"}\n");
+  ASSERT_TRUE(lines.ok);
+  ASSERT_EQ(lines.rows.size(), 6u);
+  EXPECT_EQ(row(lines, 0)["id"], "first id, longer than a short string");
+  EXPECT_FALSE(row(lines, 1).contains("id"));
+  EXPECT_FALSE(row(lines, 2).contains("id"));
+  EXPECT_EQ(row(lines, 3)["id"], 7);
+  EXPECT_FALSE(row(lines, 4).contains("id"));
+  EXPECT_EQ(row(lines, 5)["id"], "B");
+
+  const Ran cells = run("id,age\n  p1  ,45\n,46\np3,47\n", Format::JsonLines);
+  ASSERT_TRUE(cells.ok);
+  ASSERT_EQ(cells.rows.size(), 3u);
+  EXPECT_EQ(row(cells, 0)["id"], "p1");
+  EXPECT_FALSE(row(cells, 1).contains("id"));
+  EXPECT_EQ(row(cells, 2)["id"], "p3");
+
+  const Ran csv_rows = run("id,age\np1,45\n,46\n", Format::Csv);
+  ASSERT_TRUE(csv_rows.ok);
+  ASSERT_EQ(csv_rows.rows.size(), 3u);  // the header and two rows
+  EXPECT_EQ(csv_rows.rows[1].rfind("1,p1,", 0), 0u) << csv_rows.rows[1];
+  EXPECT_EQ(csv_rows.rows[2].rfind("2,,", 0), 0u) << csv_rows.rows[2];
+}
+
 TEST(BatchStream, ARecordHasOnlyItsOwnAnswersWhateverCameBefore) {
   // The batch leaves the last record's values in their places, for their
   // room (AnswerSet::clear_for_reuse): a record that leaves a field out,

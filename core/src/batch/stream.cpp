@@ -141,7 +141,7 @@ class Run {
         error_row(record, nullptr, "record.type", line_prefix(lines) + "expected a JSON object keyed by field id");
         continue;
       }
-      result_row(record, id_, answers_);
+      result_row(record, current_id(), answers_);
     }
   }
 
@@ -179,18 +179,18 @@ class Run {
       for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
         if (is_blank(cells[i])) continue;  // unanswered
         if (columns[i].is_id) {
-          id_ = trim(cells[i]);
+          set_text_id(cells[i]);
         } else {
           cell_answer(cells[i], columns[i].kind, columns[i].unit, answers_.place(columns[i].place));
         }
       }
       if (cells.size() != columns.size()) {
-        error_row(record, id_.is_null() ? nullptr : &id_, "record.columns",
+        error_row(record, current_id(), "record.columns",
                   line_prefix(lines) + std::to_string(cells.size()) + " cells, but the header has " +
                       std::to_string(columns.size()));
         continue;
       }
-      result_row(record, id_, answers_);
+      result_row(record, current_id(), answers_);
     }
     return true;
   }
@@ -258,36 +258,52 @@ class Run {
     write_(out.data(), out.size());
   }
 
-  // Nothing from the last record: no answers, no id.
+  // Nothing from the last record: no answers, no id. (The id's value stays,
+  // unread, so that the next one is written into its room.)
   void start_over() {
     answers_.clear_for_reuse();
-    id_ = nullptr;
+    has_id_ = false;
   }
 
-  void result_row(std::size_t record, const json& id, AnswerSet& answers) {
+  // The record's id, or nullptr when it has none (or null).
+  const json* current_id() const { return has_id_ && !id_.is_null() ? &id_ : nullptr; }
+
+  void set_text_id(std::string_view cell) {
+    has_id_ = true;
+    const std::string text = trim(cell);
+    if (id_.is_string()) {
+      id_.get_ref<std::string&>().assign(text);
+    } else {
+      id_ = text;
+    }
+  }
+
+  void result_row(std::size_t record, const json* id, AnswerSet& answers) {
     out_.clear();
     if (options_.output == Format::Csv) {
       csv_row(record, id, answers);
-    } else {
+    } else if (id == nullptr) {
       // Written straight as text, with the row's own members in key order.
-      row_members_["record"] = record;
-      if (id.is_null()) {
-        row_members_.erase("id");
-      } else {
-        row_members_["id"] = id;
-      }
+      row_record_ = record;
       trial_.screen_text(answers, options_.screen, out_, &row_members_, reuse_);
+      out_ += '\n';
+    } else {
+      // The id is lent to the row's members and taken back: no copy a record.
+      row_with_id_record_ = record;
+      row_id_.swap(id_);
+      trial_.screen_text(answers, options_.screen, out_, &row_with_id_, reuse_);
+      row_id_.swap(id_);
       out_ += '\n';
     }
     write_(out_.data(), out_.size());
     progress_tick();
   }
 
-  void csv_row(std::size_t record, const json& id, AnswerSet& answers) {
+  void csv_row(std::size_t record, const json* id, AnswerSet& answers) {
     const ScreenSummary result = trial_.screen_summary(answers, options_.screen, reuse_);
     out_ += std::to_string(record);
     out_ += ',';
-    if (!id.is_null()) append_csv_cell(out_, id_text(id));
+    if (id != nullptr) append_csv_cell(out_, id_text(*id));
     out_ += ',';
     out_ += result.verdict;
     for (std::size_t i = 0; i < criterion_ids_.size(); ++i) {
@@ -342,13 +358,22 @@ class Run {
   LineMemo lines_;               // criterion lines by their answers' values, the same way
   const ScreenReuse reuse_{&outcomes_, &buffers_, &lines_};
   AnswerSet answers_{trial_};    // the record's answers, in place; reused
-  json id_;                      // the record's id, when it has one
+  json id_;                      // the record's id, when has_id_
+  bool has_id_ = false;
   const std::string id_field_ = "id";
   const std::function<json&(std::string_view)> place_ = [this](std::string_view field) -> json& {
-    return !id_is_question_ && field == id_field_ ? id_ : answers_.place(field);
+    if (id_is_question_ || field != id_field_) return answers_.place(field);
+    has_id_ = true;
+    return id_;
   };
   const std::function<void()> start_over_ = [this] { start_over(); };
-  json row_members_ = json::object();  // a JSON Lines row's own: "record", and "id" when given
+  // A JSON Lines row's own members: "record", and "id" when given; their
+  // values set in place for each row.
+  json row_members_ = {{"record", 0}};
+  json& row_record_ = row_members_["record"];
+  json row_with_id_ = {{"id", nullptr}, {"record", 0}};
+  json& row_id_ = row_with_id_["id"];
+  json& row_with_id_record_ = row_with_id_["record"];
 };
 
 }  // namespace
