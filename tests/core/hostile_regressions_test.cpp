@@ -48,4 +48,11 @@ TEST(HostileRegressions, ScreenInputsThatOnceFailed) {
   });
 }
 
+TEST(HostileRegressions, BatchInputsThatOnceFailed) {
+  const auto& bh002 = trialscreen::fuzz::bh002_trial(TRIALSCREEN_SOURCE_DIR);
+  replay("batch", [&](const std::uint8_t* bytes, std::size_t size) {
+    return trialscreen::fuzz::run_batch(bh002, bytes, size);
+  });
+}
+
 }  // namespace

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -20,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../../core/src/batch/stream.hpp"
 #include "trialscreen/diagnostic.hpp"
 #include "trialscreen/logic.hpp"
 #include "trialscreen/session.hpp"
@@ -256,6 +258,135 @@ inline std::string run_screen(const TrialSession& bh002, const std::uint8_t* byt
     }
   }
   return check_reply(reply, "verdict");
+}
+
+// BH002 as a Trial, loaded once per process, for the batch.
+inline const Trial& bh002_trial(const std::string& source_dir) {
+  static const Trial trial = [&] {
+    Diagnostics errors;
+    std::optional<Trial> loaded = Trial::load(read_text_file(source_dir + "/examples/bh002/trial.json"), errors);
+    if (!loaded) std::abort();  // the repository's own trial: the harness cannot run without it
+    return std::move(*loaded);
+  }();
+  return trial;
+}
+
+// What one screen_stream run over a string gave.
+struct BatchRun {
+  bool ok = false;
+  std::string fatal;
+  std::string out;
+  batch::Summary summary;
+};
+
+inline BatchRun run_stream(const Trial& trial, const std::string& input, batch::Format in, batch::Format out) {
+  batch::StreamOptions options;
+  options.screen.as_of = "2026-11-25";
+  options.input = in;
+  options.output = out;
+  options.progress_every = 0;
+  std::size_t at = 0;
+  const batch::ReadBytes read = [&](char* buffer, std::size_t capacity) {
+    const std::size_t n = std::min(capacity, input.size() - at);
+    std::memcpy(buffer, input.data() + at, n);
+    at += n;
+    return n;
+  };
+  BatchRun run;
+  const batch::WriteBytes write = [&](const char* bytes, std::size_t size) { run.out.append(bytes, size); };
+  run.ok = batch::screen_stream(trial, options, read, write, batch::Progress(), run.summary, run.fatal);
+  return run;
+}
+
+// The rows of JSON Lines output (JSON text escapes line breaks, so a row is a line).
+inline std::vector<std::string> output_lines(const std::string& out) {
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < out.size()) {
+    std::size_t end = out.find('\n', start);
+    if (end == std::string::npos) end = out.size();
+    lines.push_back(out.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// A referral list as `trialscreen batch` reads it (JSON Lines or CSV, told
+// apart as the command does) against BH002, with result objects out and with
+// CSV rows out. Beyond no crash: the two runs read the same records; each
+// JSON row is an object numbered 1, 2, ... in turn, with a verdict or an
+// error {code, message}, as many error rows as the summary counts. For JSON
+// Lines, each line screened alone must give the row it gave in the list
+// (error rows: the same code), so that nothing of one record (its answers,
+// its id, what the memos kept) reaches the next.
+inline std::string run_batch(const Trial& bh002, const std::uint8_t* bytes, std::size_t size) {
+  const std::string input(reinterpret_cast<const char*>(bytes), size);
+  const BatchRun lines = run_stream(bh002, input, batch::Format::Auto, batch::Format::JsonLines);
+  const BatchRun csv = run_stream(bh002, input, batch::Format::Auto, batch::Format::Csv);
+  if (lines.ok != csv.ok || lines.summary.records != csv.summary.records || lines.summary.errors != csv.summary.errors) {
+    return "JSON Lines and CSV output read the records differently";
+  }
+  if (!lines.ok) {
+    if (lines.fatal.empty()) return "a run that failed without saying why";
+    return lines.out.empty() ? "" : "output before a fatal error";
+  }
+  const std::vector<std::string> rows = output_lines(lines.out);
+  if (rows.size() != lines.summary.records) return "not one row per record";
+  std::vector<nlohmann::json> parsed;
+  std::size_t errors = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Diagnostics problems;
+    std::optional<nlohmann::json> row = logic::parse_json(rows[i], problems, 100000);
+    if (!row || !row->is_object()) return "a row that is no JSON object: " + rows[i].substr(0, 200);
+    const auto record = row->find("record");
+    if (record == row->end() || *record != i + 1) return "rows out of order: " + rows[i].substr(0, 200);
+    const auto error = row->find("error");
+    if (error != row->end()) {
+      ++errors;
+      if (!error->is_object() || !(*error)["code"].is_string() || !(*error)["message"].is_string()) {
+        return "an error row without a code and a message: " + rows[i].substr(0, 200);
+      }
+    } else if (!row->contains("verdict") || !(*row)["verdict"].is_string()) {
+      return "a row without a verdict: " + rows[i].substr(0, 200);
+    }
+    parsed.push_back(std::move(*row));
+  }
+  if (errors != lines.summary.errors) return "error rows and the summary disagree";
+
+  // JSON Lines: each line alone. (A line's number is in its error messages,
+  // so error rows compare by code.)
+  const std::size_t first = input.find_first_not_of(" \t\r\n", input.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0);
+  if (first == std::string::npos || input[first] != '{') return "";  // read as CSV
+  std::size_t next_row = 0;
+  std::size_t start = 0;
+  while (start <= input.size() && next_row <= parsed.size()) {
+    std::size_t end = input.find('\n', start);
+    if (end == std::string::npos) end = input.size();
+    std::string line = input.substr(start, end - start);
+    // A byte order mark counts only at the start of the input: one that
+    // begins a later line stays in it, as in the list.
+    if (start != 0 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.insert(0, " ");
+    const BatchRun alone = run_stream(bh002, line, batch::Format::JsonLines, batch::Format::JsonLines);
+    start = end + 1;
+    const std::vector<std::string> solo_rows = output_lines(alone.out);
+    if (solo_rows.empty()) continue;  // a blank line
+    if (solo_rows.size() != 1 || next_row >= parsed.size()) return "a line alone gave other rows than in the list";
+    Diagnostics problems;
+    std::optional<nlohmann::json> solo = logic::parse_json(solo_rows[0], problems, 100000);
+    if (!solo) return "a line alone gave no JSON";
+    nlohmann::json& in_list = parsed[next_row++];
+    (*solo)["record"] = in_list["record"];
+    if (in_list.contains("error")) {
+      if (!solo->contains("error") || (*solo)["error"]["code"] != in_list["error"]["code"]) {
+        return "a line alone is no error row like in the list: " + solo_rows[0].substr(0, 200);
+      }
+    } else if (*solo != in_list) {
+      return "a record screened alone differs from the same record in the list: " + solo_rows[0].substr(0, 300);
+    }
+    if (end == input.size()) break;
+  }
+  if (next_row != parsed.size()) return "the lines alone gave fewer rows than the list";
+  return "";
 }
 
 }  // namespace trialscreen::fuzz

@@ -76,3 +76,28 @@ for (const file of filesUnder(join(root, 'tests/fixtures/bh002'), '.json')) {
   screenSeeds.push(`${JSON.stringify(f.answers)}\n${JSON.stringify(options)}`);
 }
 writeSeeds('screen', screenSeeds);
+
+// Referral lists for the batch: the same answers, a few to a list, as JSON
+// Lines (with ids, a blank line and a broken record among them) and as CSV
+// (booleans as yes/no, quantities in a cell of their own unit).
+const fixtureAnswers = filesUnder(join(root, 'tests/fixtures/bh002'), '.json')
+  .map((file) => readJson(file).answers)
+  .filter((answers) => answers && typeof answers === 'object');
+const csvCell = (value) => {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'object' && 'value' in value) return `${value.value} ${value.unit}`;
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+const batchSeeds = [];
+for (let i = 0; i < fixtureAnswers.length; i += 3) {
+  const group = fixtureAnswers.slice(i, i + 3);
+  const lines = group.map((answers, k) => JSON.stringify({ id: `R${i + k}`, ...answers }));
+  batchSeeds.push(`${lines.join('\n')}\n`);
+  batchSeeds.push(`${lines[0]}\n\n{"age": 4\n${lines.slice(1).join('\n')}\n`);
+  const fields = [...new Set(group.flatMap((answers) => Object.keys(answers)))];
+  const rows = group.map((answers, k) => [`R${i + k}`, ...fields.map((f) => csvCell(answers[f]))].join(','));
+  batchSeeds.push(`${['id', ...fields].join(',')}\r\n${rows.join('\r\n')}\r\n`);
+}
+writeSeeds('batch', batchSeeds);
