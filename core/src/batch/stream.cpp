@@ -178,11 +178,9 @@ class Run {
       start_over();
       for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
         if (is_blank(cells[i])) continue;  // unanswered
-        if (columns[i].is_id) {
-          set_text_id(cells[i]);
-        } else {
-          cell_answer(cells[i], columns[i].kind, columns[i].unit, answers_.place(columns[i].place));
-        }
+        // The id column is read as text, like a text answer.
+        json& place = columns[i].is_id ? id_place() : answers_.place(columns[i].place);
+        cell_answer(cells[i], columns[i].kind, columns[i].unit, place);
       }
       if (cells.size() != columns.size()) {
         error_row(record, current_id(), "record.columns",
@@ -268,14 +266,10 @@ class Run {
   // The record's id, or nullptr when it has none (or null).
   const json* current_id() const { return has_id_ && !id_.is_null() ? &id_ : nullptr; }
 
-  void set_text_id(std::string_view cell) {
+  // Where this record's id goes (into the room of the last one's).
+  json& id_place() {
     has_id_ = true;
-    const std::string text = trim(cell);
-    if (id_.is_string()) {
-      id_.get_ref<std::string&>().assign(text);
-    } else {
-      id_ = text;
-    }
+    return id_;
   }
 
   void result_row(std::size_t record, const json* id, AnswerSet& answers) {
@@ -288,7 +282,7 @@ class Run {
       trial_.screen_text(answers, options_.screen, out_, &row_members_, reuse_);
       out_ += '\n';
     } else {
-      // The id is lent to the row's members and taken back: no copy a record.
+      // The id (id_) is lent to the row's members and taken back: no copy a record.
       row_with_id_record_ = record;
       row_id_.swap(id_);
       trial_.screen_text(answers, options_.screen, out_, &row_with_id_, reuse_);
@@ -362,9 +356,7 @@ class Run {
   bool has_id_ = false;
   const std::string id_field_ = "id";
   const std::function<json&(std::string_view)> place_ = [this](std::string_view field) -> json& {
-    if (id_is_question_ || field != id_field_) return answers_.place(field);
-    has_id_ = true;
-    return id_;
+    return id_is_question_ || field != id_field_ ? answers_.place(field) : id_place();
   };
   const std::function<void()> start_over_ = [this] { start_over(); };
   // A JSON Lines row's own members: "record", and "id" when given; their
