@@ -23,16 +23,26 @@ const ratio = (a, b) => `${(a / b).toFixed(2)}×`;
 const nativeUs = Object.fromEntries(native.benchmarks.map((b) => [b.name, b.cpu_time / 1000 * (b.time_unit === 'ms' ? 1000 : 1)]));
 
 // /usr/bin/time -v of one batch run.
-function timeV(run) {
-  const text = readFileSync(join(dir, `batch-${run}.time`), 'utf8');
+function timeV(run, kind = 'batch') {
+  const text = readFileSync(join(dir, `${kind}-${run}.time`), 'utf8');
   const field = (label) => text.split('\n').find((line) => line.includes(label))?.split(': ').pop().trim();
   const clock = field('Elapsed (wall clock)').split(':').map(Number);
   const wall = clock.reduce((total, part) => total * 60 + part, 0);
   const cpu = Number(field('User time')) + Number(field('System time'));
-  const rows = Number(readFileSync(join(dir, `batch-${run}.rows`), 'utf8').trim());
+  // `wc -lc`: rows and bytes (older results: rows alone).
+  const [rows, bytes] = readFileSync(join(dir, `${kind}-${run}.rows`), 'utf8').trim().split(/\s+/).map(Number);
   const records = machine.batchCount;
-  return { wall, cpu, rows, records, perCpuSecond: records / cpu, perWallSecond: records / wall, maxRssMiB: Number(field('Maximum resident set size')) / 1024 };
+  return { wall, cpu, rows, bytes, records, perCpuSecond: records / cpu, perWallSecond: records / wall, maxRssMiB: Number(field('Maximum resident set size')) / 1024 };
 }
+// The same pipelines with bench/io_floor in the CLI's place: reading and
+// writing alone (older results have none).
+const floor = (() => {
+  try {
+    return { jsonl: timeV('jsonl', 'floor'), csv: timeV('csv', 'floor'), csvToCsv: timeV('csv-csv', 'floor') };
+  } catch {
+    return null;
+  }
+})();
 const batchJsonl = timeV('jsonl');
 const batchCsv = timeV('csv');
 const batchCsvToCsv = timeV('csv-csv');
@@ -125,6 +135,11 @@ if (release) {
     out(`| the same ${label}, release build (\`native-release\`, no profile) | ${rate(r.perCpuSecond)} | ${r.wall.toFixed(1)} s | ${r.maxRssMiB.toFixed(1)} MiB | ${r.rows} |`);
   }
 }
+if (floor) {
+  for (const [label, r, run] of [['JSON Lines', floor.jsonl, batchJsonl], ['CSV', floor.csv, batchCsv], ['CSV, CSV rows out', floor.csvToCsv, batchCsvToCsv]]) {
+    out(`| floor, ${label}: the same list read and ${Math.round(run.bytes / run.records).toLocaleString('en-US')} bytes a record written through the same pipe, nothing screened (\`bench/io_floor.cpp\`) | ${rate(r.perCpuSecond)} | ${r.wall.toFixed(1)} s | ${r.maxRssMiB.toFixed(1)} MiB | ${r.rows} |`);
+  }
+}
 for (const [engine, r] of Object.entries(batchJs)) {
   out(`| ${engine} in Node, JSON Lines | ${rate(r.perCpuSecond)} | ${r.seconds.toFixed(1)} s | ${r.maxRssMiB.toFixed(1)} MiB | ${r.records} |`);
 }
@@ -132,4 +147,16 @@ out();
 out(`Ratios (records per CPU second): trialscreen JSON Lines / json-logic-js = ${ratio(batchJsonl.perCpuSecond, batchJs['json-logic-js'].perCpuSecond)}, ` +
     `/ json-logic-engine = ${ratio(batchJsonl.perCpuSecond, batchJs['json-logic-engine'].perCpuSecond)}; ` +
     `CSV / json-logic-js = ${ratio(batchCsv.perCpuSecond, batchJs['json-logic-js'].perCpuSecond)}.`);
+if (floor) {
+  // CPU seconds per million records: the floor's, and what the goal leaves above it.
+  const perMillion = (r) => (r.cpu / r.records) * 1e6;
+  out();
+  out('The floor in CPU seconds per million records, against the batch run and the goal (seconds per million that a rate allows):');
+  out();
+  out('| run | floor | batch run | goal |');
+  out('|---|---:|---:|---:|');
+  out(`| JSON Lines in | ${perMillion(floor.jsonl).toFixed(2)} s | ${perMillion(batchJsonl).toFixed(2)} s | ${(1e6 / 250000).toFixed(2)} s (250,000/s) |`);
+  out(`| CSV in | ${perMillion(floor.csv).toFixed(2)} s | ${perMillion(batchCsv).toFixed(2)} s | ${(1e6 / 500000).toFixed(2)} s (500,000/s) |`);
+  out(`| CSV in, CSV rows out | ${perMillion(floor.csvToCsv).toFixed(2)} s | ${perMillion(batchCsvToCsv).toFixed(2)} s | – |`);
+}
 console.log(lines.join('\n'));

@@ -1,0 +1,47 @@
+// The batch's input and output alone, without screening: what any CLI that
+// reads a referral list and writes a result of the same size per record pays
+// the machine, whatever its screening costs. bench/run runs it in the batch
+// runs' own pipelines, so that each batch figure can be set against its floor.
+//
+//   io_floor BYTES < LIST | wc -lc
+//
+// Reads stdin in 64 KiB chunks (as the CLI's LineReader does) and, for every
+// line, writes BYTES bytes through a 64 KiB stdio buffer (as the CLI's output
+// does): BYTES - 1 spaces and a newline. A CSV list's header line gets no row.
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+int main(int argc, char** argv) {
+  const long bytes = argc == 2 ? std::strtol(argv[1], nullptr, 10) : 0;
+  if (bytes < 1 || bytes > (1 << 20)) {
+    std::fputs("usage: io_floor BYTES < LIST   (BYTES per line written, 1 to 1048576)\n", stderr);
+    return 2;
+  }
+  static char out_buffer[1 << 16];
+  std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+  std::string row(static_cast<std::size_t>(bytes), ' ');
+  row.back() = '\n';
+  std::vector<char> in(1 << 16);
+  bool first_line = true;
+  bool skip_header = false;
+  std::size_t got = 0;
+  while ((got = std::fread(in.data(), 1, in.size(), stdin)) > 0) {
+    const char* at = in.data();
+    const char* const end = at + got;
+    if (first_line) {
+      skip_header = *at != '{';  // not JSON Lines: a CSV header
+    }
+    while (const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
+      at = static_cast<const char*>(newline) + 1;
+      if (first_line) {
+        first_line = false;
+        if (skip_header) continue;
+      }
+      std::fwrite(row.data(), 1, row.size(), stdout);
+    }
+  }
+  return std::fflush(stdout) == 0 ? 0 : 1;
+}
