@@ -100,6 +100,52 @@ TEST(BatchCsv, RowsWithoutQuotesReadAsTheSameRowsQuoted) {
   EXPECT_EQ(records[6], (std::vector<std::string>{" x ", " y "}));
 }
 
+// The cells of `row` cut at every comma, one character at a time.
+std::vector<std::string> cut_at_commas(const std::string& row) {
+  std::vector<std::string> cells(1);
+  for (char c : row) {
+    if (c == ',') {
+      cells.emplace_back();
+    } else {
+      cells.back() += c;
+    }
+  }
+  return cells;
+}
+
+TEST(BatchCsv, FindsEveryCommaWhereverItFallsInTheRow) {
+  // Rows without quotes are searched sixteen bytes at a time, then byte by
+  // byte: commas first, last, side by side and astride each block's edge,
+  // in rows of every length up to three blocks and a bit.
+  std::vector<std::string> rows;
+  for (std::size_t size = 0; size <= 50; ++size) {
+    std::string letters;
+    for (std::size_t i = 0; i < size; ++i) letters += static_cast<char>('a' + i % 26);
+    rows.push_back(letters);
+    rows.push_back(std::string(size, ','));
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string one = letters;
+      one[at] = ',';
+      rows.push_back(one);
+      if (at + 1 < size) {
+        std::string two = one;
+        two[at + 1] = ',';
+        rows.push_back(two);
+      }
+    }
+  }
+  std::string text;
+  for (const std::string& row : rows) text += row + "\n";
+  const auto records = all_records(text);
+  ASSERT_EQ(records.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(records[i], cut_at_commas(rows[i])) << '"' << rows[i] << '"';
+    std::vector<std::string_view> cells = {"left from before"};
+    split_at_commas(rows[i], cells);
+    EXPECT_EQ(std::vector<std::string>(cells.begin() + 1, cells.end()), cut_at_commas(rows[i])) << "appended";
+  }
+}
+
 TEST(BatchCsv, ReportsAQuoteThatIsNeverClosed) {
   std::vector<CsvRead> statuses;
   all_records("a,\"open\nstill open", &statuses);

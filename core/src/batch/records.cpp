@@ -8,6 +8,10 @@
 #include <string_view>
 #include <utility>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "../logic/decimal.hpp"
 
 namespace trialscreen::batch {
@@ -68,6 +72,35 @@ nlohmann::json number_json(double value) {
 
 }  // namespace
 
+void split_at_commas(std::string_view row, std::vector<std::string_view>& cells) {
+  const char* const text = row.data();
+  const std::size_t size = row.size();
+  std::size_t cell_start = 0;
+  std::size_t at = 0;
+#ifdef __SSE2__
+  // Sixteen bytes at a time, each comma a bit of a mask: a row's forty-odd
+  // cells are mostly a few bytes, and a memchr call per cell cost more than
+  // the search itself.
+  const __m128i comma = _mm_set1_epi8(',');
+  for (; at + 16 <= size; at += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at));
+    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, comma))); mask != 0;
+         mask &= mask - 1) {
+      const std::size_t end = at + static_cast<std::size_t>(__builtin_ctz(mask));
+      cells.emplace_back(text + cell_start, end - cell_start);
+      cell_start = end + 1;
+    }
+  }
+#endif
+  for (; at < size; ++at) {
+    if (text[at] == ',') {
+      cells.emplace_back(text + cell_start, at - cell_start);
+      cell_start = at + 1;
+    }
+  }
+  cells.emplace_back(text + cell_start, size - cell_start);
+}
+
 LineReader::LineReader(ReadBytes read, std::size_t max_line)
     : read_(std::move(read)), max_line_(max_line), buffer_(kChunk) {}
 
@@ -122,12 +155,7 @@ CsvRead CsvReader::next(std::vector<std::string_view>& cells) {
     return next_quoted(cells, too_long);
   }
   // The common row: no quotes, so a cell is the text between two commas.
-  std::string_view rest(line_);
-  for (std::size_t comma = rest.find(','); comma != std::string_view::npos; comma = rest.find(',')) {
-    cells.push_back(rest.substr(0, comma));
-    rest.remove_prefix(comma + 1);
-  }
-  cells.push_back(rest);
+  split_at_commas(line_, cells);
   return CsvRead::Record;
 }
 

@@ -70,6 +70,10 @@ class CsvReader {
   std::vector<std::pair<std::size_t, std::size_t>> spans_;  // each one's offset and length in unquoted_
 };
 
+// Appends the cells of a row without quotes, cut at its commas, to `cells`
+// (views into `row`).
+void split_at_commas(std::string_view row, std::vector<std::string_view>& cells);
+
 // Appends `text` to `out` as one CSV cell, quoted only when it must be.
 void append_csv_cell(std::string& out, const std::string& text);
 
