@@ -25,15 +25,17 @@ int main(int argc, char** argv) {
   std::string row(static_cast<std::size_t>(bytes), ' ');
   row.back() = '\n';
   std::vector<char> in(1 << 16);
+  bool first_chunk = true;
   bool first_line = true;
   bool skip_header = false;
   std::size_t got = 0;
   while ((got = std::fread(in.data(), 1, in.size(), stdin)) > 0) {
     const char* at = in.data();
     const char* const end = at + got;
-    if (first_line) {
-      skip_header = *at != '{';  // not JSON Lines: a CSV header
-    }
+    // Told by the list's first byte (a first line may span chunks): not
+    // JSON Lines, a CSV header.
+    if (first_chunk) skip_header = *at != '{';
+    first_chunk = false;
     while (const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
       at = static_cast<const char*>(newline) + 1;
       if (first_line) {
