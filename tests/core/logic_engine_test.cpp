@@ -188,6 +188,26 @@ TEST(LogicJsonText, ParsesExactlyAsNlohmannDoes) {
   }
 }
 
+TEST(LogicJsonText, FindsEveryByteThatEndsAPlainRunWhereverItFallsInAKeyOrText) {
+  // Keys and texts are scanned many bytes at a time for the first byte that
+  // is not plain: a quote, a backslash, a control character or a byte of
+  // UTF-8 (valid or not) at any place in a run of any length, with the text
+  // ending at any distance after it, must read as nlohmann reads it.
+  const std::vector<std::string> stops = {"\\\"", "\\\\", "\\n", "\\u00e9", "\x01", "\x1f", "\t",
+                                          "\xc3\xa9", "\xe4\xb8\xad", "\x80", "\xff", "\x7f", " "};
+  for (std::size_t length = 0; length <= 40; ++length) {
+    for (std::size_t at = 0; at <= length; ++at) {
+      for (const std::string& stop : stops) {
+        const std::string text = std::string(at, 'a') + stop + std::string(length - at, 'b');
+        expect_parsed_as_nlohmann_does("{\"" + text + "\":\"" + text + "\"}");
+        expect_parsed_as_nlohmann_does("[\"" + text + "\"]");
+        expect_parsed_as_nlohmann_does("\"" + text);  // never closed
+        if (HasFailure()) return;
+      }
+    }
+  }
+}
+
 TEST(LogicJsonText, ReadingMembersIntoPlacesGivesWhatParsingTheObjectGives) {
   // parse_json_members hands each member's value to a place instead of
   // building the object (a batch record's answers go straight to theirs):

@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "decimal.hpp"
 #include "trialscreen/logic.hpp"
@@ -53,6 +56,31 @@ constexpr PlainBytes kPlainBytes() {
 }
 constexpr PlainBytes kPlainTable = kPlainBytes();
 constexpr const bool* kPlain = kPlainTable.plain;
+
+// The first byte from `from` on (before `limit`) that is not plain, or
+// `limit`. A batch reads sixty-odd keys a record, each scanned before it is
+// looked up: sixteen bytes at a time they cost a third of what they did byte
+// by byte. (The WebAssembly build has no SSE2 and keeps the byte loop.)
+inline const unsigned char* plain_run_end(const unsigned char* from, const unsigned char* limit) {
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (limit - from >= 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from));
+    // Compared as signed bytes, those below the space are the control
+    // characters and every byte from 0x80 up: with the quote and the
+    // backslash, exactly the bytes kPlain calls not plain.
+    const __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                                      _mm_cmplt_epi8(bytes, space));
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+    if (mask != 0) return from + __builtin_ctz(mask);
+    from += 16;
+  }
+#endif
+  while (from != limit && kPlain[*from]) ++from;
+  return from;
+}
 
 // Builds the DOM from SAX events, refusing nesting deeper than the limit, so a
 // hostile document is rejected before it can make anything recurse deeply.
@@ -253,8 +281,8 @@ class FastParser {
     skip_space();
     if (at_ == end_ || *at_ != '"') return false;
     const char* const first = at_ + 1;
-    const char* last = first;
-    while (last != end_ && kPlain[static_cast<unsigned char>(*last)]) ++last;
+    const char* last = reinterpret_cast<const char*>(plain_run_end(reinterpret_cast<const unsigned char*>(first),
+                                                                   reinterpret_cast<const unsigned char*>(end_)));
     if (last != end_ && *last == '"') {
       name = std::string_view(first, static_cast<std::size_t>(last - first));
       at_ = last + 1;
@@ -332,7 +360,7 @@ class FastParser {
       // (not one append per non-ASCII character, the most of a Chinese text).
       const unsigned char* run = bytes;
       while (true) {
-        while (bytes != limit && kPlain[*bytes]) ++bytes;
+        bytes = plain_run_end(bytes, limit);
         if (bytes == limit || *bytes < 0x80) break;
         const std::size_t length = utf8_sequence(bytes, static_cast<std::size_t>(limit - bytes), 0);
         if (length == 0) return false;
