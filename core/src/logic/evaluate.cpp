@@ -74,6 +74,8 @@ struct Scratch::Buffers {
   std::vector<const json*> plain;           // scratch: one operator's plain argument values
   std::vector<const json*> overrides;       // per variable, while enumerating assignments
   std::vector<std::string> dynamic_names;   // unknown variables named by computed paths
+  std::vector<const Val*> lifted;           // scratch: the arguments of the operator lift() works on
+  std::vector<Interval> ranges;             // scratch: their intervals
 
   // Empty again for the next evaluation; the capacity stays.
   void clear() {
@@ -82,6 +84,8 @@ struct Scratch::Buffers {
     plain.clear();
     overrides.clear();
     dynamic_names.clear();
+    lifted.clear();
+    ranges.clear();
   }
 };
 
@@ -95,7 +99,8 @@ namespace {
 struct Context {
   Context(const Rule::Compiled& compiled, const Bindings& bound, const json& top, Scratch::Buffers& buffers)
       : rule(compiled), bindings(bound), data(&top), scopes(buffers.scopes), arg_stack(buffers.arg_stack),
-        plain(buffers.plain), overrides(buffers.overrides), dynamic_names(buffers.dynamic_names) {
+        plain(buffers.plain), overrides(buffers.overrides), dynamic_names(buffers.dynamic_names),
+        lifted(buffers.lifted), ranges(buffers.ranges) {
     buffers.clear();
   }
 
@@ -107,6 +112,8 @@ struct Context {
   std::vector<const json*>& plain;
   std::vector<const json*>& overrides;
   std::vector<std::string>& dynamic_names;
+  std::vector<const Val*>& lifted;
+  std::vector<Interval>& ranges;
   std::size_t depth = 0;
   bool enumerating = false;
 };
@@ -982,8 +989,10 @@ Val Evaluator::eval_strict(std::uint32_t index) {
 // interval arithmetic for numbers, else an unknown waiting on the union.
 Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_count) {
   const Op op = node(index).op;
-  std::vector<const Val*> args;
-  args.reserve(arg_count);
+  // In the evaluation's scratch buffers, not vectors of its own: no
+  // allocation per call (lift evaluates no node, so no call nests in another).
+  std::vector<const Val*>& args = ctx_.lifted;
+  args.clear();
   for (std::size_t i = 0; i < arg_count; ++i) args.push_back(arg_begin + i);
   Waiting waiting;
   // Whether the possibilities are few enough to try each, counted before any
@@ -1024,8 +1033,8 @@ Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_c
     v.detail->bounds = boolean_bounds();
     return v;
   }
-  std::vector<Interval> ranges;
-  ranges.reserve(args.size());
+  std::vector<Interval>& ranges = ctx_.ranges;
+  ranges.clear();
   for (const Val* a : args) {
     const auto range = interval_of(*a);
     if (!range) return v;
@@ -1207,10 +1216,10 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
   if (waiting.size() == 1) return;  // one unknown alone always matters
   const auto& rule = ctx_.rule;
   // Enumerate the waiting variables that are answers with a finite domain.
+  // Not reserved: most calls stop at their first variable (a number, with no
+  // finite domain), and reserving cost them two allocations for nothing.
   std::vector<std::uint32_t> enumerated;
   std::vector<Choices> domains;
-  enumerated.reserve(waiting.size());
-  domains.reserve(waiting.size());
   std::size_t combinations = 1;
   for (std::uint32_t id : waiting) {
     const bool derived = id < rule.derived_of_variable.size() && rule.derived_of_variable[id] != kNone;
