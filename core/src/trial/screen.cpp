@@ -903,7 +903,10 @@ class ResultWriter {
   void write_id_items(const Questions& questions) {
     std::size_t skip = 1;  // the first id's comma
     for (std::size_t question : questions) {
-      out_.append(trial_.questions[question].comma_id_json, skip, std::string::npos);
+      // As pointer and size: append(text, skip, npos) checks its range on
+      // every id of every waiting list.
+      const std::string& id = trial_.questions[question].comma_id_json;
+      out_.append(id.data() + skip, id.size() - skip);
       skip = 0;
     }
   }
