@@ -6,8 +6,9 @@
 //   io_floor BYTES < LIST | wc -lc
 //
 // Reads stdin in 64 KiB chunks (as the CLI's LineReader does) and, for every
-// line, writes BYTES bytes through a 64 KiB stdio buffer (as the CLI's output
-// does): BYTES - 1 spaces and a newline. A CSV list's header line gets no row.
+// line, makes a row of BYTES bytes (BYTES - 1 spaces and a newline), the rows
+// one after another in a block written unbuffered once it holds 56 KiB (as
+// the CLI's stream and output do). A CSV list's header line gets no row.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -20,10 +21,11 @@ int main(int argc, char** argv) {
     std::fputs("usage: io_floor BYTES < LIST   (BYTES per line written, 1 to 1048576)\n", stderr);
     return 2;
   }
-  static char out_buffer[1 << 16];
-  std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
+  constexpr std::size_t kWriteBytes = 56 * 1024;
   std::string row(static_cast<std::size_t>(bytes), ' ');
   row.back() = '\n';
+  std::string block;
   std::vector<char> in(1 << 16);
   bool first_chunk = true;
   bool first_line = true;
@@ -42,8 +44,13 @@ int main(int argc, char** argv) {
         first_line = false;
         if (skip_header) continue;
       }
-      std::fwrite(row.data(), 1, row.size(), stdout);
+      block += row;
+      if (block.size() >= kWriteBytes) {
+        std::fwrite(block.data(), 1, block.size(), stdout);
+        block.clear();
+      }
     }
   }
-  return std::fflush(stdout) == 0 ? 0 : 1;
+  std::fwrite(block.data(), 1, block.size(), stdout);
+  return std::fflush(stdout) == 0 && !std::ferror(stdout) ? 0 : 1;
 }

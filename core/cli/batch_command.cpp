@@ -87,9 +87,10 @@ int run_batch(const Args& args) {
                        logic::to_json_text(trial->definition()["languages"]));
   }
 
-  // Large stdio buffers; nothing else is held beyond one record.
-  static char out_buffer[1 << 16];
-  std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+  // The stream hands its rows over some 56 KiB at a time: written as they
+  // come, not copied into a stdio buffer first. Nothing else is held beyond
+  // one record.
+  std::setvbuf(stdout, nullptr, _IONBF, 0);
   const batch::ReadBytes read = [](char* buffer, std::size_t capacity) {
     return std::fread(buffer, 1, capacity, stdin);
   };
