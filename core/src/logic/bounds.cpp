@@ -265,10 +265,10 @@ bool possible_values(const Val& v, const json*& first, std::size_t& count) {
   return false;
 }
 
-bool finite_choices(const std::vector<const Val*>& args, std::vector<std::vector<const json*>>& choices) {
+bool finite_choices(const Val* args, std::size_t arg_count, std::vector<std::vector<const json*>>& choices) {
   choices.clear();
   std::size_t combinations = 1;
-  for (const Val* arg : args) {
+  for (const Val* arg = args; arg != args + arg_count; ++arg) {
     const json* first = nullptr;
     std::size_t count = 0;
     if (!possible_values(*arg, first, count)) return false;

@@ -301,7 +301,7 @@ bool possible_values(const Val& v, const json*& first, std::size_t& count);
 
 // Fills `choices` with each argument's possible values when all are finite and
 // their combinations number at most kMaxChoices.
-bool finite_choices(const std::vector<const Val*>& args, std::vector<std::vector<const json*>>& choices);
+bool finite_choices(const Val* args, std::size_t arg_count, std::vector<std::vector<const json*>>& choices);
 void for_each_combination(const std::vector<std::vector<const json*>>& choices,
                           const std::function<void(const std::vector<const json*>&)>& visit);
 

@@ -74,8 +74,6 @@ struct Scratch::Buffers {
   std::vector<const json*> plain;           // scratch: one operator's plain argument values
   std::vector<const json*> overrides;       // per variable, while enumerating assignments
   std::vector<std::string> dynamic_names;   // unknown variables named by computed paths
-  std::vector<const Val*> lifted;           // scratch: the arguments of the operator lift() works on
-  std::vector<Interval> ranges;             // scratch: their intervals
 
   // Empty again for the next evaluation; the capacity stays.
   void clear() {
@@ -84,8 +82,6 @@ struct Scratch::Buffers {
     plain.clear();
     overrides.clear();
     dynamic_names.clear();
-    lifted.clear();
-    ranges.clear();
   }
 };
 
@@ -99,8 +95,7 @@ namespace {
 struct Context {
   Context(const Rule::Compiled& compiled, const Bindings& bound, const json& top, Scratch::Buffers& buffers)
       : rule(compiled), bindings(bound), data(&top), scopes(buffers.scopes), arg_stack(buffers.arg_stack),
-        plain(buffers.plain), overrides(buffers.overrides), dynamic_names(buffers.dynamic_names),
-        lifted(buffers.lifted), ranges(buffers.ranges) {
+        plain(buffers.plain), overrides(buffers.overrides), dynamic_names(buffers.dynamic_names) {
     buffers.clear();
   }
 
@@ -112,8 +107,6 @@ struct Context {
   std::vector<const json*>& plain;
   std::vector<const json*>& overrides;
   std::vector<std::string>& dynamic_names;
-  std::vector<const Val*>& lifted;
-  std::vector<Interval>& ranges;
   std::size_t depth = 0;
   bool enumerating = false;
 };
@@ -989,16 +982,14 @@ Val Evaluator::eval_strict(std::uint32_t index) {
 // interval arithmetic for numbers, else an unknown waiting on the union.
 Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_count) {
   const Op op = node(index).op;
-  // In the evaluation's scratch buffers, not vectors of its own: no
-  // allocation per call (lift evaluates no node, so no call nests in another).
-  std::vector<const Val*>& args = ctx_.lifted;
-  args.clear();
-  for (std::size_t i = 0; i < arg_count; ++i) args.push_back(arg_begin + i);
+  // The arguments as they lie on the argument stack: no list of their own.
+  const Val* const args = arg_begin;
+  const Val* const args_end = arg_begin + arg_count;
   Waiting waiting;
   // Whether the possibilities are few enough to try each, counted before any
   // list of them is made (a SLEDAI sum of 24 open items is not).
   std::size_t combinations = 1;
-  for (const Val* a : args) {
+  for (const Val* a = args; a != args_end; ++a) {
     if (a->is_unknown()) unite(waiting, a->detail->waiting);
     const json* first = nullptr;
     std::size_t count = 0;
@@ -1006,7 +997,7 @@ Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_c
   }
   // date_add and throw of an unknown: unknown, nothing more to say.
   std::vector<std::vector<const json*>> choices;
-  if (combinations <= kMaxChoices && finite_choices(args, choices)) {
+  if (combinations <= kMaxChoices && finite_choices(args, arg_count, choices)) {
     Choices results;
     bool may_fail = false;
     for_each_combination(choices, [&](const std::vector<const json*>& combination) {
@@ -1028,14 +1019,14 @@ Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_c
   }
   Val v = Val::unknown(std::move(waiting));
   if (op == Op::Not || op == Op::NotNot) {
-    const Truth truth = args.empty() ? Truth::Falsy : truth_of(*args.front());
+    const Truth truth = arg_count == 0 ? Truth::Falsy : truth_of(*args);
     if (truth != Truth::Undecided) return Val::borrow((truth == Truth::Truthy) == (op == Op::NotNot) ? kTrue : kFalse);
     v.detail->bounds = boolean_bounds();
     return v;
   }
-  std::vector<Interval>& ranges = ctx_.ranges;
-  ranges.clear();
-  for (const Val* a : args) {
+  std::vector<Interval> ranges;
+  ranges.reserve(arg_count);
+  for (const Val* a = args; a != args_end; ++a) {
     const auto range = interval_of(*a);
     if (!range) return v;
     ranges.push_back(*range);
