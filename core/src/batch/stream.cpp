@@ -197,6 +197,12 @@ class Run {
     if (progress_) progress_(summary_, done);
   }
 
+  // Writes the rows made and not written yet (row_done).
+  void flush() {
+    if (!out_.empty()) write_(out_.data(), out_.size());
+    out_.clear();
+  }
+
  private:
   bool header(const std::vector<std::string_view>& cells, std::vector<InputColumn>& columns, std::string& fatal) {
     for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -340,14 +346,6 @@ class Run {
     progress_tick();
   }
 
- public:
-  // Writes the rows made and not written yet.
-  void flush() {
-    if (!out_.empty()) write_(out_.data(), out_.size());
-    out_.clear();
-  }
-
- private:
   static constexpr std::size_t kWriteBytes = 56 * 1024;
 
   void progress_tick() {
