@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::setvbuf(stdout, nullptr, _IONBF, 0);
-  constexpr std::size_t kWriteBytes = 56 * 1024;
+  constexpr std::size_t kWriteBytes = 56 * 1024;  // as Run::kWriteBytes, core/src/batch/stream.cpp
   std::string row(static_cast<std::size_t>(bytes), ' ');
   row.back() = '\n';
   std::string block;

@@ -34,21 +34,22 @@ function timeV(run, kind = 'batch') {
   const records = machine.batchCount;
   return { wall, cpu, rows, bytes, records, perCpuSecond: records / cpu, perWallSecond: records / wall, maxRssMiB: Number(field('Maximum resident set size')) / 1024 };
 }
-// The same pipelines with bench/io_floor in the CLI's place: reading and
-// writing alone (older results have none).
-const floor = (() => {
+// The three runs of one kind, or null for older results that have none.
+function runsOf(kind, prefix = '') {
   try {
-    return { jsonl: timeV('jsonl', 'floor'), csv: timeV('csv', 'floor'), csvToCsv: timeV('csv-csv', 'floor') };
+    return { jsonl: timeV(`${prefix}jsonl`, kind), csv: timeV(`${prefix}csv`, kind), csvToCsv: timeV(`${prefix}csv-csv`, kind) };
   } catch {
     return null;
   }
-})();
+}
+// The same pipelines with bench/io_floor in the CLI's place: reading and
+// writing alone.
+const floor = runsOf('floor');
 const batchJsonl = timeV('jsonl');
 const batchCsv = timeV('csv');
 const batchCsvToCsv = timeV('csv-csv');
-// The same runs with the release build (no profile): older results have none.
-const hasRelease = (() => { try { timeV('release-jsonl'); return true; } catch { return false; } })();
-const release = hasRelease ? { jsonl: timeV('release-jsonl'), csv: timeV('release-csv'), csvToCsv: timeV('release-csv-csv') } : null;
+// The same runs with the release build (no profile).
+const release = runsOf('batch', 'release-');
 const batchJs = Object.fromEntries(['json-logic-js', 'json-logic-engine'].map((e) => [e, read(`batch-${e}.json`)]));
 
 const payload = browser.payload;

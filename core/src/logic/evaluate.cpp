@@ -553,7 +553,7 @@ class Evaluator {
   Val apply(std::uint32_t index, JsonList args);
   Val arithmetic(std::uint32_t index, Op op, JsonList args);
   Val missing(std::uint32_t index, Op op, JsonList args);
-  Val lift(std::uint32_t index, const Val* args, std::size_t count);
+  Val lift(std::uint32_t index, const Val* args, std::size_t arg_count);
   Val substr(std::uint32_t index, JsonList args);
   Val compare(std::uint32_t index, Op op, Val& left, const Val& right);
   Val compare_plain(std::uint32_t index, Op op, const json& left, const json& right);
@@ -980,11 +980,10 @@ Val Evaluator::eval_strict(std::uint32_t index) {
 
 // Strict operators over unknown arguments: exact over finite possibilities,
 // interval arithmetic for numbers, else an unknown waiting on the union.
-Val Evaluator::lift(std::uint32_t index, const Val* arg_begin, std::size_t arg_count) {
+Val Evaluator::lift(std::uint32_t index, const Val* args, std::size_t arg_count) {
   const Op op = node(index).op;
   // The arguments as they lie on the argument stack: no list of their own.
-  const Val* const args = arg_begin;
-  const Val* const args_end = arg_begin + arg_count;
+  const Val* const args_end = args + arg_count;
   Waiting waiting;
   // Whether the possibilities are few enough to try each, counted before any
   // list of them is made (a SLEDAI sum of 24 open items is not).
