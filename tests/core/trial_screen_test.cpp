@@ -374,6 +374,41 @@ TEST_F(TrialScreen, AnswersPutInPlaceGiveWhatTheirObjectGives) {
   EXPECT_EQ(none, empty);
 }
 
+TEST_F(TrialScreen, ScreenTextAppendsTheResultAfterWhatTheStringHolds) {
+  // Results of every size in turn, through the same buffers, each appended
+  // to a string that already holds text: each piece is the result screen()
+  // gives, the text before it is kept, and the layout's spans are the
+  // criteria's objects where they landed. The second result, with a member
+  // of 100,000 bytes, is bigger than any buffer sized by the first.
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  trialscreen::ScreenBuffers buffers;
+  trialscreen::ScreenReuse reuse;
+  reuse.buffers = &buffers;
+  const std::vector<json> extras = {json{{"record", 1}}, json{{"note", std::string(100000, 'x')}, {"record", 2}},
+                                    json{{"record", 3}}};
+  const std::vector<json> answers = {eligible_answers(), json{{"age", 17}, {"hemoglobin", 150}}, json::object()};
+  std::string text = "rows so far\n";
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    const std::string before = text;
+    trialscreen::AnswerSet set(*trial_);
+    set.take(json(answers[i]));
+    trialscreen::ResultLayout layout;
+    trial_->screen_text(set, options, text, &extras[i], reuse, &layout);
+    ASSERT_EQ(text.compare(0, before.size(), before), 0) << "result " << i;
+    json expected = screen(answers[i]);
+    expected.update(extras[i]);
+    const json written = json::parse(text.substr(before.size()));
+    EXPECT_EQ(written, expected) << "result " << i;
+    ASSERT_EQ(layout.criteria.size(), expected["criteria"].size());
+    for (std::size_t c = 0; c < layout.criteria.size(); ++c) {
+      const auto [begin, end] = layout.criteria[c];
+      EXPECT_EQ(json::parse(text.substr(begin, end - begin)), expected["criteria"][c]) << "result " << i;
+    }
+    text += '\n';
+  }
+}
+
 TEST_F(TrialScreen, ClearingLeavesNoAnswerInAnyPlace) {
   // clear_for_reuse() leaves the values where they are for the next answers'
   // room (the batch); clear(), which the session calls after each screening
