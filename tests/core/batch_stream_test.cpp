@@ -349,6 +349,29 @@ TEST(BatchStream, ARecordHasOnlyItsOwnAnswersWhateverCameBefore) {
   }
 }
 
+TEST(BatchStream, ARecordsValuesReplaceTheLastOnesOfTheSameType) {
+  // A place that holds the last record's value of the same type takes the
+  // new one in place (the JSON reader's set()): each row is still its own
+  // record's, for truth values, whole numbers of either sign and decimals.
+  const std::vector<json> records = {
+      {{"age", 45}, {"pregnant", true}, {"hemoglobin", 150.5}, {"wbc", 5}},
+      {{"age", 17}, {"pregnant", false}, {"hemoglobin", 80.25}, {"wbc", -2}},
+      {{"age", 90}, {"pregnant", true}, {"hemoglobin", 120.0}, {"wbc", -7}},
+      {{"age", 45.5}, {"pregnant", false}, {"hemoglobin", 99}, {"wbc", 3.5}},
+  };
+  std::string jsonl;
+  for (const json& record : records) jsonl += record.dump() + "\n";
+  const Ran ran = run(jsonl);
+  ASSERT_TRUE(ran.ok) << ran.fatal;
+  ASSERT_EQ(ran.rows.size(), records.size());
+  const ScreenOptions options{"2026-11-25", "physician", "en"};
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    json expected = small_trial().screen(records[i], options);
+    expected["record"] = i + 1;
+    EXPECT_EQ(row(ran, i), expected) << records[i].dump();
+  }
+}
+
 TEST(BatchStream, MalformedRecordsBecomeErrorRowsAndTheRunGoesOn) {
   const Ran ran = run("{\"age\": 45}\n{\"age\": \n[1, 2]\n{\"age\": 50}\n");
   ASSERT_TRUE(ran.ok);
