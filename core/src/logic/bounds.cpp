@@ -251,6 +251,36 @@ std::optional<Interval> interval_arithmetic(Op op, const std::vector<Interval>& 
   }
 }
 
+std::optional<bool> compare_ranges(Op op, const Interval& a, const Interval& b) {
+  const bool disjoint = a.hi < b.lo || b.hi < a.lo;
+  switch (op) {
+    case Op::Lt:
+      if (a.lo >= b.hi) return false;
+      if (a.hi < b.lo) return true;
+      break;
+    case Op::Le:
+      if (a.lo > b.hi) return false;
+      if (a.hi <= b.lo) return true;
+      break;
+    case Op::Gt:
+      if (a.hi <= b.lo) return false;
+      if (a.lo > b.hi) return true;
+      break;
+    case Op::Ge:
+      if (a.hi < b.lo) return false;
+      if (a.lo >= b.hi) return true;
+      break;
+    case Op::Eq:
+    case Op::StrictEq:
+      if (disjoint) return false;
+      break;
+    default:  // Ne, StrictNe
+      if (disjoint) return true;
+      break;
+  }
+  return std::nullopt;
+}
+
 bool possible_values(const Val& v, const json*& first, std::size_t& count) {
   if (v.is_value()) {
     first = &v.get();

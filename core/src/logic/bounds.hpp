@@ -295,6 +295,10 @@ std::optional<Interval> numeric_hull(const Bounds& bounds);
 // + - * max min over intervals; nullopt for other operators.
 std::optional<Interval> interval_arithmetic(Op op, const std::vector<Interval>& ranges);
 
+// A comparison (< <= > >= == === != !==) of a value in `a` with one in
+// `b`, when every pair of them gives the same answer; nullopt when not.
+std::optional<bool> compare_ranges(Op op, const Interval& a, const Interval& b);
+
 // A value's possibilities as one contiguous run: itself, or a finite
 // unknown's choices. False when it has no such list.
 bool possible_values(const Val& v, const json*& first, std::size_t& count);

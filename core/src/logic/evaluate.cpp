@@ -50,6 +50,16 @@ const json* slot_answer(const Rule::Compiled& rule, const Bindings& bindings, st
   return found != nullptr && !found->is_null() ? found : nullptr;
 }
 
+// The domain of variable `id` (named `name`): its slot's, else the one the
+// bindings give its name; nullptr for none (Kind::Any).
+const Domain* domain_by(const Rule::Compiled& rule, const Bindings& bindings, std::uint32_t id, const std::string& name) {
+  const std::uint32_t slot = slot_of(rule, id);
+  if (slot != kNone && bindings.slot_domains != nullptr) return (*bindings.slot_domains)[slot];
+  if (bindings.domains == nullptr) return nullptr;
+  const auto found = bindings.domains->find(name);
+  return found != bindings.domains->end() ? &found->second : nullptr;
+}
+
 // One argument's step of an arithmetic operator (Add, Sub, Mul, Div, Mod,
 // Max, Min): the result so far with x, the i-th of `count` arguments. The
 // fold starts from 1 for Mul, 0 otherwise. (Mod's check for a zero divisor is
@@ -267,13 +277,7 @@ class Evaluator {
   }
 
   // The domain of variable `id` in the bindings, or nullptr (Kind::Any).
-  const Domain* domain_of(std::uint32_t id) const {
-    const std::uint32_t slot = slot_of(ctx_.rule, id);
-    if (slot != kNone && ctx_.bindings.slot_domains != nullptr) return (*ctx_.bindings.slot_domains)[slot];
-    if (ctx_.bindings.domains == nullptr) return nullptr;
-    const auto found = ctx_.bindings.domains->find(variable_name(id));
-    return found != ctx_.bindings.domains->end() ? &found->second : nullptr;
-  }
+  const Domain* domain_of(std::uint32_t id) const { return domain_by(ctx_.rule, ctx_.bindings, id, variable_name(id)); }
 
   std::uint32_t variable_id(const std::string& name) {
     const auto& index = ctx_.rule.variable_index;
@@ -888,34 +892,7 @@ Val Evaluator::compare(std::uint32_t index, Op op, Val& left, const Val& right) 
     const auto b = interval_of(right);
     const bool strict = op == Op::StrictEq || op == Op::StrictNe;
     if (a && b && (!strict || (surely_number(left) && surely_number(right)))) {
-      const bool disjoint = a->hi < b->lo || b->hi < a->lo;
-      std::optional<bool> decided;
-      switch (op) {
-        case Op::Lt:
-          if (a->hi < b->lo) decided = true;
-          if (a->lo >= b->hi) decided = false;
-          break;
-        case Op::Le:
-          if (a->hi <= b->lo) decided = true;
-          if (a->lo > b->hi) decided = false;
-          break;
-        case Op::Gt:
-          if (a->lo > b->hi) decided = true;
-          if (a->hi <= b->lo) decided = false;
-          break;
-        case Op::Ge:
-          if (a->lo >= b->hi) decided = true;
-          if (a->hi < b->lo) decided = false;
-          break;
-        case Op::Eq:
-        case Op::StrictEq:
-          if (disjoint) decided = false;
-          break;
-        default:  // Ne, StrictNe
-          if (disjoint) decided = true;
-          break;
-      }
-      if (decided) return Val::borrow(*decided ? kTrue : kFalse);
+      if (const std::optional<bool> decided = compare_ranges(op, *a, *b)) return Val::borrow(*decided ? kTrue : kFalse);
     }
   }
   if (!left.is_unknown()) {
@@ -1337,6 +1314,20 @@ class PlainEvaluator {
                      ? &data.get_ref<const json::object_t&>()
                      : nullptr) {}
 
+  // A value that outlives the evaluation (an answer, a literal, true or
+  // false), or a number worked out. The evaluator makes each arithmetic
+  // result a JSON number (number_json) that the next operator reads as a
+  // double again: the same double, so only the rule's own value is made one.
+  struct Plain {
+    const json* ref = nullptr;
+    double number = 0;
+  };
+
+  // Node `index`'s value into `out`, or false when it is not that simple.
+  bool evaluate_at(std::uint32_t index, Plain& out) {
+    return (bindings_.slot_values != nullptr || by_name_ != nullptr) && eval(index, out, 0);
+  }
+
   // The rule's value into `out`, or false when it is not that simple.
   bool evaluate(json& out) {
     if (bindings_.slot_values == nullptr && by_name_ == nullptr) return false;
@@ -1351,14 +1342,6 @@ class PlainEvaluator {
   }
 
  private:
-  // A value that outlives the evaluation (an answer, a literal, true or
-  // false), or a number worked out. The evaluator makes each arithmetic
-  // result a JSON number (number_json) that the next operator reads as a
-  // double again: the same double, so only the rule's own value is made one.
-  struct Plain {
-    const json* ref = nullptr;
-    double number = 0;
-  };
   static constexpr std::size_t kMaxDepth = 32;
 
   static bool is_true(const Plain& v) { return v.ref != nullptr ? truthy(*v.ref) : v.number != 0; }
@@ -1504,6 +1487,150 @@ class PlainEvaluator {
   const json::object_t* by_name_;  // plain JsonLogic: the data's members; else nullptr
 };
 
+#ifndef TRIALSCREEN_FOR_SIZE
+// A rule that is an `and` or an `or` of comparisons (< <= > >=) whose sides
+// are worked out from given answers, or are unanswered variables whose
+// domain is no list of values, or + - * max min of such: worked out as the
+// evaluator works it out, without its machinery (a Context, an unknown's
+// details allocated at each node, argument frames). BH002's I09 ("AST and ALT
+// < 2 x ULN") is such a rule and waits on one of its four labs in most
+// referrals: the evaluator's way cost it about a tenth of a batch record's
+// time (docs/performance.md, "Nineteenth session"). False for any other rule,
+// or when a side is not that simple: the evaluator then works it out.
+//
+// What it gives is what the evaluator gives, step for step: a side's range
+// as lift() and interval_of() make it, each comparison decided as compare()
+// decides it by ranges (compare_ranges; a side with a list of values makes it
+// give up, as compare() would try every pair), Kleene's and/or as
+// eval_and_or() applies it, and an unknown waiting on its undecided
+// comparisons' variables, which minimize() cannot shrink (none has a list of
+// values to try). The browsers' module, built for size, leaves it out.
+class ComparisonsEvaluator {
+ public:
+  ComparisonsEvaluator(const Rule::Compiled& rule, const Bindings& bindings, const json& data)
+      : rule_(rule), bindings_(bindings), plain_(rule, bindings, data), data_(data) {}
+
+  bool evaluate(Val& result) {
+    const Node& root = rule_.nodes[rule_.root];
+    if ((root.op != Op::And && root.op != Op::Or) || root.child_count < 2 || root.dynamic_args) return false;
+    if (!bindings_.missing_is_unknown || bindings_.slot_values == nullptr || !(data_.is_object() || data_.is_null())) {
+      return false;
+    }
+    const bool decisive = root.op == Op::Or;  // the truth that ends the operands
+    const std::uint32_t* operands = rule_.child_begin(root);
+    Waiting pending;
+    for (std::size_t i = 0; i < root.child_count; ++i) {
+      const bool last = i + 1 == root.child_count;
+      std::optional<bool> truth;
+      if (!compare(operands[i], truth, pending)) return false;
+      if (!truth) {
+        if (last) result = Val::unknown(std::move(pending));
+        continue;
+      }
+      if (*truth == decisive || last) {
+        result = pending.empty() || *truth == decisive ? Val::borrow(*truth ? kTrue : kFalse)
+                                                       : Val::unknown(std::move(pending));
+        return true;
+      }
+    }
+    return true;
+  }
+
+ private:
+  // A comparison's side: a value, or an unknown waiting on `waiting`.
+  struct Side {
+    bool known = false;
+    Waiting waiting;
+    bool number = false;            // surely_number()
+    std::optional<Interval> range;  // interval_of()
+  };
+
+  // Comparison node `index`: its truth, or nullopt and its variables added
+  // to `waiting`. False when it is not that simple.
+  bool compare(std::uint32_t index, std::optional<bool>& truth, Waiting& waiting) {
+    const Node& n = rule_.nodes[index];
+    if ((n.op != Op::Lt && n.op != Op::Le && n.op != Op::Gt && n.op != Op::Ge) || n.child_count != 2 || n.dynamic_args) {
+      return false;
+    }
+    PlainEvaluator::Plain whole;
+    if (plain_.evaluate_at(index, whole)) {
+      truth = whole.ref != nullptr ? truthy(*whole.ref) : whole.number != 0;
+      return true;
+    }
+    const std::uint32_t* sides = rule_.child_begin(n);
+    Side left;
+    Side right;
+    if (!side(sides[0], left, true) || !side(sides[1], right, true) || (left.known && right.known)) return false;
+    if ((left.number || right.number) && left.range && right.range) truth = compare_ranges(n.op, *left.range, *right.range);
+    if (!truth) {
+      unite(waiting, left.waiting);
+      unite(waiting, right.waiting);
+    }
+    return true;
+  }
+
+  // Node `index` as a side; + - * max min of sides only when `may_compute`.
+  bool side(std::uint32_t index, Side& out, bool may_compute) {
+    PlainEvaluator::Plain value;
+    if (plain_.evaluate_at(index, value)) {
+      out.known = true;
+      out.number = value.ref == nullptr || value.ref->is_number();
+      const std::optional<double> number = value.ref != nullptr ? to_number(*value.ref) : value.number;
+      if (number) out.range = Interval{*number, *number};
+      return true;
+    }
+    const Node& n = rule_.nodes[index];
+    if (const std::uint32_t variable = unanswered_variable(n); variable != kNone) {
+      add(out.waiting, variable);
+      const Domain* domain = domain_by(rule_, bindings_, variable, rule_.numbered_variables[variable]);
+      const Bounds bounds = domain != nullptr ? bounds_of_domain(*domain) : Bounds();
+      if (bounds.finite) return false;  // compare() and lift() would try each value
+      out.number = bounds.numeric;
+      if (bounds.numeric) out.range = Interval{bounds.lo, bounds.hi};
+      return true;
+    }
+    const bool interval_op = n.op == Op::Add || n.op == Op::Sub || n.op == Op::Mul || n.op == Op::Max || n.op == Op::Min;
+    if (!may_compute || !interval_op || n.dynamic_args) return false;
+    // lift(): the union of the arguments' waiting sets, and the ranges'
+    // arithmetic when every argument has a range.
+    std::vector<Interval>& ranges = ranges_;
+    ranges.clear();
+    bool every_range = true;
+    const std::uint32_t* arguments = rule_.child_begin(n);
+    for (std::size_t i = 0; i < n.child_count; ++i) {
+      Side argument;
+      if (!side(arguments[i], argument, false)) return false;
+      unite(out.waiting, argument.waiting);
+      every_range = every_range && argument.range.has_value();
+      if (argument.range) ranges.push_back(*argument.range);
+    }
+    if (out.waiting.empty()) return false;  // no unknown argument, yet not plain: not that simple
+    if (every_range) {
+      if (const std::optional<Interval> range = interval_arithmetic(n.op, ranges)) {
+        out.number = true;
+        out.range = range;
+      }
+    }
+    return true;
+  }
+
+  // The variable node `n` reads when it is a plain read of an unanswered
+  // top-level variable that has a slot; kNone otherwise.
+  std::uint32_t unanswered_variable(const Node& n) const {
+    if (n.op != Op::Var || n.path_child || n.has_default || n.derived != kNone || n.variable == kNone) return kNone;
+    if (n.variable >= rule_.numbered_variables.size() || rule_.paths[n.path].size() != 1) return kNone;
+    if (slot_of(rule_, n.variable) == kNone || slot_answer(rule_, bindings_, n.variable) != nullptr) return kNone;
+    return n.variable;
+  }
+
+  const Rule::Compiled& rule_;
+  const Bindings& bindings_;
+  PlainEvaluator plain_;
+  const json& data_;
+  std::vector<Interval> ranges_;
+};
+#endif
+
 }  // namespace
 
 struct DerivedValues::Entries {
@@ -1624,22 +1751,11 @@ void clear_outcome(Outcome& outcome) {
   if (!outcome.thrown.is_null()) outcome.thrown = nullptr;
 }
 
-}  // namespace
-
-void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
-  json plain;
-  if (PlainEvaluator(*compiled_, bindings, data).evaluate(plain)) {
-    clear_outcome(outcome);
-    outcome.kind = Outcome::Kind::Value;
-    outcome.value = std::move(plain);
-    return;
-  }
-  std::optional<Scratch> own;
-  if (bindings.scratch == nullptr) own.emplace();
-  Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
-  Evaluator evaluator(context);
-  Val result = evaluator.eval(compiled_->root);
-  evaluator.minimize(compiled_->root, result);
+// An evaluation's result as an Outcome; `name_of` names a waiting variable
+// without a slot.
+template <typename NameOf>
+void put_outcome(Val& result, const Rule::Compiled& rule, const Bindings& bindings, const NameOf& name_of,
+                 Outcome& outcome) {
   clear_outcome(outcome);
   if (result.kind != Val::Kind::Value && !outcome.value.is_null()) outcome.value = nullptr;
   switch (result.kind) {
@@ -1651,11 +1767,11 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
       outcome.kind = Outcome::Kind::Unknown;
       if (bindings.waiting_by_slot) outcome.waiting_slots.reserve(result.detail->waiting.size());
       for (std::uint32_t id : result.detail->waiting) {
-        const std::uint32_t slot = bindings.waiting_by_slot ? slot_of(*compiled_, id) : kNone;
+        const std::uint32_t slot = bindings.waiting_by_slot ? slot_of(rule, id) : kNone;
         if (slot != kNone) {
           outcome.waiting_slots.push_back(slot);
         } else {
-          outcome.waiting_on.push_back(evaluator.variable_name(id));
+          outcome.waiting_on.push_back(name_of(id));
         }
       }
       std::sort(outcome.waiting_slots.begin(), outcome.waiting_slots.end());
@@ -1678,6 +1794,35 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
       outcome.thrown = result.detail->failure->thrown;
       break;
   }
+}
+
+}  // namespace
+
+void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
+  json plain;
+  if (PlainEvaluator(*compiled_, bindings, data).evaluate(plain)) {
+    clear_outcome(outcome);
+    outcome.kind = Outcome::Kind::Value;
+    outcome.value = std::move(plain);
+    return;
+  }
+#ifndef TRIALSCREEN_FOR_SIZE
+  {
+    Val result;
+    if (ComparisonsEvaluator(*compiled_, bindings, data).evaluate(result)) {
+      put_outcome(result, *compiled_, bindings, [&](std::uint32_t id) { return compiled_->numbered_variables[id]; },
+                  outcome);
+      return;
+    }
+  }
+#endif
+  std::optional<Scratch> own;
+  if (bindings.scratch == nullptr) own.emplace();
+  Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
+  Evaluator evaluator(context);
+  Val result = evaluator.eval(compiled_->root);
+  evaluator.minimize(compiled_->root, result);
+  put_outcome(result, *compiled_, bindings, [&](std::uint32_t id) { return evaluator.variable_name(id); }, outcome);
 }
 
 }  // namespace trialscreen::logic
