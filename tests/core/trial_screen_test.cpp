@@ -376,10 +376,10 @@ TEST_F(TrialScreen, AnswersPutInPlaceGiveWhatTheirObjectGives) {
 
 TEST_F(TrialScreen, ScreenTextAppendsTheResultAfterWhatTheStringHolds) {
   // Results of every size in turn, through the same buffers, each appended
-  // to a string that already holds text: each piece is the result screen()
-  // gives, the text before it is kept, and the layout's spans are the
-  // criteria's objects where they landed. The second result, with a member
-  // of 100,000 bytes, is bigger than any buffer sized by the first.
+  // to a string that already holds text (as a batch gathers its rows): each
+  // piece is the result screen() gives, the text before it is kept, and the
+  // layout's spans are the criteria's objects where they landed. The second
+  // result, with a member of 100,000 bytes, outgrows the room the first left.
   ScreenOptions options;
   options.as_of = "2026-11-25";
   trialscreen::ScreenBuffers buffers;

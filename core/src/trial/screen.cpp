@@ -2,7 +2,6 @@
 // the result of ../shared/contract.md. Parses and compiles nothing.
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <iterator>
 #include <optional>
 #include <string_view>
@@ -146,8 +145,6 @@ struct ScreenBuffers::Parts {
   Screened screened;
   json as_of;                   // the screening date, as rules read it
   json data = json::object();   // the answers object, for rules that read more than their slots
-  std::string result_room;      // ResultWriter's text, before it goes to the caller's (TextOut)
-  std::string result_made;      // a value's JSON text, made before it goes there
 };
 
 // What LineMemo keeps of a line: what screen_criterion works out from the
@@ -780,90 +777,12 @@ void trial::prepare_result_texts(Trial::Loaded& trial) {
 
 namespace {
 
-// Where ResultWriter writes. A result is some eighty pieces of text (the
-// criteria's lines made at load, the ids they wait on, commas), and each
-// std::string::append is a call that checks the room and ends the string:
-// those calls were 6 % of a batch record's instructions (docs/performance.md,
-// "Nineteenth session"). Built for speed, the pieces go
-// into a buffer that only grows (kept by ScreenBuffers, so it is sized once)
-// and the whole text to the caller's string in one append. The browsers'
-// module, built for size, appends to the caller's string as before.
-class TextOut {
- public:
-  TextOut(const TextOut&) = delete;
-  TextOut& operator=(const TextOut&) = delete;
-
-#ifdef TRIALSCREEN_FOR_SIZE
-  TextOut(std::string& out, std::string&, std::string&) : out_(out) {}
-  void add(const char* text, std::size_t size) { out_.append(text, size); }
-  void add(char c) { out_ += c; }
-  void add(const std::string& text) { out_ += text; }
-  std::size_t size() const { return out_.size(); }
-  void add_json(const json& value) { logic::append_json_text(out_, value); }
-  void add_json_string(const std::string& text) { logic::append_json_string(out_, text); }
-  void finish() {}
-#else
-  TextOut(std::string& out, std::string& room, std::string& made)
-      : out_(out), room_(room), made_(made), base_(out.size()), begin_(room.data()), end_(begin_ + room.size()), at_(begin_) {}
-  // Inlined, or each piece pays a call again.
-  __attribute__((always_inline)) void add(const char* text, std::size_t size) {
-    if (size > static_cast<std::size_t>(end_ - at_)) grow(size);
-    std::memcpy(at_, text, size);
-    at_ += size;
-  }
-  __attribute__((always_inline)) void add(char c) {
-    if (at_ == end_) grow(1);
-    *at_++ = c;
-  }
-  void add(const std::string& text) { add(text.data(), text.size()); }
-  // Where the next byte lands in the caller's string.
-  std::size_t size() const { return base_ + static_cast<std::size_t>(at_ - begin_); }
-  // A value, or a text as a JSON string, as JSON text (logic's writers
-  // append to a string: made in made_ first).
-  void add_json(const json& value) {
-    made_.clear();
-    logic::append_json_text(made_, value);
-    add(made_);
-  }
-  void add_json_string(const std::string& text) {
-    made_.clear();
-    logic::append_json_string(made_, text);
-    add(made_);
-  }
-  // Hands what was written to the caller's string.
-  void finish() { out_.append(begin_, static_cast<std::size_t>(at_ - begin_)); }
-#endif
-
- private:
-#ifdef TRIALSCREEN_FOR_SIZE
-  std::string& out_;
-#else
-  __attribute__((noinline)) void grow(std::size_t more) {
-    const std::size_t written = static_cast<std::size_t>(at_ - begin_);
-    room_.resize(std::max(2 * room_.size(), written + more + 4096));
-    begin_ = room_.data();
-    end_ = begin_ + room_.size();
-    at_ = begin_ + written;
-  }
-
-  std::string& out_;
-  std::string& room_;  // its size is its room: the bytes past at_ are left from earlier results
-  std::string& made_;
-  std::size_t base_;
-  char* begin_;  // room_'s bytes
-  char* end_;
-  char* at_;     // where the next piece goes
-#endif
-};
-
 // Writes what logic::to_json_text(to_json(...)) would, member by member in the
 // same (alphabetical) key order, with `extra`'s members merged in.
 class ResultWriter {
  public:
-  // The result is appended to `out`; `room` and `made` are TextOut's.
-  ResultWriter(const Trial::Loaded& trial, const Screened& screened, std::string& out, std::string& room,
-               std::string& made, ResultLayout* layout)
-      : trial_(trial), screened_(screened), out_(out, room, made), layout_(layout) {}
+  ResultWriter(const Trial::Loaded& trial, const Screened& screened, std::string& out, ResultLayout* layout)
+      : trial_(trial), screened_(screened), out_(out), layout_(layout) {}
 
   void write(const json* extra) {
     // The result's members in key order, the order nlohmann's map prints
@@ -883,10 +802,10 @@ class ResultWriter {
     const auto more_left = [&] { return has_extra && more != extra->cend(); };
     const auto write_extra = [&] {
       key(more.key());
-      out_.add_json(more.value());
+      logic::append_json_text(out_, more.value());
       ++more;
     };
-    out_.add('{');
+    out_ += '{';
     for (std::size_t i = 0; i < std::size(kMembers); ++i) {
       const std::string& name = kMembers[i].first;
       while (more_left() && more.key() < name) write_extra();
@@ -894,47 +813,44 @@ class ResultWriter {
         write_extra();  // the caller's member replaces ours, as assigning it into the object would
         continue;
       }
-      if (!first_) out_.add(',');
+      if (!first_) out_ += ',';
       first_ = false;
-      out_.add(kKeys[i]);
+      out_ += kKeys[i];
       write_member(kMembers[i].second);
     }
     while (more_left()) write_extra();
-    out_.add('}');
-    out_.finish();
+    out_ += '}';
   }
 
  private:
   enum class Member { AnswerErrors, Criteria, Derived, Engine, Next, Trial, Verdict, Warnings };
 
   void key(const std::string& name) {
-    if (!first_) out_.add(',');
+    if (!first_) out_ += ',';
     first_ = false;
-    out_.add_json_string(name);
-    out_.add(':');
+    logic::append_json_string(out_, name);
+    out_ += ':';
   }
 
   void write_member(Member member) {
     switch (member) {
-      case Member::AnswerErrors: out_.add_json(screened_.answer_errors); break;
+      case Member::AnswerErrors: logic::append_json_text(out_, screened_.answer_errors); break;
       case Member::Criteria: write_criteria(); break;
       case Member::Derived: write_derived(); break;
       case Member::Engine: {
         static const std::string kEngine = logic::to_json_text({{"version", engine_version()}});
-        out_.add(kEngine);
+        out_ += kEngine;
         break;
       }
       case Member::Next: write_ids(screened_.next); break;
-      case Member::Trial: out_.add(trial_.identity_json); break;
-      case Member::Verdict:
-        out_.add_json_string(screened_.verdict);
-        break;
-      case Member::Warnings: out_.add_json(screened_.warnings); break;
+      case Member::Trial: out_ += trial_.identity_json; break;
+      case Member::Verdict: logic::append_json_string(out_, screened_.verdict); break;
+      case Member::Warnings: logic::append_json_text(out_, screened_.warnings); break;
     }
   }
 
   void write_criteria() {
-    out_.add('[');
+    out_ += '[';
     bool first = true;
     if (layout_ != nullptr) layout_->criteria.clear();
     for (const CriterionLine& line : screened_.criteria) {
@@ -942,44 +858,44 @@ class ResultWriter {
       if (line.line_json != nullptr) {
         // The text made at load starts with the comma the lines after the first need.
         const std::size_t skip = first ? 1 : 0;
-        out_.add(line.line_json->data() + skip, line.line_json->size() - skip);
+        out_.append(line.line_json->data() + skip, line.line_json->size() - skip);
       } else {
-        if (!first) out_.add(',');
+        if (!first) out_ += ',';
         write_line_through_status(line);
       }
       first = false;
       if (lists_waiting(line.status)) {
         write_id_items(screened_.waiting_of(line));
-        out_.add("]}", 2);
+        out_.append("]}", 2);
       }
       if (layout_ != nullptr) layout_->criteria.emplace_back(begin, out_.size());
     }
-    out_.add(']');
+    out_ += ']';
   }
 
   // A line that has a date it clears on, or a reason not picked at load.
   void write_line_through_status(const CriterionLine& line) {
     const std::string& head = line.criterion->line_head_json;
     if (line.clears_on.empty()) {
-      out_.add(head);
+      out_ += head;
     } else {
-      out_.add("{\"clearsOn\":", 12);
-      out_.add_json_string(line.clears_on);
-      out_.add(',');
-      out_.add(head.data() + 1, head.size() - 1);  // after its '{'
+      out_ += "{\"clearsOn\":";
+      logic::append_json_string(out_, line.clears_on);
+      out_ += ',';
+      out_.append(head, 1, std::string::npos);  // after its '{'
     }
     if (line.reason_json != nullptr) {
-      out_.add(*line.reason_json);
+      out_ += *line.reason_json;
     } else {
-      out_.add_json_string(*line.reason);
+      logic::append_json_string(out_, *line.reason);
     }
-    out_.add(status_members_json(line.status));
+    out_ += status_members_json(line.status);
   }
 
   void write_ids(const QuestionSet& questions) {
-    out_.add('[');
+    out_ += '[';
     write_id_items(questions);
-    out_.add(']');
+    out_ += ']';
   }
 
   // The ids of `questions` separated by commas, without the brackets.
@@ -990,26 +906,26 @@ class ResultWriter {
       // As pointer and size: append(text, skip, npos) checks its range on
       // every id of every waiting list.
       const std::string& id = trial_.questions[question].comma_id_json;
-      out_.add(id.data() + skip, id.size() - skip);
+      out_.append(id.data() + skip, id.size() - skip);
       skip = 0;
     }
   }
 
   void write_derived() {
-    out_.add('{');
+    out_ += '{';
     bool first = true;
     for (std::size_t i : trial_.derived_in_key_order) {
-      if (!first) out_.add(',');
+      if (!first) out_ += ',';
       first = false;
-      out_.add(trial_.derived[i].key_json);
-      out_.add_json(screened_.derived[i]);
+      out_ += trial_.derived[i].key_json;
+      logic::append_json_text(out_, screened_.derived[i]);
     }
-    out_.add('}');
+    out_ += '}';
   }
 
   const Trial::Loaded& trial_;
   const Screened& screened_;
-  TextOut out_;
+  std::string& out_;
   ResultLayout* layout_;
   bool first_ = true;
 };
@@ -1062,9 +978,8 @@ void Trial::screen_text(AnswerSet& answers, const ScreenOptions& options, std::s
                         const ScreenReuse& reuse, ResultLayout* layout) const {
   std::optional<ScreenBuffers> own;
   ScreenBuffers& buffers = reuse.buffers != nullptr ? *reuse.buffers : own.emplace();
-  ScreenBuffers::Parts& parts = buffers.parts();
-  const Screened& screened = Screening(*loaded_, options, parts, reuse.memo, reuse.lines).run(answers.parts());
-  ResultWriter(*loaded_, screened, out, parts.result_room, parts.result_made, layout).write(extra);
+  const Screened& screened = Screening(*loaded_, options, buffers.parts(), reuse.memo, reuse.lines).run(answers.parts());
+  ResultWriter(*loaded_, screened, out, layout).write(extra);
 }
 
 }  // namespace trialscreen
