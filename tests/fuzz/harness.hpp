@@ -142,6 +142,39 @@ inline std::string check_parse_agrees(const std::string& text) {
   return "";
 }
 
+// The same screening with the answers handed by slot, as a trial's rules get
+// them: the plain path and the comparisons' own path (evaluate.cpp) may take
+// the rule then, and must give exactly what the evaluator gave reading the
+// answers by name. Only for an object (or no data): by slot, a rule reads
+// top-level members only.
+inline std::string check_by_slot_agrees(const nlohmann::json& rule_json, const nlohmann::json& data,
+                                        const logic::Bindings& screening, const logic::Outcome& by_name) {
+  if (!data.is_object() && !data.is_null()) return "";
+  Diagnostics errors;
+  std::optional<logic::Rule> plain_rule = logic::Rule::compile(rule_json, errors);
+  if (!plain_rule) return "";
+  const std::vector<std::string> slots = plain_rule->variables();
+  logic::CompileOptions options;
+  options.slots = &slots;
+  std::optional<logic::Rule> rule = logic::Rule::compile(rule_json, errors, options);
+  if (!rule) return "a rule that compiles did not compile with slots";
+  std::vector<const nlohmann::json*> slot_values;
+  for (const std::string& name : slots) {
+    const auto found = data.is_object() ? data.find(name) : data.end();
+    slot_values.push_back(data.is_object() && found != data.end() ? &*found : nullptr);
+  }
+  logic::Bindings numbered = screening;
+  numbered.slot_values = &slot_values;
+  const logic::Outcome by_slot = rule->evaluate(data, numbered);
+  if (by_slot.kind != by_name.kind || logic::to_json_text(by_slot.value) != logic::to_json_text(by_name.value) ||
+      by_slot.waiting_on != by_name.waiting_on || by_slot.lower != by_name.lower || by_slot.upper != by_name.upper ||
+      by_slot.error_id != by_name.error_id || by_slot.error_pointer != by_name.error_pointer) {
+    return "screening by slot and by name differ: " + logic::to_json_text(by_slot.value) + " / " +
+           logic::to_json_text(by_name.value);
+  }
+  return "";
+}
+
 inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
   const auto [rule_text, data_text] = split_at_newline(bytes, size);
   for (const std::string* text : {&rule_text, &data_text}) {
@@ -179,10 +212,13 @@ inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
   logic::Bindings screening;
   screening.missing_is_unknown = true;
   screening.domains = &domains;
-  problem = check_outcome(rule->evaluate(data, screening));
+  const logic::Outcome by_name = rule->evaluate(data, screening);
+  problem = check_outcome(by_name);
   if (!problem.empty()) return "unknowns: " + problem;
   problem = check_outcome(rule->evaluate(nlohmann::json::object(), screening));
   if (!problem.empty()) return "no data: " + problem;
+  problem = check_by_slot_agrees(*rule_json, data, screening, by_name);
+  if (!problem.empty()) return problem;
 
   // The façade JavaScript uses must say the same in JSON text.
   const LogicSession session(rule_text);
