@@ -1510,7 +1510,8 @@ class ComparisonsEvaluator {
   ComparisonsEvaluator(const Rule::Compiled& rule, const Bindings& bindings, const json& data)
       : rule_(rule), bindings_(bindings), plain_(rule, bindings, data), data_(data) {}
 
-  bool evaluate(Val& result) {
+  // The rule's truth, or nullopt and the variables it waits on in `waiting`.
+  bool evaluate(std::optional<bool>& truth, Waiting& waiting) {
     const Node& root = rule_.nodes[rule_.root];
     if ((root.op != Op::And && root.op != Op::Or) || root.child_count < 2 || root.dynamic_args) return false;
     if (!bindings_.missing_is_unknown || bindings_.slot_values == nullptr || !(data_.is_object() || data_.is_null())) {
@@ -1518,21 +1519,17 @@ class ComparisonsEvaluator {
     }
     const bool decisive = root.op == Op::Or;  // the truth that ends the operands
     const std::uint32_t* operands = rule_.child_begin(root);
-    Waiting pending;
+    waiting.clear();
     for (std::size_t i = 0; i < root.child_count; ++i) {
-      const bool last = i + 1 == root.child_count;
-      std::optional<bool> truth;
-      if (!compare(operands[i], truth, pending)) return false;
-      if (!truth) {
-        if (last) result = Val::unknown(std::move(pending));
-        continue;
-      }
-      if (*truth == decisive || last) {
-        result = pending.empty() || *truth == decisive ? Val::borrow(*truth ? kTrue : kFalse)
-                                                       : Val::unknown(std::move(pending));
+      std::optional<bool> operand;
+      if (!compare(operands[i], operand, waiting)) return false;
+      if (operand && *operand == decisive) {
+        truth = operand;
         return true;
       }
     }
+    // No operand decided: the last one's truth, unless one before waits.
+    if (waiting.empty()) truth = !decisive;
     return true;
   }
 
@@ -1552,12 +1549,16 @@ class ComparisonsEvaluator {
     if ((n.op != Op::Lt && n.op != Op::Le && n.op != Op::Gt && n.op != Op::Ge) || n.child_count != 2 || n.dynamic_args) {
       return false;
     }
-    PlainEvaluator::Plain whole;
-    if (plain_.evaluate_at(index, whole)) {
-      truth = whole.ref != nullptr ? truthy(*whole.ref) : whole.number != 0;
-      return true;
-    }
     const std::uint32_t* sides = rule_.child_begin(n);
+    // A side that is an unanswered variable stops the plain path at once: it
+    // is not tried then.
+    if (unanswered_variable(rule_.nodes[sides[0]]) == kNone && unanswered_variable(rule_.nodes[sides[1]]) == kNone) {
+      PlainEvaluator::Plain whole;
+      if (plain_.evaluate_at(index, whole)) {
+        truth = whole.ref != nullptr ? truthy(*whole.ref) : whole.number != 0;
+        return true;
+      }
+    }
     Side left;
     Side right;
     if (!side(sides[0], left, true) || !side(sides[1], right, true) || (left.known && right.known)) return false;
@@ -1571,14 +1572,6 @@ class ComparisonsEvaluator {
 
   // Node `index` as a side; + - * max min of sides only when `may_compute`.
   bool side(std::uint32_t index, Side& out, bool may_compute) {
-    PlainEvaluator::Plain value;
-    if (plain_.evaluate_at(index, value)) {
-      out.known = true;
-      out.number = value.ref == nullptr || value.ref->is_number();
-      const std::optional<double> number = value.ref != nullptr ? to_number(*value.ref) : value.number;
-      if (number) out.range = Interval{*number, *number};
-      return true;
-    }
     const Node& n = rule_.nodes[index];
     if (const std::uint32_t variable = unanswered_variable(n); variable != kNone) {
       add(out.waiting, variable);
@@ -1587,6 +1580,14 @@ class ComparisonsEvaluator {
       if (bounds.finite) return false;  // compare() and lift() would try each value
       out.number = bounds.numeric;
       if (bounds.numeric) out.range = Interval{bounds.lo, bounds.hi};
+      return true;
+    }
+    PlainEvaluator::Plain value;
+    if (plain_.evaluate_at(index, value)) {
+      out.known = true;
+      out.number = value.ref == nullptr || value.ref->is_number();
+      const std::optional<double> number = value.ref != nullptr ? to_number(*value.ref) : value.number;
+      if (number) out.range = Interval{*number, *number};
       return true;
     }
     const bool interval_op = n.op == Op::Add || n.op == Op::Sub || n.op == Op::Mul || n.op == Op::Max || n.op == Op::Min;
@@ -1751,6 +1752,32 @@ void clear_outcome(Outcome& outcome) {
   if (!outcome.thrown.is_null()) outcome.thrown = nullptr;
 }
 
+// An unknown waiting on `waiting` with `bounds` into `outcome` (emptied by
+// clear_outcome); `name_of` names a waiting variable without a slot.
+template <typename NameOf>
+void put_unknown(const Waiting& waiting, const Bounds& bounds, const Rule::Compiled& rule, const Bindings& bindings,
+                 const NameOf& name_of, Outcome& outcome) {
+  outcome.kind = Outcome::Kind::Unknown;
+  if (bindings.waiting_by_slot) outcome.waiting_slots.reserve(waiting.size());
+  for (std::uint32_t id : waiting) {
+    const std::uint32_t slot = bindings.waiting_by_slot ? slot_of(rule, id) : kNone;
+    if (slot != kNone) {
+      outcome.waiting_slots.push_back(slot);
+    } else {
+      outcome.waiting_on.push_back(name_of(id));
+    }
+  }
+  std::sort(outcome.waiting_slots.begin(), outcome.waiting_slots.end());
+  outcome.waiting_slots.erase(std::unique(outcome.waiting_slots.begin(), outcome.waiting_slots.end()),
+                              outcome.waiting_slots.end());
+  std::sort(outcome.waiting_on.begin(), outcome.waiting_on.end());
+  outcome.waiting_on.erase(std::unique(outcome.waiting_on.begin(), outcome.waiting_on.end()), outcome.waiting_on.end());
+  if (const auto range = numeric_hull(bounds)) {
+    if (std::isfinite(range->lo)) outcome.lower = range->lo;
+    if (std::isfinite(range->hi)) outcome.upper = range->hi;
+  }
+}
+
 // An evaluation's result as an Outcome; `name_of` names a waiting variable
 // without a slot.
 template <typename NameOf>
@@ -1763,28 +1790,9 @@ void put_outcome(Val& result, const Rule::Compiled& rule, const Bindings& bindin
       outcome.kind = Outcome::Kind::Value;
       outcome.value = std::move(result).take();
       break;
-    case Val::Kind::Unknown: {
-      outcome.kind = Outcome::Kind::Unknown;
-      if (bindings.waiting_by_slot) outcome.waiting_slots.reserve(result.detail->waiting.size());
-      for (std::uint32_t id : result.detail->waiting) {
-        const std::uint32_t slot = bindings.waiting_by_slot ? slot_of(rule, id) : kNone;
-        if (slot != kNone) {
-          outcome.waiting_slots.push_back(slot);
-        } else {
-          outcome.waiting_on.push_back(name_of(id));
-        }
-      }
-      std::sort(outcome.waiting_slots.begin(), outcome.waiting_slots.end());
-      outcome.waiting_slots.erase(std::unique(outcome.waiting_slots.begin(), outcome.waiting_slots.end()),
-                                  outcome.waiting_slots.end());
-      std::sort(outcome.waiting_on.begin(), outcome.waiting_on.end());
-      outcome.waiting_on.erase(std::unique(outcome.waiting_on.begin(), outcome.waiting_on.end()), outcome.waiting_on.end());
-      if (const auto range = numeric_hull(result.detail->bounds)) {
-        if (std::isfinite(range->lo)) outcome.lower = range->lo;
-        if (std::isfinite(range->hi)) outcome.upper = range->hi;
-      }
+    case Val::Kind::Unknown:
+      put_unknown(result.detail->waiting, result.detail->bounds, rule, bindings, name_of, outcome);
       break;
-    }
     case Val::Kind::Error:
       outcome.kind = Outcome::Kind::Error;
       outcome.error_type = result.detail->failure->type;
@@ -1808,10 +1816,18 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
   }
 #ifndef TRIALSCREEN_FOR_SIZE
   {
-    Val result;
-    if (ComparisonsEvaluator(*compiled_, bindings, data).evaluate(result)) {
-      put_outcome(result, *compiled_, bindings, [&](std::uint32_t id) { return compiled_->numbered_variables[id]; },
-                  outcome);
+    std::optional<bool> truth;
+    Waiting waiting;
+    if (ComparisonsEvaluator(*compiled_, bindings, data).evaluate(truth, waiting)) {
+      clear_outcome(outcome);
+      if (truth) {
+        outcome.kind = Outcome::Kind::Value;
+        outcome.value = *truth;
+      } else {
+        if (!outcome.value.is_null()) outcome.value = nullptr;
+        put_unknown(waiting, Bounds(), *compiled_, bindings,
+                    [&](std::uint32_t id) { return compiled_->numbered_variables[id]; }, outcome);
+      }
       return;
     }
   }
