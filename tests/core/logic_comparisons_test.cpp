@@ -6,7 +6,6 @@
 // null and missing variables, at and around the values where a range
 // decides a comparison. The evaluator is what the same rule gets when the
 // answers come as a document read by name.
-#include <map>
 #include <string>
 #include <vector>
 
@@ -18,55 +17,16 @@
 namespace {
 
 using nlohmann::json;
-using trialscreen::logic::Bindings;
-using trialscreen::logic::CompileOptions;
-using trialscreen::logic::Domain;
+using logic_test::range_domain;
 using trialscreen::logic::Outcome;
 using trialscreen::logic::Rule;
-using Strings = std::vector<std::string>;
 
-Domain range_domain(double min, double max, bool integer = false) {
-  Domain d;
-  d.kind = Domain::Kind::Range;
-  d.min = min;
-  d.max = max;
-  d.integer = integer;
-  return d;
-}
-
-struct Host {
-  Strings slots = {"a", "b", "c", "d", "n", "s"};
-  // a and b as lab values and their limits; c a small whole number (its
-  // values listed: the evaluator tries each); d a derived value; n no
-  // domain; s a text.
-  std::map<std::string, Domain> domains = {
-      {"a", range_domain(1, 10000)}, {"b", range_domain(0, 5000)}, {"c", range_domain(0, 3, true)}};
-  CompileOptions options;
-
-  Host() {
-    options.slots = &slots;
+// a and b as lab values and their limits; c a small whole number (its values
+// listed: the evaluator tries each); d a derived value; n no domain; s a text.
+struct ComparisonsHost : logic_test::SlotHost {
+  ComparisonsHost() : SlotHost({"a", "b", "c", "d", "n", "s"}) {
+    domains = {{"a", range_domain(1, 10000)}, {"b", range_domain(0, 5000)}, {"c", range_domain(0, 3, true)}};
     options.derived["d"] = json::parse(R"({"*": [{"var": "a"}, 2]})");
-  }
-
-  Rule compile(const json& rule) {
-    trialscreen::Diagnostics errors;
-    std::optional<Rule> compiled = Rule::compile(rule, errors, options);
-    EXPECT_TRUE(compiled.has_value()) << rule;
-    return std::move(*compiled);
-  }
-
-  // by_slot: the answers handed by number (the comparisons' own path may
-  // take the rule); otherwise only as the document (the evaluator).
-  Outcome evaluate(const Rule& rule, const json& answers, bool by_slot) {
-    std::vector<const json*> slot_values;
-    for (const std::string& name : slots) slot_values.push_back(answers.contains(name) ? &answers.at(name) : nullptr);
-    Bindings bindings;
-    bindings.missing_is_unknown = true;
-    bindings.domains = &domains;
-    if (by_slot) bindings.slot_values = &slot_values;
-    Outcome out;
-    rule.evaluate(answers, bindings, out);
-    return out;
   }
 };
 
@@ -131,7 +91,7 @@ std::vector<json> answer_sets() {
 }
 
 TEST(LogicComparisons, AndOrOfComparisonsGiveWhatTheEvaluatorGives) {
-  Host host;
+  const ComparisonsHost host;
   std::size_t unknown = 0;
   std::size_t decided_with_a_variable_missing = 0;
   for (const json& rule_json : comparison_rules()) {

@@ -16,39 +16,14 @@ namespace {
 
 using nlohmann::json;
 using trialscreen::logic::Bindings;
-using trialscreen::logic::CompileOptions;
 using trialscreen::logic::Outcome;
 using trialscreen::logic::Rule;
-using Strings = std::vector<std::string>;
 
-struct PlainHost {
-  Strings slots = {"a", "b", "d", "flag", "s"};
-  CompileOptions options;
-
-  PlainHost() {
-    options.slots = &slots;
-    // A derived value, as a trial's score or clearance is one.
+// The plain path's host: a derived value among the slots, as a trial's score
+// or clearance is one; no domains.
+struct PlainHost : logic_test::SlotHost {
+  PlainHost() : SlotHost({"a", "b", "d", "flag", "s"}) {
     options.derived["d"] = json::parse(R"({"*": [{"/": [{"-": [140, {"var": "a"}]}, {"var": "b"}]}, {"if": [{"==": [{"var": "s"}, "f"]}, 0.85, 1]}]})");
-  }
-
-  Rule compile(const json& rule) {
-    trialscreen::Diagnostics errors;
-    std::optional<Rule> compiled = Rule::compile(rule, errors, options);
-    EXPECT_TRUE(compiled.has_value()) << rule;
-    return std::move(*compiled);
-  }
-
-  // by_slot: the answers handed by number (the plain path may take the
-  // rule); otherwise only as the document, read by name (the full evaluator).
-  Outcome evaluate(const Rule& rule, const json& answers, bool by_slot) {
-    std::vector<const json*> slot_values;
-    for (const std::string& name : slots) slot_values.push_back(answers.contains(name) ? &answers.at(name) : nullptr);
-    Bindings bindings;
-    bindings.missing_is_unknown = true;
-    if (by_slot) bindings.slot_values = &slot_values;
-    Outcome out;
-    rule.evaluate(answers, bindings, out);
-    return out;
   }
 };
 

@@ -2,8 +2,12 @@
 #pragma once
 
 #include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -55,6 +59,50 @@ inline trialscreen::logic::Outcome run(const nlohmann::json& rule, const nlohman
   }
   return compiled->evaluate(data, bindings);
 }
+
+inline trialscreen::logic::Domain range_domain(double min, double max, bool integer = false) {
+  trialscreen::logic::Domain d;
+  d.kind = trialscreen::logic::Domain::Kind::Range;
+  d.min = min;
+  d.max = max;
+  d.integer = integer;
+  return d;
+}
+
+// Rules compiled with slots, as a trial's are, and screened (missing is
+// unknown) either with the answers handed by slot, which lets a rule take a
+// path of its own (the plain path, the comparisons' path), or only as the
+// document read by name, where the evaluator works every rule out: a test
+// wants the two alike.
+struct SlotHost {
+  std::vector<std::string> slots;
+  std::map<std::string, trialscreen::logic::Domain> domains;  // handed to the rules unless empty
+  trialscreen::logic::CompileOptions options;
+
+  explicit SlotHost(std::vector<std::string> names) : slots(std::move(names)) { options.slots = &slots; }
+  SlotHost(const SlotHost&) = delete;
+  SlotHost& operator=(const SlotHost&) = delete;
+
+  trialscreen::logic::Rule compile(const nlohmann::json& rule) const {
+    trialscreen::Diagnostics errors;
+    std::optional<trialscreen::logic::Rule> compiled = trialscreen::logic::Rule::compile(rule, errors, options);
+    EXPECT_TRUE(compiled.has_value()) << rule;
+    return std::move(*compiled);
+  }
+
+  trialscreen::logic::Outcome evaluate(const trialscreen::logic::Rule& rule, const nlohmann::json& answers,
+                                       bool by_slot) const {
+    std::vector<const nlohmann::json*> slot_values;
+    for (const std::string& name : slots) slot_values.push_back(answers.contains(name) ? &answers.at(name) : nullptr);
+    trialscreen::logic::Bindings bindings;
+    bindings.missing_is_unknown = true;
+    if (!domains.empty()) bindings.domains = &domains;
+    if (by_slot) bindings.slot_values = &slot_values;
+    trialscreen::logic::Outcome out;
+    rule.evaluate(answers, bindings, out);
+    return out;
+  }
+};
 
 inline std::string describe(const trialscreen::logic::Outcome& outcome) {
   using Kind = trialscreen::logic::Outcome::Kind;

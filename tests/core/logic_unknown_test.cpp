@@ -24,14 +24,7 @@ Domain boolean_domain() {
   return d;
 }
 
-Domain range_domain(double min, double max, bool integer = false) {
-  Domain d;
-  d.kind = Domain::Kind::Range;
-  d.min = min;
-  d.max = max;
-  d.integer = integer;
-  return d;
-}
+using logic_test::range_domain;
 
 Domain choice_domain(std::vector<json> choices) {
   Domain d;
