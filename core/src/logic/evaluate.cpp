@@ -50,6 +50,13 @@ const json* slot_answer(const Rule::Compiled& rule, const Bindings& bindings, st
   return found != nullptr && !found->is_null() ? found : nullptr;
 }
 
+// Whether node `n` reads a whole top-level variable through its slot, as
+// written: no computed path, no default, not a derived value.
+bool reads_whole_slot(const Rule::Compiled& rule, const Node& n) {
+  return n.op == Op::Var && !n.path_child && !n.has_default && n.derived == kNone && n.variable != kNone &&
+         rule.paths[n.path].size() == 1 && slot_of(rule, n.variable) != kNone;
+}
+
 // The domain of variable `id` (named `name`): its slot's, else the one the
 // bindings give its name; nullptr for none (Kind::Any).
 const Domain* domain_by(const Rule::Compiled& rule, const Bindings& bindings, std::uint32_t id, const std::string& name) {
@@ -238,12 +245,11 @@ class Evaluator {
   // the unknown eval() would allocate. kNone for anything else.
   std::uint32_t undecided_variable(std::uint32_t index) const {
     const Node& n = node(index);
-    if (n.op != Op::Var || n.path_child || n.has_default || n.derived != kNone || n.variable == kNone) return kNone;
-    if (!at_top_level() || ctx_.rule.paths[n.path].size() != 1 || ctx_.depth >= ctx_.rule.limits.max_depth + 8) {
+    if (!reads_whole_slot(ctx_.rule, n) || !at_top_level() || ctx_.depth >= ctx_.rule.limits.max_depth + 8) {
       return kNone;
     }
     if (!ctx_.bindings.missing_is_unknown || ctx_.bindings.slot_values == nullptr) return kNone;
-    if (slot_of(ctx_.rule, n.variable) == kNone || answer_by_slot(n.variable) != nullptr) return kNone;
+    if (answer_by_slot(n.variable) != nullptr) return kNone;
     if (!(ctx_.data->is_object() || ctx_.data->is_null())) return kNone;
     const Domain* domain = domain_of(n.variable);
     if (domain != nullptr && domain->kind != Domain::Kind::Any && domain->kind != Domain::Kind::Boolean) return kNone;
@@ -1618,10 +1624,8 @@ class ComparisonsEvaluator {
   // The variable node `n` reads when it is a plain read of an unanswered
   // top-level variable that has a slot; kNone otherwise.
   std::uint32_t unanswered_variable(const Node& n) const {
-    if (n.op != Op::Var || n.path_child || n.has_default || n.derived != kNone || n.variable == kNone) return kNone;
-    if (n.variable >= rule_.numbered_variables.size() || rule_.paths[n.path].size() != 1) return kNone;
-    if (slot_of(rule_, n.variable) == kNone || slot_answer(rule_, bindings_, n.variable) != nullptr) return kNone;
-    return n.variable;
+    if (!reads_whole_slot(rule_, n) || n.variable >= rule_.numbered_variables.size()) return kNone;
+    return slot_answer(rule_, bindings_, n.variable) == nullptr ? n.variable : kNone;
   }
 
   const Rule::Compiled& rule_;
