@@ -7,13 +7,16 @@
 //
 // Reads stdin in 64 KiB chunks (as the CLI's LineReader does) and, for every
 // line, makes a row of BYTES bytes (BYTES - 1 spaces and a newline), the rows
-// one after another in a block written unbuffered once it holds 56 KiB (as
-// the CLI's stream and output do). A CSV list's header line gets no row.
+// one after another in a block written unbuffered once it holds
+// kOutputBlockBytes (as the CLI's stream and output do). A CSV list's header
+// line gets no row.
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "../core/src/batch/output_block.hpp"
 
 int main(int argc, char** argv) {
   const long bytes = argc == 2 ? std::strtol(argv[1], nullptr, 10) : 0;
@@ -22,7 +25,6 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::setvbuf(stdout, nullptr, _IONBF, 0);
-  constexpr std::size_t kWriteBytes = 56 * 1024;  // as Run::kWriteBytes, core/src/batch/stream.cpp
   std::string row(static_cast<std::size_t>(bytes), ' ');
   row.back() = '\n';
   std::string block;
@@ -45,7 +47,7 @@ int main(int argc, char** argv) {
         if (skip_header) continue;
       }
       block += row;
-      if (block.size() >= kWriteBytes) {
+      if (block.size() >= trialscreen::batch::kOutputBlockBytes) {
         std::fwrite(block.data(), 1, block.size(), stdout);
         block.clear();
       }

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "output_block.hpp"
 #include "trialscreen/logic.hpp"
 
 namespace trialscreen::batch {
@@ -338,15 +339,13 @@ class Run {
     row_done();
   }
 
-  // Rows are made one after another in out_ and written when it holds
-  // nearly a pipe's worth (64 KiB: a larger write waits for the reader), not
-  // each through stdio's buffer, which copied 4.8 KB of text a record.
+  // Rows are made one after another in out_ and written a block at a time
+  // (kOutputBlockBytes), not each through stdio's buffer, which copied 4.8 KB
+  // of text a record.
   void row_done() {
-    if (out_.size() >= kWriteBytes) flush();
+    if (out_.size() >= kOutputBlockBytes) flush();
     progress_tick();
   }
-
-  static constexpr std::size_t kWriteBytes = 56 * 1024;
 
   void progress_tick() {
     if (options_.progress_every != 0 && summary_.records % options_.progress_every == 0) report(false);
