@@ -145,15 +145,13 @@ inline std::string check_parse_agrees(const std::string& text) {
 // The same screening with the answers handed by slot, as a trial's rules get
 // them: the plain path and the comparisons' own path (evaluate.cpp) may take
 // the rule then, and must give exactly what the evaluator gave reading the
-// answers by name. Only for an object (or no data): by slot, a rule reads
-// top-level members only.
-inline std::string check_by_slot_agrees(const nlohmann::json& rule_json, const nlohmann::json& data,
-                                        const logic::Bindings& screening, const logic::Outcome& by_name) {
+// answers by name. The rule's variables are the slots. Only for an object
+// (or no data): by slot, a rule reads top-level members only.
+inline std::string check_by_slot_agrees(const nlohmann::json& rule_json, const std::vector<std::string>& slots,
+                                        const nlohmann::json& data, const logic::Bindings& screening,
+                                        const logic::Outcome& by_name) {
   if (!data.is_object() && !data.is_null()) return "";
   Diagnostics errors;
-  std::optional<logic::Rule> plain_rule = logic::Rule::compile(rule_json, errors);
-  if (!plain_rule) return "";
-  const std::vector<std::string> slots = plain_rule->variables();
   logic::CompileOptions options;
   options.slots = &slots;
   std::optional<logic::Rule> rule = logic::Rule::compile(rule_json, errors, options);
@@ -217,7 +215,7 @@ inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
   if (!problem.empty()) return "unknowns: " + problem;
   problem = check_outcome(rule->evaluate(nlohmann::json::object(), screening));
   if (!problem.empty()) return "no data: " + problem;
-  problem = check_by_slot_agrees(*rule_json, data, screening, by_name);
+  problem = check_by_slot_agrees(*rule_json, rule->variables(), data, screening, by_name);
   if (!problem.empty()) return problem;
 
   // The façade JavaScript uses must say the same in JSON text.
