@@ -372,6 +372,64 @@ TEST(BatchStream, ARecordsValuesReplaceTheLastOnesOfTheSameType) {
   }
 }
 
+TEST(BatchStream, ARecordsFieldsCountInWhateverOrderTheyCome) {
+  // Records that give their fields in another order than the record before,
+  // fewer of them, an unknown one among them or one twice are each screened
+  // as their own answers.
+  const std::vector<std::string> lines = {
+      R"({"age": 45, "pregnant": true, "hemoglobin": 150.5, "sex": "female"})",
+      R"({"pregnant": false, "age": 17, "sex": "male", "hemoglobin": 80.25})",
+      R"({"hemoglobin": 120, "bogus": 1, "age": 90})",
+      R"({"age": 30, "age": 31, "pregnant": true})",
+      R"({"bogus": 2, "age": 40, "hemoglobin": 99})",
+      R"({"sex": "female"})",
+      R"({"age": 45, "pregnant": true, "hemoglobin": 150.5, "sex": "female"})",
+  };
+  std::string jsonl;
+  for (const std::string& line : lines) jsonl += line + "\n";
+  const Ran ran = run(jsonl);
+  ASSERT_TRUE(ran.ok) << ran.fatal;
+  ASSERT_EQ(ran.rows.size(), lines.size());
+  const ScreenOptions options{"2026-11-25", "physician", "en"};
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    json expected = small_trial().screen(json::parse(lines[i]), options);  // a repeated key: the last counts
+    expected["record"] = i + 1;
+    EXPECT_EQ(row(ran, i), expected) << lines[i];
+  }
+  EXPECT_EQ(row(ran, 3)["answerErrors"], json::array());
+  EXPECT_EQ(row(ran, 2)["answerErrors"][0]["field"], "bogus");
+}
+
+TEST(BatchStream, CsvRowsListEachRecordsOwnAnswerErrors) {
+  // The rows' summaries are refilled in place (Trial::screen_summary into
+  // the last one's): a row lists its own answer errors, none when it has none.
+  const std::vector<json> records = {
+      {{"age", "forty"}, {"sex", "x"}},
+      {{"age", 45}},
+      {{"hemoglobin", "high"}},
+      json::object(),
+  };
+  std::string jsonl;
+  for (const json& record : records) jsonl += record.dump() + "\n";
+  const Ran ran = run(jsonl, Format::Csv);
+  ASSERT_EQ(ran.rows.size(), records.size() + 1);
+  const ScreenOptions options{"2026-11-25", "physician", "en"};
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const json result = small_trial().screen(records[i], options);
+    std::string cell;
+    for (const json& e : result["answerErrors"]) {
+      if (!cell.empty()) cell += "; ";
+      cell += e["field"].get<std::string>() + ":" + e["code"].get<std::string>();
+    }
+    const std::string& csv_row = ran.rows[i + 1];
+    const std::string ending = "," + cell + ",";
+    ASSERT_GE(csv_row.size(), ending.size());
+    EXPECT_EQ(csv_row.substr(csv_row.size() - ending.size()), ending) << csv_row;
+  }
+  EXPECT_NE(ran.rows[1].find(",age:type; sex:"), std::string::npos) << ran.rows[1];
+  EXPECT_NE(ran.rows[3].find(",hemoglobin:type,"), std::string::npos) << ran.rows[3];
+}
+
 TEST(BatchStream, MalformedRecordsBecomeErrorRowsAndTheRunGoesOn) {
   const Ran ran = run("{\"age\": 45}\n{\"age\": \n[1, 2]\n{\"age\": 50}\n");
   ASSERT_TRUE(ran.ok);

@@ -201,6 +201,10 @@ class Trial {
                    const nlohmann::json* extra = nullptr, const ScreenReuse& reuse = {},
                    ResultLayout* layout = nullptr) const;
   ScreenSummary screen_summary(AnswerSet& answers, const ScreenOptions& options, const ScreenReuse& reuse = {}) const;
+  // The same into `summary`, over what it held: its lists keep their room,
+  // for a caller that writes a summary a record (the batch's CSV rows).
+  void screen_summary(AnswerSet& answers, const ScreenOptions& options, const ScreenReuse& reuse,
+                      ScreenSummary& summary) const;
 
   const nlohmann::json& definition() const;
   const std::string& sha256() const;

@@ -1,6 +1,7 @@
 #include "stream.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -299,8 +300,9 @@ class Run {
   }
 
   void csv_row(std::size_t record, const json* id, AnswerSet& answers) {
-    const ScreenSummary result = trial_.screen_summary(answers, options_.screen, reuse_);
-    out_ += std::to_string(record);
+    ScreenSummary& result = summary_row_;
+    trial_.screen_summary(answers, options_.screen, reuse_, result);
+    append_number(out_, record);
     out_ += ',';
     if (id != nullptr) append_csv_cell(out_, id_text(*id));
     out_ += ',';
@@ -310,13 +312,25 @@ class Run {
       if (i < result.statuses.size()) out_ += result.statuses[i];
     }
     out_ += ',';
-    std::string answer_errors;
-    for (const json& e : result.answer_errors) {
-      if (!answer_errors.empty()) answer_errors += "; ";
-      answer_errors += e["field"].get_ref<const std::string&>() + ":" + e["code"].get_ref<const std::string&>();
+    if (!result.answer_errors.empty()) {
+      std::string& answer_errors = answer_errors_cell_;
+      answer_errors.clear();
+      for (const json& e : result.answer_errors) {
+        if (!answer_errors.empty()) answer_errors += "; ";
+        answer_errors += e["field"].get_ref<const std::string&>();
+        answer_errors += ':';
+        answer_errors += e["code"].get_ref<const std::string&>();
+      }
+      append_csv_cell(out_, answer_errors);
     }
-    append_csv_cell(out_, answer_errors);
     out_ += ",\r\n";
+  }
+
+  // The record number in decimal, with no string of its own.
+  static void append_number(std::string& out, std::size_t number) {
+    char digits[20];
+    const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
+    out.append(digits, static_cast<std::size_t>(end - digits));
   }
 
   void error_row(std::size_t record, const json* id, const char* code, const std::string& message) {
@@ -365,6 +379,8 @@ class Run {
   LineMemo lines_;               // criterion lines by their answers' values, the same way
   const ScreenReuse reuse_{&outcomes_, &buffers_, &lines_};
   AnswerSet answers_{trial_};    // the record's answers, in place; reused
+  ScreenSummary summary_row_;    // a CSV row's screening, refilled in place
+  std::string answer_errors_cell_;  // a CSV row's answer_errors, its room kept
   json id_;                      // the record's id, when has_id_
   bool has_id_ = false;
   const std::string id_field_ = "id";

@@ -951,15 +951,22 @@ ScreenSummary Trial::screen_summary(nlohmann::json&& answers, const ScreenOption
 }
 
 ScreenSummary Trial::screen_summary(AnswerSet& answers, const ScreenOptions& options, const ScreenReuse& reuse) const {
+  ScreenSummary summary;
+  screen_summary(answers, options, reuse, summary);
+  return summary;
+}
+
+void Trial::screen_summary(AnswerSet& answers, const ScreenOptions& options, const ScreenReuse& reuse,
+                           ScreenSummary& summary) const {
   std::optional<ScreenBuffers> own;
   ScreenBuffers& buffers = reuse.buffers != nullptr ? *reuse.buffers : own.emplace();
   Screened& screened = Screening(*loaded_, options, buffers.parts(), reuse.memo, reuse.lines).run(answers.parts(), Screening::Parts::Brief);
-  ScreenSummary summary;
   summary.verdict = screened.verdict;
-  summary.statuses.reserve(screened.criteria.size());
-  for (const CriterionLine& line : screened.criteria) summary.statuses.push_back(status_name(line.status));
-  summary.answer_errors = std::move(screened.answer_errors);
-  return summary;
+  summary.statuses.resize(screened.criteria.size());
+  for (std::size_t i = 0; i < screened.criteria.size(); ++i) summary.statuses[i] = status_name(screened.criteria[i].status);
+  // Swapped, not moved: the screening's list gets the summary's last one, to
+  // empty and refill next time, and neither is allocated afresh.
+  summary.answer_errors.swap(screened.answer_errors);
 }
 
 void Trial::screen_text(const nlohmann::json& answers, const ScreenOptions& options, std::string& out,
