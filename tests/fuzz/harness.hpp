@@ -17,10 +17,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
+#include "../../core/src/batch/records.hpp"
 #include "../../core/src/batch/stream.hpp"
 #include "trialscreen/diagnostic.hpp"
 #include "trialscreen/logic.hpp"
@@ -345,14 +347,64 @@ inline std::vector<std::string> output_lines(const std::string& out) {
   return lines;
 }
 
+// Each CSV output row says what the same record's JSON row says: its number,
+// its id, and its verdict, criterion statuses and answer errors (field:code
+// in turn), or for an error row the error's code. (The two runs screen each
+// record apart: CSV rows come from Trial::screen_summary, JSON rows from
+// Trial::screen_text.)
+inline std::string csv_rows_agree(const std::vector<nlohmann::json>& json_rows, const std::string& csv_out) {
+  std::size_t at = 0;
+  batch::LineReader lines(
+      [&](char* buffer, std::size_t capacity) {
+        const std::size_t n = std::min(capacity, csv_out.size() - at);
+        std::memcpy(buffer, csv_out.data() + at, n);
+        at += n;
+        return n;
+      },
+      std::size_t{1} << 26);
+  batch::CsvReader reader(lines);
+  std::vector<std::string_view> cells;
+  if (reader.next(cells) != batch::CsvRead::Record || cells.size() < 5) return "CSV output without its header";
+  const std::size_t columns = cells.size();
+  const std::size_t criteria = columns - 5;  // record, id, verdict, ..., answer_errors, error
+  for (const nlohmann::json& row : json_rows) {
+    if (reader.next(cells) != batch::CsvRead::Record || cells.size() != columns) return "a CSV row missing or cut";
+    const std::string where = "CSV row " + std::string(cells[0]) + ": ";
+    if (cells[0] != logic::to_json_text(row["record"])) return where + "not the JSON row's record";
+    const auto id = row.find("id");
+    const std::string id_text = id == row.end() ? "" : id->is_string() ? id->get<std::string>() : logic::to_json_text(*id);
+    if (cells[1] != id_text) return where + "not the JSON row's id";
+    if (row.contains("error")) {
+      const std::string code = row["error"]["code"].get<std::string>() + ": ";
+      if (cells[2] != "error" || cells[columns - 1].substr(0, code.size()) != code) return where + "not the JSON row's error";
+      continue;
+    }
+    if (cells[2] != row["verdict"].get<std::string>()) return where + "not the JSON row's verdict";
+    const nlohmann::json& lines_of = row["criteria"];
+    if (lines_of.size() != criteria) return where + "another number of criteria than the JSON row";
+    for (std::size_t k = 0; k < criteria; ++k) {
+      if (cells[3 + k] != lines_of[k]["status"].get<std::string>()) return where + "not the JSON row's statuses";
+    }
+    std::string answer_errors;
+    for (const nlohmann::json& e : row["answerErrors"]) {
+      if (!answer_errors.empty()) answer_errors += "; ";
+      answer_errors += e["field"].get<std::string>() + ":" + e["code"].get<std::string>();
+    }
+    if (cells[columns - 2] != answer_errors) return where + "not the JSON row's answer errors";
+  }
+  if (reader.next(cells) != batch::CsvRead::End) return "more CSV rows than JSON rows";
+  return "";
+}
+
 // A referral list as `trialscreen batch` reads it (JSON Lines or CSV, told
 // apart as the command does) against BH002, with result objects out and with
 // CSV rows out. Beyond no crash: the two runs read the same records; each
 // JSON row is an object numbered 1, 2, ... in turn, with a verdict or an
-// error {code, message}, as many error rows as the summary counts. For JSON
-// Lines, each line screened alone must give the row it gave in the list
-// (error rows: the same code), so that nothing of one record (its answers,
-// its id, what the memos kept) reaches the next.
+// error {code, message}, as many error rows as the summary counts, and each
+// CSV row agrees with its JSON row (csv_rows_agree). For JSON Lines, each
+// line screened alone must give the row it gave in the list (error rows: the
+// same code), so that nothing of one record (its answers, its id, what the
+// memos kept) reaches the next.
 inline std::string run_batch(const Trial& bh002, const std::uint8_t* bytes, std::size_t size) {
   const std::string input(reinterpret_cast<const char*>(bytes), size);
   const BatchRun lines = run_stream(bh002, input, batch::Format::Auto, batch::Format::JsonLines);
@@ -386,6 +438,7 @@ inline std::string run_batch(const Trial& bh002, const std::uint8_t* bytes, std:
     parsed.push_back(std::move(*row));
   }
   if (errors != lines.summary.errors) return "error rows and the summary disagree";
+  if (const std::string disagreement = csv_rows_agree(parsed, csv.out); !disagreement.empty()) return disagreement;
 
   // JSON Lines: each line alone. (A line's number is in its error messages,
   // so error rows compare by code.)

@@ -341,7 +341,7 @@ class Run {
       if (id != nullptr) append_csv_cell(out_, id_text(*id));
       out_ += ",error";
       for (std::size_t i = 0; i < criterion_ids_.size(); ++i) out_ += ',';
-      out_ += ',';
+      out_ += ",,";  // no answer errors; the error in its own column
       append_csv_cell(out_, std::string(code) + ": " + message);
       out_ += "\r\n";
     } else {
