@@ -538,6 +538,18 @@ TEST(BatchStream, CsvOutputHasVerdictAndAStatusPerCriterion) {
   EXPECT_EQ(ran.rows[2].rfind("2,,error" + empty_cells + ",\"record.json: line 2: ", 0), 0u) << ran.rows[2];
 }
 
+TEST(BatchStream, AnIdThatIsNotUtf8IsKeptInCsvRowsAndReplacedInJson) {
+  // A site joins rows back to its list by the ids it gave: CSV rows keep the
+  // bytes; JSON text must be UTF-8, so there each bad byte is U+FFFD.
+  const std::string input = "id,age\r\n\xffR1,45\r\n";
+  const Ran csv_rows = run(input, Format::Csv);
+  ASSERT_EQ(csv_rows.rows.size(), 2u);
+  EXPECT_EQ(csv_rows.rows[1].rfind("1,\xffR1,", 0), 0u) << csv_rows.rows[1];
+  const Ran json_rows = run(input);
+  ASSERT_EQ(json_rows.rows.size(), 1u);
+  EXPECT_EQ(row(json_rows, 0)["id"], "\xef\xbf\xbdR1");
+}
+
 TEST(BatchStream, FormatCanBeForced) {
   const Ran ran = run("{\"age\": 45}\n", Format::JsonLines, Format::Csv);
   EXPECT_FALSE(ran.ok) << "read as CSV, the header names no question";

@@ -351,8 +351,16 @@ inline std::vector<std::string> output_lines(const std::string& out) {
 // its id, and its verdict, criterion statuses and answer errors (field:code
 // in turn), or for an error row the error's code. (The two runs screen each
 // record apart: CSV rows come from Trial::screen_summary, JSON rows from
-// Trial::screen_text.)
+// Trial::screen_text.) CSV cells keep a text's bytes as given, where JSON
+// text replaces what is not UTF-8 with U+FFFD: texts compare after that
+// replacement.
 inline std::string csv_rows_agree(const std::vector<nlohmann::json>& json_rows, const std::string& csv_out) {
+  const auto same_text = [](std::string_view csv_cell, const std::string& from_json) {
+    const auto replaced = [](std::string_view text) {
+      return nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    };
+    return replaced(csv_cell) == replaced(from_json);
+  };
   std::size_t at = 0;
   batch::LineReader lines(
       [&](char* buffer, std::size_t capacity) {
@@ -373,7 +381,7 @@ inline std::string csv_rows_agree(const std::vector<nlohmann::json>& json_rows, 
     if (cells[0] != logic::to_json_text(row["record"])) return where + "not the JSON row's record";
     const auto id = row.find("id");
     const std::string id_text = id == row.end() ? "" : id->is_string() ? id->get<std::string>() : logic::to_json_text(*id);
-    if (cells[1] != id_text) return where + "not the JSON row's id";
+    if (!same_text(cells[1], id_text)) return where + "not the JSON row's id";
     if (row.contains("error")) {
       const std::string code = row["error"]["code"].get<std::string>() + ": ";
       if (cells[2] != "error" || cells[columns - 1].substr(0, code.size()) != code) return where + "not the JSON row's error";
@@ -390,7 +398,7 @@ inline std::string csv_rows_agree(const std::vector<nlohmann::json>& json_rows, 
       if (!answer_errors.empty()) answer_errors += "; ";
       answer_errors += e["field"].get<std::string>() + ":" + e["code"].get<std::string>();
     }
-    if (cells[columns - 2] != answer_errors) return where + "not the JSON row's answer errors";
+    if (!same_text(cells[columns - 2], answer_errors)) return where + "not the JSON row's answer errors";
   }
   if (reader.next(cells) != batch::CsvRead::End) return "more CSV rows than JSON rows";
   return "";
