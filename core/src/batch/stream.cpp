@@ -302,10 +302,7 @@ class Run {
   void csv_row(std::size_t record, const json* id, AnswerSet& answers) {
     ScreenSummary& result = summary_row_;
     trial_.screen_summary(answers, options_.screen, reuse_, result);
-    append_number(out_, record);
-    out_ += ',';
-    if (id != nullptr) append_csv_cell(out_, id_text(*id));
-    out_ += ',';
+    csv_row_start(record, id);
     out_ += result.verdict;
     for (std::size_t i = 0; i < criterion_ids_.size(); ++i) {
       out_ += ',';
@@ -326,20 +323,22 @@ class Run {
     out_ += ",\r\n";
   }
 
-  // The record number in decimal, with no string of its own.
-  static void append_number(std::string& out, std::size_t number) {
+  // A CSV row's first two cells, the record number (in decimal, with no
+  // string of its own) and the id, and the comma after them.
+  void csv_row_start(std::size_t record, const json* id) {
     char digits[20];
-    const auto end = std::to_chars(digits, digits + sizeof digits, number).ptr;
-    out.append(digits, static_cast<std::size_t>(end - digits));
+    const auto end = std::to_chars(digits, digits + sizeof digits, record).ptr;
+    out_.append(digits, static_cast<std::size_t>(end - digits));
+    out_ += ',';
+    if (id != nullptr) append_csv_cell(out_, id_text(*id));
+    out_ += ',';
   }
 
   void error_row(std::size_t record, const json* id, const char* code, const std::string& message) {
     ++summary_.errors;
     if (options_.output == Format::Csv) {
-      out_ += std::to_string(record);
-      out_ += ',';
-      if (id != nullptr) append_csv_cell(out_, id_text(*id));
-      out_ += ",error";
+      csv_row_start(record, id);
+      out_ += "error";
       for (std::size_t i = 0; i < criterion_ids_.size(); ++i) out_ += ',';
       out_ += ",,";  // no answer errors; the error in its own column
       append_csv_cell(out_, std::string(code) + ": " + message);
