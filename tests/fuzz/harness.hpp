@@ -315,22 +315,25 @@ struct BatchRun {
   batch::Summary summary;
 };
 
+// Reads `text` (which must outlive the reader) as the batch reads its input.
+inline batch::ReadBytes reading(const std::string& text) {
+  return [&text, at = std::size_t{0}](char* buffer, std::size_t capacity) mutable {
+    const std::size_t n = std::min(capacity, text.size() - at);
+    std::memcpy(buffer, text.data() + at, n);
+    at += n;
+    return n;
+  };
+}
+
 inline BatchRun run_stream(const Trial& trial, const std::string& input, batch::Format in, batch::Format out) {
   batch::StreamOptions options;
   options.screen.as_of = "2026-11-25";
   options.input = in;
   options.output = out;
   options.progress_every = 0;
-  std::size_t at = 0;
-  const batch::ReadBytes read = [&](char* buffer, std::size_t capacity) {
-    const std::size_t n = std::min(capacity, input.size() - at);
-    std::memcpy(buffer, input.data() + at, n);
-    at += n;
-    return n;
-  };
   BatchRun run;
   const batch::WriteBytes write = [&](const char* bytes, std::size_t size) { run.out.append(bytes, size); };
-  run.ok = batch::screen_stream(trial, options, read, write, batch::Progress(), run.summary, run.fatal);
+  run.ok = batch::screen_stream(trial, options, reading(input), write, batch::Progress(), run.summary, run.fatal);
   return run;
 }
 
@@ -361,15 +364,7 @@ inline std::string csv_rows_agree(const std::vector<nlohmann::json>& json_rows, 
     };
     return replaced(csv_cell) == replaced(from_json);
   };
-  std::size_t at = 0;
-  batch::LineReader lines(
-      [&](char* buffer, std::size_t capacity) {
-        const std::size_t n = std::min(capacity, csv_out.size() - at);
-        std::memcpy(buffer, csv_out.data() + at, n);
-        at += n;
-        return n;
-      },
-      std::size_t{1} << 26);
+  batch::LineReader lines(reading(csv_out), std::size_t{1} << 26);
   batch::CsvReader reader(lines);
   std::vector<std::string_view> cells;
   if (reader.next(cells) != batch::CsvRead::Record || cells.size() < 5) return "CSV output without its header";
