@@ -266,19 +266,23 @@ class Screening {
 
     bool any_fail = false;
     bool any_unknown = false;
+    // A brief screening needs only the statuses: no line's words, and no
+    // questions that could change the verdict (`next` is not worked out).
+    brief_ = parts == Parts::Brief;
     std::vector<bool>& could_change = could_change_;
-    could_change.assign(trial_.questions.size(), false);
+    if (!brief_) could_change.assign(trial_.questions.size(), false);
     out.criteria.resize(trial_.criteria.size());
     for (std::size_t i = 0; i < trial_.criteria.size(); ++i) {
       const CriterionLine& line = screen_criterion(trial_.criteria[i], out.criteria[i], out.waiting);
       any_fail = any_fail || line.status == Status::Fail;
       if (line.status == Status::Unknown) {
         any_unknown = true;
+        if (brief_) continue;
         for (std::size_t question : out.waiting_of(line)) could_change[question] = true;
       }
     }
     out.verdict = any_fail ? "not_eligible" : any_unknown ? "incomplete" : "eligible";
-    if (parts == Parts::Brief) return out;
+    if (brief_) return out;
     if (!any_fail && any_unknown) out.next = next_questions(could_change);
     derived_values(out.derived);
     add_warnings(out.warnings);
@@ -346,7 +350,7 @@ class Screening {
         line.waiting.count = kept->waiting.size();
         // The line's date is empty, as most kept ones are: no assignment then.
         if (!kept->clears_on.empty()) line.clears_on = kept->clears_on;
-        pick_words(c, line);
+        if (!brief_) pick_words(c, line);
         return line;
       }
     }
@@ -361,7 +365,7 @@ class Screening {
         lines_->keep(std::move(kept));
       }
     }
-    pick_words(c, line);
+    if (!brief_) pick_words(c, line);
     return line;
   }
 
@@ -592,6 +596,7 @@ class Screening {
   const bool patient_;
   const std::size_t language_ = language_index(trial_.languages, options_.lang);
   const std::string as_of_;
+  bool brief_ = false;  // run()'s Parts::Brief
   // In the buffers (ScreenBuffers::Parts says what each is).
   std::vector<const json*>& slot_values_;  // rules read answers by number
   std::vector<bool>& could_change_;
