@@ -346,11 +346,12 @@ class Screening {
       }
       if (kept != nullptr) {
         line.status = kept->status;
+        if (brief_) return line;  // the status is all it reads
         waiting.insert(waiting.end(), kept->waiting.begin(), kept->waiting.end());
         line.waiting.count = kept->waiting.size();
         // The line's date is empty, as most kept ones are: no assignment then.
         if (!kept->clears_on.empty()) line.clears_on = kept->clears_on;
-        if (!brief_) pick_words(c, line);
+        pick_words(c, line);
         return line;
       }
     }
