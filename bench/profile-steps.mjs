@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 // build leaves some out: a criterion's rules are told by what they call.
 const steps = [
   ['read: the line', /LineReader::next|CsvReader::next/],
-  ['read: placing the answers', /AnswerSet::place|cell_answer|parse_json_members|start_over|clear_for_reuse|is_blank/],
+  ['read: placing the answers', /AnswerSet::place|read_cell|write_cell|parse_json_members|start_over|clear_for_reuse|is_blank/],
   ['normalise the answers', /normalise_answers/],
   ['derived values', /compute_derived|DerivedValues::(record|share|set)/],
   ['criteria', /screen_criterion|work_out|state_entry|KeptByValues<trialscreen::KeptLine>::find|pick_words/],

@@ -176,7 +176,7 @@ TEST(BatchHeader, SplitsFieldAndUnit) {
 // reader replaces whatever is there).
 json answer_of(std::string_view cell, CellKind kind, const std::string& header_unit) {
   json answer = {{"unit", "stale"}, {"value", 1}, {"extra", true}};
-  cell_answer(cell, kind, header_unit, answer);
+  write_cell(read_cell(cell, kind, header_unit), answer);
   return answer;
 }
 

@@ -374,6 +374,42 @@ TEST_F(TrialScreen, AnswersPutInPlaceGiveWhatTheirObjectGives) {
   EXPECT_EQ(none, empty);
 }
 
+TEST_F(TrialScreen, NumbersPlacedInAUnitGiveWhatTheirObjectGives) {
+  // The batch hands a CSV cell's number and unit to place_in_unit instead of
+  // building {"value", "unit"}: the result must be the object's, at a
+  // threshold too (221 umol/L is 2.5 mg/dL exactly), and a unit the question
+  // does not take is left to the caller, nothing placed.
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  trialscreen::AnswerSet set(*trial_);
+  const std::string hemoglobin = "hemoglobin", creatinine = "creatinine", wbc = "wbc", unknown = "zeta";
+  struct Case {
+    const std::string* field;
+    double value;
+    const char* unit;
+  };
+  for (const Case& c : {Case{&creatinine, 221, "umol/L"}, Case{&creatinine, 221.1, "umol/L"}, Case{&hemoglobin, 8.5, "g/dL"},
+                        Case{&hemoglobin, 85, "g/L"}, Case{&hemoglobin, 30, "g/dL"}, Case{&wbc, 4500, "/uL"}}) {
+    set.clear();
+    ASSERT_TRUE(set.place_in_unit(set.place_of(*c.field), c.value, c.unit)) << *c.field << " " << c.unit;
+    std::string placed;
+    trial_->screen_text(set, options, placed);
+    std::string whole;
+    trial_->screen_text(json{{*c.field, {{"value", c.value}, {"unit", c.unit}}}}, options, whole);
+    EXPECT_EQ(placed, whole) << c.value << " " << c.unit;
+  }
+  set.clear();
+  EXPECT_FALSE(set.place_in_unit(set.place_of(hemoglobin), 8.5, "mmol/L"));
+  EXPECT_FALSE(set.place_in_unit(set.place_of(creatinine), 2.5, "mg/L"));
+  EXPECT_FALSE(set.place_in_unit(set.place_of(unknown), 1, "g/L"));
+  EXPECT_FALSE(set.place_in_unit(trialscreen::AnswerSet::Place(), 1, "g/L"));
+  std::string none;
+  trial_->screen_text(set, options, none);
+  std::string empty;
+  trial_->screen_text(json::object(), options, empty);
+  EXPECT_EQ(none, empty) << "nothing placed, no field reported";
+}
+
 TEST_F(TrialScreen, ScreenTextAppendsTheResultAfterWhatTheStringHolds) {
   // Results of every size in turn, through the same buffers, each appended
   // to a string that already holds text (as a batch gathers its rows): each

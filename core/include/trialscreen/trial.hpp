@@ -104,6 +104,13 @@ class AnswerSet {
   };
   Place place_of(const std::string& field) const;
   nlohmann::json& place(const Place& place);
+  // Puts `value`, given in `unit`, at `place` in its question's canonical
+  // unit, converted as the screening converts {"value": value, "unit": unit};
+  // false, with nothing placed, when the place is no question's or its
+  // question does not take the unit (then place that object, for the
+  // screening to report). For a caller reading numbers and units itself
+  // (the batch's CSV cells): no object is made and dropped per answer.
+  bool place_in_unit(const Place& place, double value, std::string_view unit);
   // Takes the members of a JSON object; null gives no answers, anything else
   // none and the error "answers must be an object".
   void take(nlohmann::json&& answers);

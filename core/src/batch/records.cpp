@@ -258,24 +258,17 @@ CellKind cell_kind(const std::string& question_type) {
   return CellKind::Text;
 }
 
-void cell_answer(std::string_view cell, CellKind kind, const std::string& header_unit, nlohmann::json& answer) {
-  const std::string_view text = trimmed(cell);
-  // {"unit": ..., "value": ...}, its members made in place in key order.
-  const auto quantity = [&answer](double value, std::string_view unit) {
-    answer = nlohmann::json::object();
-    nlohmann::json::object_t& members = answer.get_ref<nlohmann::json::object_t&>();
-    members.emplace_hint(members.end(), "unit", std::string(unit));
-    members.emplace_hint(members.end(), "value", number_json(value));
-  };
+CellRead read_cell(std::string_view cell, CellKind kind, const std::string& header_unit) {
+  CellRead read;
+  read.text = trimmed(cell);
+  const std::string_view text = read.text;
   switch (kind) {
     case CellKind::Boolean:
       if (equals_ignoring_case(text, "true") || equals_ignoring_case(text, "yes") || text == "1") {
-        answer = true;
-        return;
-      }
-      if (equals_ignoring_case(text, "false") || equals_ignoring_case(text, "no") || text == "0") {
-        answer = false;
-        return;
+        read.type = CellRead::Type::Boolean;
+        read.yes = true;
+      } else if (equals_ignoring_case(text, "false") || equals_ignoring_case(text, "no") || text == "0") {
+        read.type = CellRead::Type::Boolean;
       }
       break;
     case CellKind::Number: {
@@ -284,25 +277,41 @@ void cell_answer(std::string_view cell, CellKind kind, const std::string& header
       const std::size_t space = static_cast<std::size_t>(std::find_if(text.begin(), text.end(), is_space) - text.begin());
       const std::optional<double> value = decimal(text.substr(0, space));
       if (!value) break;
-      if (space == text.size()) {
-        if (header_unit.empty()) {
-          answer = number_json(*value);
-        } else {
-          quantity(*value, header_unit);
-        }
-        return;
-      }
-      // The cell's own unit wins (text is trimmed: something follows the space).
-      quantity(*value, trimmed(text.substr(space)));
-      return;
+      read.number = *value;
+      // The cell's own unit wins (text is trimmed: something follows a space).
+      read.unit = space == text.size() ? std::string_view(header_unit) : trimmed(text.substr(space));
+      read.type = read.unit.empty() ? CellRead::Type::Number : CellRead::Type::NumberInUnit;
+      break;
     }
     case CellKind::Text:
       break;
   }
+  return read;
+}
+
+void write_cell(const CellRead& read, nlohmann::json& answer) {
+  switch (read.type) {
+    case CellRead::Type::Boolean:
+      answer = read.yes;
+      return;
+    case CellRead::Type::Number:
+      answer = number_json(read.number);
+      return;
+    case CellRead::Type::NumberInUnit: {
+      // {"unit": ..., "value": ...}, its members made in place in key order.
+      answer = nlohmann::json::object();
+      nlohmann::json::object_t& members = answer.get_ref<nlohmann::json::object_t&>();
+      members.emplace_hint(members.end(), "unit", std::string(read.unit));
+      members.emplace_hint(members.end(), "value", number_json(read.number));
+      return;
+    }
+    case CellRead::Type::Text:
+      break;
+  }
   if (answer.is_string()) {  // the last record's text (AnswerSet::clear_for_reuse): its room
-    answer.get_ref<std::string&>().assign(text);
+    answer.get_ref<std::string&>().assign(read.text);
   } else {
-    answer = std::string(text);
+    answer = std::string(read.text);
   }
 }
 

@@ -91,18 +91,30 @@ enum class CellKind { Boolean, Number, Text };
 // Reads a boolean/integer/number/quantity/choice/date/date-or-none question type.
 CellKind cell_kind(const std::string& question_type);
 
-// A non-empty CSV cell as the JSON answer the core expects:
+// A non-empty CSV cell read by its question's kind, in two steps: read_cell
+// finds what it says and write_cell makes it the JSON answer the core
+// expects:
 //   Boolean  true/false/yes/no/1/0 (any case) -> true/false
 //   Number   "8.5" -> 8.5 (with a header unit: {"value": 8.5, "unit": UNIT});
 //            "8.5 g/dL" -> {"value": 8.5, "unit": "g/dL"} (the cell's unit wins)
 //   Text     the text
 // Anything else stays a string, so the core reports it as a `type` answer
 // error and the record's other answers still count. Surrounding spaces are
-// ignored; an empty cell is unanswered and never reaches this.
+// ignored; an empty cell is unanswered and never reaches this. Between the
+// two steps a number with a unit can go to AnswerSet::place_in_unit, which
+// converts it without the {"value", "unit"} object being made and dropped.
+struct CellRead {
+  enum class Type { Boolean, Number, NumberInUnit, Text } type = Type::Text;
+  bool yes = false;       // Boolean
+  double number = 0;      // Number, NumberInUnit
+  std::string_view unit;  // NumberInUnit: a view of the cell or of the header's unit
+  std::string_view text;  // the cell without surrounding spaces
+};
+CellRead read_cell(std::string_view cell, CellKind kind, const std::string& header_unit);
 // Written into `answer` (an answer's place), replacing what it held: a
 // quantity's object is built there, member by member, and a text goes into
 // the room of the text it held, if it held one.
-void cell_answer(std::string_view cell, CellKind kind, const std::string& header_unit, nlohmann::json& answer);
+void write_cell(const CellRead& read, nlohmann::json& answer);
 
 // Strips spaces and tabs at both ends.
 std::string trim(std::string_view text);

@@ -180,9 +180,14 @@ class Run {
       start_over();
       for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
         if (is_blank(cells[i])) continue;  // unanswered
+        const InputColumn& column = columns[i];
         // The id column is read as text, like a text answer.
-        json& place = columns[i].is_id ? id_place() : answers_.place(columns[i].place);
-        cell_answer(cells[i], columns[i].kind, columns[i].unit, place);
+        const CellRead read = read_cell(cells[i], column.kind, column.unit);
+        if (read.type == CellRead::Type::NumberInUnit && !column.is_id &&
+            answers_.place_in_unit(column.place, read.number, read.unit)) {
+          continue;
+        }
+        write_cell(read, column.is_id ? id_place() : answers_.place(column.place));
       }
       if (cells.size() != columns.size()) {
         error_row(record, current_id(), "record.columns",

@@ -78,9 +78,7 @@ std::optional<double> canonical_number(const Question& q, const json& answer, Pr
                                               : " (accepted: " + accepted_units(q) + ")")};
       return std::nullopt;
     }
-    value = quantity.value->get<double>();
-    const UnitConversion& c = conversion->second;
-    if (c.amount != 1) value = round_significant(c.divide ? value / c.amount : value * c.amount);
+    value = in_canonical_unit(conversion->second, quantity.value->get<double>());
   } else {
     problem = {"type", q.units.empty() ? "expected a number"
                                        : "expected a number in " + quoted(q.unit) + " or {\"value\": n, \"unit\": \"...\"}"};
@@ -246,6 +244,16 @@ nlohmann::json& AnswerSet::place(std::string_view field) {
   }
   parts_->unknown.insert(std::string(field));
   return parts_->dropped;
+}
+
+bool AnswerSet::place_in_unit(const Place& place, double value, std::string_view unit) {
+  if (place.slot_ == trial::kNoSlot) return false;
+  const Trial::Loaded& trial = *parts_->trial;
+  const trial::Question& q = trial.questions[trial.question_of_slot[place.slot_]];
+  const auto conversion = q.units.find(std::string(unit));
+  if (conversion == q.units.end()) return false;
+  this->place(place) = trial::in_canonical_unit(conversion->second, value);
+  return true;
 }
 
 AnswerSet::Place AnswerSet::place_of(const std::string& field) const {

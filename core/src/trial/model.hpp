@@ -176,6 +176,10 @@ namespace trial {
 // the decimal the person meant (221 / 88.4 -> 2.5 exactly).
 double round_significant(double value);
 
+// `value`, given in an accepted unit, in the canonical unit: how every
+// {"value", "unit"} answer is converted (AnswerSet::place_in_unit too).
+double in_canonical_unit(const UnitConversion& conversion, double value);
+
 // A person's text quoted in a message, cut after 40 bytes (on a UTF-8
 // character boundary) so that a hostile 10 MB string is not echoed back.
 std::string quoted(const std::string& text);

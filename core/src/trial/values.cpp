@@ -118,6 +118,11 @@ double round_significant(double value) {
   return std::strtod(buffer, nullptr);
 }
 
+double in_canonical_unit(const UnitConversion& conversion, double value) {
+  if (conversion.amount == 1) return value;
+  return round_significant(conversion.divide ? value / conversion.amount : value * conversion.amount);
+}
+
 const std::string& pick_text(const nlohmann::json* audience_text, const std::string& audience,
                              const std::string& lang, const std::vector<std::string>& languages) {
   static const std::string kNone;
