@@ -118,11 +118,14 @@ TEST_F(TrialScreen, BadAnswersAreReportedAndTreatedAsUnanswered) {
 TEST_F(TrialScreen, AnswerErrorsComeInTheFieldsKeyOrder) {
   // Unknown fields and bad answers are reported in one list, in the order
   // of their fields' ids (as walking the answers object gave it), whatever
-  // order they were given in; a repeated unknown field once.
+  // order they were given in and whatever their questions' types (the
+  // answers are checked a type at a time); a repeated unknown field once.
   trialscreen::AnswerSet set(*trial_);
   set.place("zeta") = 1;
   set.place("wbc") = "lots";
+  set.place("sex") = "other";
   set.place("as_of") = "x";
+  set.place("pregnant") = "maybe";
   set.place("alpha") = 2;
   set.place("age") = "forty";
   set.place("zeta") = 3;
@@ -133,7 +136,7 @@ TEST_F(TrialScreen, AnswerErrorsComeInTheFieldsKeyOrder) {
   const json result = json::parse(text);
   std::vector<std::string> fields;
   for (const json& e : result.at("answerErrors")) fields.push_back(e.at("field"));
-  EXPECT_EQ(fields, (std::vector<std::string>{"age", "alpha", "as_of", "wbc", "zeta"}));
+  EXPECT_EQ(fields, (std::vector<std::string>{"age", "alpha", "as_of", "pregnant", "sex", "wbc", "zeta"}));
 }
 
 TEST_F(TrialScreen, AHugeBadAnswerIsNotEchoedBack) {
