@@ -183,7 +183,13 @@ json answer_of(std::string_view cell, CellKind kind, const std::string& header_u
 TEST(BatchCells, ReadsBooleanWords) {
   for (const char* yes : {"true", "TRUE", "yes", "Yes", "1", " yes "}) EXPECT_EQ(answer_of(yes, CellKind::Boolean, ""), json(true)) << yes;
   for (const char* no : {"false", "No", "0"}) EXPECT_EQ(answer_of(no, CellKind::Boolean, ""), json(false)) << no;
-  EXPECT_EQ(answer_of("maybe", CellKind::Boolean, ""), json("maybe"));  // the core reports a type error
+  EXPECT_EQ(answer_of("nO", CellKind::Boolean, ""), json(false));
+  EXPECT_EQ(answer_of("FalsE", CellKind::Boolean, ""), json(false));
+  // Words of the right length but other bytes, and other lengths, stay text:
+  // the core reports a type error.
+  for (const char* other : {"maybe", "2", "n", "ye", "tru", "yess", "truth", "fals", "falsey", "10", "01", "o", "ON", "Y"}) {
+    EXPECT_EQ(answer_of(other, CellKind::Boolean, ""), json(other)) << other;
+  }
 }
 
 TEST(BatchCells, ReadsNumbersWithTheHeaderUnitOrTheirOwn) {
