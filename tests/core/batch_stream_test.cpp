@@ -451,6 +451,43 @@ TEST(BatchStream, MalformedRecordsBecomeErrorRowsAndTheRunGoesOn) {
   EXPECT_EQ(ran.progress_counts, (std::vector<std::size_t>{2, 4, 4}));  // every 2 records, then at the end
 }
 
+TEST(BatchStream, JsonLinesQuantitiesScreenAsTheirObjectsDo) {
+  // A member {"value", "unit"} goes in as its canonical number when its
+  // question takes the unit (the batch's reader makes no object for it): the
+  // results must be those of the same records screened whole, at the
+  // creatinine threshold (221 umol/L is 2.5 mg/dL), for a unit not taken, an
+  // unknown field, an id that is such an object, and a record broken after one.
+  const std::vector<std::string> records = {
+      R"({"age": 45, "hemoglobin": {"value": 8.5, "unit": "g/dL"}, "creatinine": {"unit": "umol/L", "value": 221}})",
+      R"({"age": 45, "creatinine": {"value": 221.1, "unit": "umol/L"}, "wbc": {"value": 4500, "unit": "/uL"}})",
+      R"({"hemoglobin": {"value": 8.5, "unit": "mmol/L"}, "zeta": {"value": 1, "unit": "g/dL"}})",
+      R"({"id": {"value": 7, "unit": "g/dL"}, "hemoglobin": {"value": 300, "unit": "g/L"}})",
+      R"({"hemoglobin": {"value": 8.5, "unit": "g/dL"}, "age": })",
+  };
+  std::string input;
+  for (const std::string& record : records) input += record + "\n";
+  const Ran ran = run(input);
+  ASSERT_TRUE(ran.ok) << ran.fatal;
+  ASSERT_EQ(ran.rows.size(), records.size());
+  const ScreenOptions options{"2026-11-25", "physician", "en"};
+  for (std::size_t i = 0; i + 1 < records.size(); ++i) {
+    json answers = json::parse(records[i]);
+    json expected = small_trial().screen(answers, options);
+    if (answers.contains("id")) {
+      expected["id"] = answers["id"];
+      answers.erase("id");
+      json again = small_trial().screen(answers, options);
+      again["id"] = expected["id"];
+      expected = again;
+    }
+    expected["record"] = i + 1;
+    EXPECT_EQ(row(ran, i), expected) << records[i];
+  }
+  EXPECT_EQ(row(ran, 0)["answerErrors"].size(), 0u);
+  EXPECT_EQ(row(ran, 2)["answerErrors"].size(), 2u) << "a unit not taken, an unknown field";
+  EXPECT_EQ(row(ran, 4)["error"]["code"], "record.json");
+}
+
 TEST(BatchStream, CsvCellsAreAnswersWithUnitsFromHeaderOrCell) {
   const Ran ran = run(
       "id,age,sex,hemoglobin[g/dL],pregnant\r\n"

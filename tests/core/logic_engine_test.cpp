@@ -258,6 +258,60 @@ TEST(LogicJsonText, ReadingMembersIntoPlacesGivesWhatParsingTheObjectGives) {
   }
 }
 
+TEST(LogicJsonText, QuantityMembersAreOfferedToTheirTakerFirst) {
+  // With a taker, a top-level member that is exactly {"value": number,
+  // "unit": plain text} (either order, spaces anywhere) is offered to it
+  // (the batch places it as its canonical number); one it refuses, and
+  // every other value, is placed as the object parsing gives.
+  // What is placed, as JSON text: a taken member as {"taken": value, "unit": unit}.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"a":{"value":8.5,"unit":"g/dL"},"b":{"unit":"/uL","value":4500}})",
+       R"({"a":{"taken":8.5,"unit":"g/dL"},"b":{"taken":4500.0,"unit":"/uL"}})"},
+      {R"( { "a" : { "value" : -2e1 , "unit" : "g/dL" } } )", R"({"a":{"taken":-20.0,"unit":"g/dL"}})"},
+      {R"({"a":{"value":8.5,"unit":"mmol/L"}})", R"({"a":{"unit":"mmol/L","value":8.5}})"},
+      {R"({"a":{"value":8.5,"unit":"g/dL","x":1}})", R"({"a":{"unit":"g/dL","value":8.5,"x":1}})"},
+      {R"({"a":{"value":"8.5","unit":"g/dL"}})", R"({"a":{"unit":"g/dL","value":"8.5"}})"},
+      {R"({"a":{"unit":"g\u002fdL","value":1}})", R"({"a":{"unit":"g/dL","value":1}})"},
+      {R"({"a":{"value":1,"value":2,"unit":"g/dL"}})", R"({"a":{"unit":"g/dL","value":2}})"},
+      {R"({"a":{"value":1}})", R"({"a":{"value":1}})"},
+      {R"({"a":{"b":{"value":1,"unit":"g/dL"}}})", R"({"a":{"b":{"unit":"g/dL","value":1}}})"},
+      {R"({"a":{"value":1,"unit":"g/dL"},"a":3})", R"({"a":3})"},
+      {R"({"a":3,"a":{"value":1,"unit":"g/dL"}})", R"({"a":{"taken":1.0,"unit":"g/dL"}})"},
+  };
+  for (const auto& [text, expected] : cases) {
+    std::map<std::string, json> placed;
+    Diagnostics errors;
+    const trialscreen::logic::MembersRead read = trialscreen::logic::parse_json_members(
+        text, errors, 4, [&](std::string_view key) -> json& { return placed[std::string(key)]; }, [&] { placed.clear(); },
+        [&](std::string_view key, double value, std::string_view unit) {
+          if (unit != "g/dL" && unit != "/uL") return false;
+          placed[std::string(key)] = {{"taken", value}, {"unit", std::string(unit)}};
+          return true;
+        });
+    EXPECT_EQ(read, trialscreen::logic::MembersRead::Object) << text;
+    EXPECT_TRUE(same_json(json(placed), json::parse(expected))) << text << "\nplaced: " << json(placed).dump();
+  }
+  // Broken JSON after a quantity, or a quantity past the depth limit: nothing
+  // placed, the error parse_json gives.
+  for (const auto& [text, depth] : std::vector<std::pair<std::string, std::size_t>>{
+           {R"({"a":{"value":1,"unit":"g/dL"},"b":[})", 4}, {R"({"a":{"value":1,"unit":"g/dL"}})", 1}}) {
+    std::map<std::string, json> placed;
+    Diagnostics errors, expected_errors;
+    EXPECT_FALSE(trialscreen::logic::parse_json(text, expected_errors, depth)) << text;
+    const trialscreen::logic::MembersRead read = trialscreen::logic::parse_json_members(
+        text, errors, depth, [&](std::string_view key) -> json& { return placed[std::string(key)]; },
+        [&] { placed.clear(); },
+        [&](std::string_view key, double value, std::string_view) {
+          placed[std::string(key)] = value;
+          return true;
+        });
+    EXPECT_EQ(read, trialscreen::logic::MembersRead::Invalid) << text;
+    EXPECT_TRUE(placed.empty()) << text;
+    ASSERT_EQ(errors.size(), 1u) << text;
+    EXPECT_EQ(errors[0].message, expected_errors.at(0).message) << text;
+  }
+}
+
 // ---- numbers ----
 
 TEST(LogicNumbers, DecimalTextConvertsExactlyAsStrtodDoes) {

@@ -390,6 +390,16 @@ enum class MembersRead { Object, Null, Other, Invalid };
 MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
                                const std::function<nlohmann::json&(std::string_view)>& place,
                                const std::function<void()>& start_over);
+// A member whose value is exactly a number with a unit, {"value": n,
+// "unit": "u"} in either order (the unit plain ASCII), offered to a host that
+// places it itself: true when it did, false to have it read as an object.
+using QuantityMember = std::function<bool(std::string_view key, double value, std::string_view unit)>;
+// The same, with top-level members that are such quantities offered to
+// `quantity` first (not in the browsers' module, built for size, which reads
+// them as objects): a batch's record need not build an object for each.
+MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
+                               const std::function<nlohmann::json&(std::string_view)>& place,
+                               const std::function<void()>& start_over, const QuantityMember& quantity);
 
 // Serialises without exceptions (invalid UTF-8 is replaced), compactly:
 // the same text as nlohmann's dump(-1, ' ', false, replace).

@@ -111,6 +111,9 @@ class AnswerSet {
   // screening to report). For a caller reading numbers and units itself
   // (the batch's CSV cells): no object is made and dropped per answer.
   bool place_in_unit(const Place& place, double value, std::string_view unit);
+  // The same for `field` (the batch's JSON Lines members): false for a field
+  // no question has, which place(field) reports.
+  bool place_in_unit(std::string_view field, double value, std::string_view unit);
   // Takes the members of a JSON object; null gives no answers, anything else
   // none and the error "answers must be an object".
   void take(nlohmann::json&& answers);

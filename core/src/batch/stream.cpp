@@ -133,7 +133,8 @@ class Run {
       // "id", when no question has it, to the row's id.
       start_over();
       Diagnostics problems;
-      const logic::MembersRead read = logic::parse_json_members(line, problems, kMaxRecordDepth, place_, start_over_);
+      const logic::MembersRead read =
+          logic::parse_json_members(line, problems, kMaxRecordDepth, place_, start_over_, place_in_unit_);
       if (read == logic::MembersRead::Invalid) {
         error_row(record, nullptr, "record.json",
                   line_prefix(lines) + (problems.empty() ? "not valid JSON" : problems.front().message));
@@ -392,6 +393,11 @@ class Run {
     return id_is_question_ || field != id_field_ ? answers_.place(field) : id_place();
   };
   const std::function<void()> start_over_ = [this] { start_over(); };
+  // A member {"value": n, "unit": "u"} placed as its canonical number, when
+  // its question takes the unit (not the id, passed through as given).
+  const logic::QuantityMember place_in_unit_ = [this](std::string_view field, double value, std::string_view unit) {
+    return (id_is_question_ || field != id_field_) && answers_.place_in_unit(field, value, unit);
+  };
   // A JSON Lines row's own members: "record", and "id" when given; their
   // values set in place for each row.
   json row_members_ = {{"record", 0}};

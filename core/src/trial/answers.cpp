@@ -246,6 +246,10 @@ nlohmann::json& AnswerSet::place(std::string_view field) {
   return parts_->dropped;
 }
 
+bool AnswerSet::place_in_unit(std::string_view field, double value, std::string_view unit) {
+  return place_in_unit(Place(trial::question_slot(*parts_->trial, field), nullptr), value, unit);
+}
+
 bool AnswerSet::place_in_unit(const Place& place, double value, std::string_view unit) {
   if (place.slot_ == trial::kNoSlot) return false;
   const Trial::Loaded& trial = *parts_->trial;
