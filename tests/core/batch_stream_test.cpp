@@ -255,6 +255,13 @@ Ran run(const std::string& input, Format output = Format::JsonLines, Format in =
 
 json row(const Ran& ran, std::size_t i) { return json::parse(ran.rows.at(i)); }
 
+// JSON Lines records, one a line, run as run() runs them.
+Ran run_lines(const std::vector<std::string>& records) {
+  std::string input;
+  for (const std::string& record : records) input += record + "\n";
+  return run(input);
+}
+
 TEST(BatchStream, JsonLinesGiveOneResultPerRecordWithRecordAndId) {
   const Ran ran = run("\xEF\xBB\xBF  {\"id\": \"A-1\", \"age\": 45}\n\n{\"age\": 10, \"sex\": \"female\"}\n");
   ASSERT_TRUE(ran.ok);
@@ -391,9 +398,7 @@ TEST(BatchStream, ARecordsFieldsCountInWhateverOrderTheyCome) {
       R"({"sex": "female"})",
       R"({"age": 45, "pregnant": true, "hemoglobin": 150.5, "sex": "female"})",
   };
-  std::string jsonl;
-  for (const std::string& line : lines) jsonl += line + "\n";
-  const Ran ran = run(jsonl);
+  const Ran ran = run_lines(lines);
   ASSERT_TRUE(ran.ok) << ran.fatal;
   ASSERT_EQ(ran.rows.size(), lines.size());
   const ScreenOptions options{"2026-11-25", "physician", "en"};
@@ -464,22 +469,16 @@ TEST(BatchStream, JsonLinesQuantitiesScreenAsTheirObjectsDo) {
       R"({"id": {"value": 7, "unit": "g/dL"}, "hemoglobin": {"value": 300, "unit": "g/L"}})",
       R"({"hemoglobin": {"value": 8.5, "unit": "g/dL"}, "age": })",
   };
-  std::string input;
-  for (const std::string& record : records) input += record + "\n";
-  const Ran ran = run(input);
+  const Ran ran = run_lines(records);
   ASSERT_TRUE(ran.ok) << ran.fatal;
   ASSERT_EQ(ran.rows.size(), records.size());
   const ScreenOptions options{"2026-11-25", "physician", "en"};
   for (std::size_t i = 0; i + 1 < records.size(); ++i) {
     json answers = json::parse(records[i]);
+    const json id = answers.value("id", json());  // passed through, not screened
+    answers.erase("id");
     json expected = small_trial().screen(answers, options);
-    if (answers.contains("id")) {
-      expected["id"] = answers["id"];
-      answers.erase("id");
-      json again = small_trial().screen(answers, options);
-      again["id"] = expected["id"];
-      expected = again;
-    }
+    if (!id.is_null()) expected["id"] = id;
     expected["record"] = i + 1;
     EXPECT_EQ(row(ran, i), expected) << records[i];
   }
