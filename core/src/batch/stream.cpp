@@ -182,10 +182,10 @@ class Run {
       for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
         if (is_blank(cells[i])) continue;  // unanswered
         const InputColumn& column = columns[i];
-        // The id column is read as text, like a text answer.
+        // The id column is read as text, like a text answer (so it never has
+        // a number in a unit).
         const CellRead read = read_cell(cells[i], column.kind, column.unit);
-        if (read.type == CellRead::Type::NumberInUnit && !column.is_id &&
-            answers_.place_in_unit(column.place, read.number, read.unit)) {
+        if (read.type == CellRead::Type::NumberInUnit && answers_.place_in_unit(column.place, read.number, read.unit)) {
           continue;
         }
         write_cell(read, column.is_id ? id_place() : answers_.place(column.place));
