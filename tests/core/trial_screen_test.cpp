@@ -413,6 +413,65 @@ TEST_F(TrialScreen, NumbersPlacedInAUnitGiveWhatTheirObjectGives) {
   EXPECT_EQ(none, empty) << "nothing placed, no field reported";
 }
 
+TEST_F(TrialScreen, NumbersAndYesNoPlacedCheckedGiveWhatTheirJsonGives) {
+  // The batch puts a CSV cell's valid number or yes/no in place checked
+  // (place_number, place_boolean), and the screening does not check it
+  // again: the result must be the JSON answer's, at a range's ends too. What
+  // is not a valid answer is refused, nothing placed, for the caller to
+  // place as JSON; and an answer placed over a checked one is checked.
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  trialscreen::AnswerSet set(*trial_);
+  const std::string age = "age", hemoglobin = "hemoglobin", wbc = "wbc", pregnant = "pregnant", unknown = "zeta";
+  const auto same_as = [&](const json& answers, const std::string& what) {
+    std::string placed;
+    trial_->screen_text(set, options, placed);
+    std::string whole;
+    trial_->screen_text(answers, options, whole);
+    EXPECT_EQ(placed, whole) << what;
+  };
+  for (const double years : {0.0, 17.0, 18.0, 45.0, 120.0}) {
+    set.clear();
+    ASSERT_TRUE(set.place_number(set.place_of(age), years)) << years;
+    same_as(json{{"age", years}}, "age " + std::to_string(years));
+  }
+  for (const double grams : {10.0, 84.9, 85.0, 85.5, 250.0}) {
+    set.clear();
+    ASSERT_TRUE(set.place_number(set.place_of(hemoglobin), grams)) << grams;
+    ASSERT_TRUE(set.place_number(set.place_of(wbc), 2.5)) << grams;
+    same_as(json{{"hemoglobin", grams}, {"wbc", 2.5}}, "hemoglobin " + std::to_string(grams));
+  }
+  for (const bool yes : {true, false}) {
+    set.clear();
+    ASSERT_TRUE(set.place_boolean(set.place_of(pregnant), yes));
+    same_as(json{{"pregnant", yes}}, yes ? "pregnant" : "not pregnant");
+  }
+  // Refused: not a whole number, outside the range, the wrong kind of
+  // question, no question.
+  set.clear();
+  EXPECT_FALSE(set.place_number(set.place_of(age), 45.5));
+  EXPECT_FALSE(set.place_number(set.place_of(age), 121));
+  EXPECT_FALSE(set.place_number(set.place_of(hemoglobin), 9.9));
+  EXPECT_FALSE(set.place_number(set.place_of(hemoglobin), 250.5));
+  EXPECT_FALSE(set.place_number(set.place_of(pregnant), 1));
+  EXPECT_FALSE(set.place_boolean(set.place_of(age), true));
+  EXPECT_FALSE(set.place_number(set.place_of(unknown), 1));
+  EXPECT_FALSE(set.place_boolean(trialscreen::AnswerSet::Place(), true));
+  same_as(json::object(), "nothing placed, no field reported");
+  // Placed over a checked answer, by place or by field: checked again.
+  set.clear();
+  ASSERT_TRUE(set.place_number(set.place_of(age), 45));
+  set.place(set.place_of(age)) = "forty";
+  ASSERT_TRUE(set.place_boolean(set.place_of(pregnant), true));
+  set.place(pregnant) = 7;
+  same_as(json{{"age", "forty"}, {"pregnant", 7}}, "answers placed over checked ones");
+  // A number placed in a unit is checked as converted: 0.5 g/dL is 5 g/L,
+  // outside hemoglobin's range, and reported as the object would be.
+  set.clear();
+  ASSERT_TRUE(set.place_in_unit(set.place_of(hemoglobin), 0.5, "g/dL"));
+  same_as(json{{"hemoglobin", {{"value", 0.5}, {"unit", "g/dL"}}}}, "0.5 g/dL");
+}
+
 TEST_F(TrialScreen, ScreenTextAppendsTheResultAfterWhatTheStringHolds) {
   // Results of every size in turn, through the same buffers, each appended
   // to a string that already holds text (as a batch gathers its rows): each

@@ -114,6 +114,14 @@ class AnswerSet {
   // The same for `field` (the batch's JSON Lines members): false for a field
   // no question has, which place(field) reports.
   bool place_in_unit(std::string_view field, double value, std::string_view unit);
+  // Puts a number in its question's canonical unit, or a yes/no, at `place`,
+  // checked now as the screening checks answers, so that it is not checked
+  // again; false, with nothing placed, when the place is no such question's
+  // or the number is not a valid answer to it (then place it as JSON, for
+  // the screening to report). For a caller that reads cells itself (the
+  // batch's CSV).
+  bool place_number(const Place& place, double value);
+  bool place_boolean(const Place& place, bool value);
   // Takes the members of a JSON object; null gives no answers, anything else
   // none and the error "answers must be an object".
   void take(nlohmann::json&& answers);

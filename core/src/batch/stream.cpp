@@ -185,10 +185,23 @@ class Run {
         // The id column is read as text, like a text answer (so it never has
         // a number in a unit).
         const CellRead read = read_cell(cells[i], column.kind, column.unit);
-        if (read.type == CellRead::Type::NumberInUnit && answers_.place_in_unit(column.place, read.number, read.unit)) {
-          continue;
+        // A valid number or yes/no goes in checked; the rest as JSON, for the
+        // screening to check and report.
+        bool placed = false;
+        switch (read.type) {
+          case CellRead::Type::Boolean:
+            placed = answers_.place_boolean(column.place, read.yes);
+            break;
+          case CellRead::Type::Number:
+            placed = answers_.place_number(column.place, read.number);
+            break;
+          case CellRead::Type::NumberInUnit:
+            placed = answers_.place_in_unit(column.place, read.number, read.unit);
+            break;
+          case CellRead::Type::Text:
+            break;
         }
-        write_cell(read, column.is_id ? id_place() : answers_.place(column.place));
+        if (!placed) write_cell(read, column.is_id ? id_place() : answers_.place(column.place));
       }
       if (cells.size() != columns.size()) {
         error_row(record, current_id(), "record.columns",
