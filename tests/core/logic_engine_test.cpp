@@ -283,11 +283,11 @@ TEST(LogicJsonText, QuantityMembersAreOfferedToTheirTakerFirst) {
     Diagnostics errors;
     const trialscreen::logic::MembersRead read = trialscreen::logic::parse_json_members(
         text, errors, 4, [&](std::string_view key) -> json& { return placed[std::string(key)]; }, [&] { placed.clear(); },
-        [&](std::string_view key, double value, std::string_view unit) {
+        trialscreen::logic::MemberTakers{[&](std::string_view key, double value, std::string_view unit) {
           if (unit != "g/dL" && unit != "/uL") return false;
           placed[std::string(key)] = {{"taken", value}, {"unit", std::string(unit)}};
           return true;
-        });
+        }, nullptr, nullptr});
     EXPECT_EQ(read, trialscreen::logic::MembersRead::Object) << text;
     EXPECT_TRUE(same_json(json(placed), json::parse(expected))) << text << "\nplaced: " << json(placed).dump();
   }
@@ -301,14 +301,70 @@ TEST(LogicJsonText, QuantityMembersAreOfferedToTheirTakerFirst) {
     const trialscreen::logic::MembersRead read = trialscreen::logic::parse_json_members(
         text, errors, depth, [&](std::string_view key) -> json& { return placed[std::string(key)]; },
         [&] { placed.clear(); },
-        [&](std::string_view key, double value, std::string_view) {
+        trialscreen::logic::MemberTakers{[&](std::string_view key, double value, std::string_view) {
           placed[std::string(key)] = value;
           return true;
-        });
+        }, nullptr, nullptr});
     EXPECT_EQ(read, trialscreen::logic::MembersRead::Invalid) << text;
     EXPECT_TRUE(placed.empty()) << text;
     ASSERT_EQ(errors.size(), 1u) << text;
     EXPECT_EQ(errors[0].message, expected_errors.at(0).message) << text;
+  }
+}
+
+TEST(LogicJsonText, NumberAndYesNoMembersAreOfferedToTheirTakersFirst) {
+  // With takers, a top-level number or true/false is offered first (the
+  // batch places it checked); one refused, a nested one, and every member
+  // when no taker is given, is placed as parsing gives it. Broken JSON after
+  // taken members leaves nothing placed.
+  // What is placed, as JSON text: a taken number as {"number": value}, a
+  // taken yes/no as {"yes": value}. Keys starting with "r" are refused.
+  const auto read = [](const std::string& text, const trialscreen::logic::MemberTakers& takers,
+                       std::map<std::string, json>& placed) {
+    Diagnostics errors;
+    return trialscreen::logic::parse_json_members(
+        text, errors, 4, [&](std::string_view key) -> json& { return placed[std::string(key)]; }, [&] { placed.clear(); },
+        takers);
+  };
+  std::map<std::string, json> placed;
+  const trialscreen::logic::MemberTakers takers{
+      nullptr,
+      [&](std::string_view key, double value) {
+        if (key.front() == 'r') return false;
+        placed[std::string(key)] = {{"number", value}};
+        return true;
+      },
+      [&](std::string_view key, bool value) {
+        if (key.front() == 'r') return false;
+        placed[std::string(key)] = {{"yes", value}};
+        return true;
+      }};
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"a":45,"b":-1.5e3,"c":true,"d":false,"e":0})",
+       R"({"a":{"number":45.0},"b":{"number":-1500.0},"c":{"yes":true},"d":{"yes":false},"e":{"number":0.0}})"},
+      {R"( { "a" : 12345678901234567890123 , "b" :true } )", R"({"a":{"number":1.2345678901234568e22},"b":{"yes":true}})"},
+      {R"({"r1":45,"r2":true,"r3":"x","s":null,"t":"text"})", R"({"r1":45,"r2":true,"r3":"x","s":null,"t":"text"})"},
+      {R"({"a":{"b":1,"c":true},"d":[1,false]})", R"({"a":{"b":1,"c":true},"d":[1,false]})"},
+      {R"({"a":{"value":1,"unit":"g/dL"}})", R"({"a":{"unit":"g/dL","value":1}})"},
+      {R"({"a":1,"a":"x"})", R"({"a":"x"})"},
+      {R"({"a":"x","a":1})", R"({"a":{"number":1.0}})"},
+  };
+  for (const auto& [text, expected] : cases) {
+    placed.clear();
+    EXPECT_EQ(read(text, takers, placed), trialscreen::logic::MembersRead::Object) << text;
+    EXPECT_TRUE(same_json(json(placed), json::parse(expected))) << text << "\nplaced: " << json(placed).dump();
+    // No takers: everything as parsing gives it.
+    placed.clear();
+    Diagnostics errors;
+    const std::optional<json> whole = trialscreen::logic::parse_json(text, errors, 4);
+    ASSERT_TRUE(whole) << text;
+    EXPECT_EQ(read(text, trialscreen::logic::MemberTakers{}, placed), trialscreen::logic::MembersRead::Object) << text;
+    EXPECT_TRUE(same_json(json(placed), *whole)) << text;
+  }
+  for (const std::string text : {R"({"a":1,"b":true,"c":[})", R"({"a":truex})", R"({"a":1.})", R"({"a":01})", R"({"a":-})"}) {
+    placed.clear();
+    EXPECT_EQ(read(text, takers, placed), trialscreen::logic::MembersRead::Invalid) << text;
+    EXPECT_TRUE(placed.empty()) << text;
   }
 }
 

@@ -390,16 +390,25 @@ enum class MembersRead { Object, Null, Other, Invalid };
 MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
                                const std::function<nlohmann::json&(std::string_view)>& place,
                                const std::function<void()>& start_over);
-// A member whose value is exactly a number with a unit, {"value": n,
-// "unit": "u"} in either order (the unit plain ASCII), offered to a host that
-// places it itself: true when it did, false to have it read as an object.
-using QuantityMember = std::function<bool(std::string_view key, double value, std::string_view unit)>;
-// The same, with top-level members that are such quantities offered to
-// `quantity` first (not in the browsers' module, built for size, which reads
-// them as objects): a batch's record need not build an object for each.
+// Top-level members a host places itself, each offered before it is read
+// as JSON: true when the host took it, false to have it read as any other
+// (an empty taker is offered nothing). So a batch's record makes no JSON
+// value for most of its answers, and its answers are checked as they are
+// placed (AnswerSet::place_number).
+struct MemberTakers {
+  // A value that is exactly a number with a unit, {"value": n, "unit": "u"}
+  // in either order (the unit plain ASCII).
+  std::function<bool(std::string_view key, double value, std::string_view unit)> quantity;
+  // A number, converted as parse_json converts it, then to a double.
+  std::function<bool(std::string_view key, double value)> number;
+  // true or false.
+  std::function<bool(std::string_view key, bool value)> boolean;
+};
+// The same, with top-level members offered to `takers` first (not in the
+// browsers' module, built for size, which reads them all as JSON).
 MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
                                const std::function<nlohmann::json&(std::string_view)>& place,
-                               const std::function<void()>& start_over, const QuantityMember& quantity);
+                               const std::function<void()>& start_over, const MemberTakers& takers);
 
 // Serialises without exceptions (invalid UTF-8 is replaced), compactly:
 // the same text as nlohmann's dump(-1, ' ', false, replace).

@@ -122,6 +122,9 @@ class AnswerSet {
   // batch's CSV).
   bool place_number(const Place& place, double value);
   bool place_boolean(const Place& place, bool value);
+  // The same for `field` (the batch's JSON Lines members).
+  bool place_number(std::string_view field, double value);
+  bool place_boolean(std::string_view field, bool value);
   // Takes the members of a JSON object; null gives no answers, anything else
   // none and the error "answers must be an object".
   void take(nlohmann::json&& answers);

@@ -134,7 +134,7 @@ class Run {
       start_over();
       Diagnostics problems;
       const logic::MembersRead read =
-          logic::parse_json_members(line, problems, kMaxRecordDepth, place_, start_over_, place_in_unit_);
+          logic::parse_json_members(line, problems, kMaxRecordDepth, place_, start_over_, takers_);
       if (read == logic::MembersRead::Invalid) {
         error_row(record, nullptr, "record.json",
                   line_prefix(lines) + (problems.empty() ? "not valid JSON" : problems.front().message));
@@ -406,11 +406,16 @@ class Run {
     return id_is_question_ || field != id_field_ ? answers_.place(field) : id_place();
   };
   const std::function<void()> start_over_ = [this] { start_over(); };
-  // A member {"value": n, "unit": "u"} placed as its canonical number, when
-  // its question takes the unit (not the id, passed through as given).
-  const logic::QuantityMember place_in_unit_ = [this](std::string_view field, double value, std::string_view unit) {
-    return (id_is_question_ || field != id_field_) && answers_.place_in_unit(field, value, unit);
-  };
+  // Members placed without a JSON value each, as the CSV's cells are: a
+  // {"value": n, "unit": "u"} its question takes as its canonical number, a
+  // valid number or yes/no checked (not the id, passed through as given).
+  bool is_answer(std::string_view field) const { return id_is_question_ || field != id_field_; }
+  const logic::MemberTakers takers_{
+      [this](std::string_view field, double value, std::string_view unit) {
+        return is_answer(field) && answers_.place_in_unit(field, value, unit);
+      },
+      [this](std::string_view field, double value) { return is_answer(field) && answers_.place_number(field, value); },
+      [this](std::string_view field, bool value) { return is_answer(field) && answers_.place_boolean(field, value); }};
   // A JSON Lines row's own members: "record", and "id" when given; their
   // values set in place for each row.
   json row_members_ = {{"record", 0}};

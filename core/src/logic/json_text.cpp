@@ -174,8 +174,8 @@ class BoundedDomBuilder {
 // common short ones without calling them (decimal.hpp).
 class FastParser {
  public:
-  FastParser(const std::string& text, std::size_t max_depth, const QuantityMember* quantity = nullptr)
-      : at_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth), quantity_(quantity) {}
+  FastParser(const std::string& text, std::size_t max_depth, const MemberTakers* takers = nullptr)
+      : at_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth), takers_(takers) {}
 
   bool parse(json& root) {
     if (!value(root, 0)) return false;
@@ -273,15 +273,41 @@ class FastParser {
     if (at_ == end_ || *at_ != ':') return false;
     ++at_;
 #ifndef TRIALSCREEN_FOR_SIZE
-    if (quantity_ != nullptr && depth == 1 && quantity_member(name)) return true;
+    if (takers_ != nullptr && depth == 1 && taken(name)) return true;
 #endif
     return value(place(name), depth);
   }
 
 #ifndef TRIALSCREEN_FOR_SIZE
-  // A top-level member's value that is exactly {"value": number, "unit":
-  // "plain text"} (either order), handed to quantity_: true when it took it.
-  // Otherwise nothing is read (the value is read as any other).
+  // A top-level member's value offered to its taker (takers_): true when it
+  // took it. Otherwise nothing is read (the value is read as any other).
+  bool taken(std::string_view name) {
+    skip_space();
+    if (at_ == end_) return false;
+    const char c = *at_;
+    const char* const start = at_;
+    if (c == '{') return takers_->quantity && quantity_member(name);
+    if (c == 't' || c == 'f') {
+      const bool yes = c == 't';
+      if (!takers_->boolean || !(yes ? literal("true", 4) : literal("false", 5))) return false;
+      if (takers_->boolean(name, yes)) return true;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      json read;
+      if (!takers_->number || !number(read)) {
+        at_ = start;
+        return false;
+      }
+      if (takers_->number(name, read.get<double>())) return true;
+    } else {
+      return false;
+    }
+    at_ = start;
+    return false;
+  }
+
+  // A value that is exactly {"value": number, "unit": "plain text"} (either
+  // order), handed to takers_->quantity: true when it took it. Otherwise
+  // nothing is read.
   bool quantity_member(std::string_view name) {
     skip_space();
     if (at_ == end_ || *at_ != '{' || 1 >= max_depth_) return false;  // an object's depth, as elements() checks it
@@ -317,7 +343,7 @@ class FastParser {
     skip_space();
     if (has_value && has_unit && at_ != end_ && *at_ == '}') {
       ++at_;
-      if ((*quantity_)(name, value_read.get<double>(), unit)) return true;
+      if (takers_->quantity(name, value_read.get<double>(), unit)) return true;
     }
     at_ = start;
     return false;
@@ -544,7 +570,7 @@ class FastParser {
   const char* at_;
   const char* const end_;
   const std::size_t max_depth_;
-  const QuantityMember* const quantity_;  // parse_json_members' quantities' taker, or nullptr
+  const MemberTakers* const takers_;  // parse_json_members' takers of top-level members, or nullptr
 };
 
 // Byte offset of the container that broke the depth limit: the first opening
@@ -582,10 +608,10 @@ namespace {
 // 40 bytes bigger gzipped with a call between them.
 [[gnu::always_inline]] inline MembersRead read_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
                          const std::function<json&(std::string_view)>& place, const std::function<void()>& start_over,
-                         const QuantityMember* quantity) {
+                         const MemberTakers* takers) {
   json other;
   bool is_object = false;
-  if (FastParser(text, max_depth, quantity).parse_members(place, other, is_object)) {
+  if (FastParser(text, max_depth, takers).parse_members(place, other, is_object)) {
     return is_object ? MembersRead::Object : other.is_null() ? MembersRead::Null : MembersRead::Other;
   }
   // The quick reader refuses: parse_json says why, or reads what it refused.
@@ -608,8 +634,8 @@ MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std
 
 MembersRead parse_json_members(const std::string& text, Diagnostics& errors, std::size_t max_depth,
                                const std::function<json&(std::string_view)>& place,
-                               const std::function<void()>& start_over, const QuantityMember& quantity) {
-  return read_members(text, errors, max_depth, place, start_over, &quantity);
+                               const std::function<void()>& start_over, const MemberTakers& takers) {
+  return read_members(text, errors, max_depth, place, start_over, &takers);
 }
 
 std::optional<json> parse_json(const std::string& text, Diagnostics& errors, std::size_t max_depth) {

@@ -284,6 +284,14 @@ bool AnswerSet::place_in_unit(const Place& place, double value, std::string_view
   return true;
 }
 
+bool AnswerSet::place_number(std::string_view field, double value) {
+  return place_number(Place(trial::question_slot(*parts_->trial, field), nullptr), value);
+}
+
+bool AnswerSet::place_boolean(std::string_view field, bool value) {
+  return place_boolean(Place(trial::question_slot(*parts_->trial, field), nullptr), value);
+}
+
 bool AnswerSet::place_number(const Place& place, double value) {
   if (place.slot_ == trial::kNoSlot) return false;
   const Trial::Loaded& trial = *parts_->trial;
