@@ -191,12 +191,6 @@ void normalise_answers(const Trial::Loaded& trial, AnswerSet::Parts& answers, co
     if (answer.is_null()) return;  // placed, but given null: unanswered
     const Question& q = trial.questions[trial.question_of_slot[slot]];
     if (next_unknown != unknown.end()) report_unknown_before(&q.id);
-#ifndef TRIALSCREEN_FOR_SIZE
-    if (answers.checked[slot / 64] >> (slot % 64) & 1) {  // valid as placed (place_number and the like)
-      slot_values[slot] = &answer;
-      return;
-    }
-#endif
     Problem problem;
     if (!canonicalise(q, answer, as_of, problem)) {
       errors.push_back({{"field", q.id}, {"code", problem.code}, {"message", problem.message}});
@@ -210,6 +204,21 @@ void normalise_answers(const Trial::Loaded& trial, AnswerSet::Parts& answers, co
   std::vector<std::uint64_t>& answered = answers.answered;
   answered.assign((answers.by_slot.size() + 63) / 64, 0);
   for (std::size_t slot : answers.placed) answered[slot / 64] |= std::uint64_t{1} << (slot % 64);
+#ifndef TRIALSCREEN_FOR_SIZE
+  // Answers valid as placed (place_number and the like) are only passed on,
+  // without a look at their questions, unless unknown fields' errors must
+  // go between them.
+  if (unknown.empty()) {
+    for (std::size_t word = 0; word < answered.size(); ++word) {
+      const std::uint64_t checked = answered[word] & answers.checked[word];
+      answered[word] &= ~checked;
+      for (std::uint64_t bits = checked; bits != 0; bits &= bits - 1) {
+        const std::size_t slot = word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits));
+        slot_values[slot] = &answers.by_slot[slot];
+      }
+    }
+  }
+#endif
   for (std::size_t word = 0; word < answered.size(); ++word) {
     for (std::uint64_t bits = answered[word]; bits != 0; bits &= bits - 1) {
       visit_answer(word * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
