@@ -250,6 +250,63 @@ TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
   EXPECT_EQ(cuts.size(), 128u);
 }
 
+TEST(LogicMemo, ADerivedValueComparedOnlyWithNumbersMattersOnlyByItsPlaceWhenKnown) {
+  // Rule::compares_derived_with_numbers: the numbers a derived value (total
+  // = n + 10 when flag) is compared with, when the rule reads nothing else,
+  // or false. Where it gives cuts, every document whose total is a plain
+  // number at the same place among them must give the rule the same
+  // outcome, whatever n and flag make that total (a screening keeps lines
+  // by that place alone while the value is known: LineMemo).
+  Host host;
+  const std::uint32_t total = 5;  // host.slots[5]
+  struct Case {
+    const char* rule;
+    bool compared;
+    std::vector<double> cuts;
+  };
+  const Case cases[] = {
+      {R"({">=": [{"var": "total"}, 10]})", true, {10}},
+      {R"({"<=": [1, {"var": "total"}, 20.5]})", true, {1, 20.5}},
+      {R"({"or": [{"==": [{"var": "total"}, 3]}, {">": [{"var": "total"}, 12]}]})", true, {3, 12}},
+      {R"({"and": [{">=": [{"var": "total"}, 10]}, {"var": "flag"}]})", false, {}},  // reads flag itself too
+      {R"({"and": [{">=": [{"var": "total"}, 10]}, {"<": [{"var": "n"}, 5]}]})", false, {}},
+      {R"({"!": {"missing": ["total"]}})", false, {}},
+      {R"({"var": "total"})", false, {}},  // its truth: 0 is false
+      {R"({"<": [{"+": [{"var": "total"}, 1]}, 5]})", false, {}},
+      {R"({"<": [{"var": "total"}, {"var": "n"}]})", false, {}},
+      {R"({">=": [{"var": "n"}, 10]})", false, {}},  // n is no derived value, and total is not read
+      {R"({">": [{"var": ["total", 5]}, 1]})", false, {}},
+      {R"({"==": [{"var": "total"}, "10"]})", false, {}},
+  };
+  for (const Case& c : cases) {
+    const Rule rule = host.compile(json::parse(c.rule));
+    std::vector<double> cuts;
+    ASSERT_EQ(rule.compares_derived_with_numbers(total, cuts, 100), c.compared) << c.rule;
+    if (!c.compared) continue;
+    EXPECT_EQ(cuts, c.cuts) << c.rule;
+    const auto place = [&](double value) {
+      std::size_t at = 0;
+      for (double cut : c.cuts) at += value > cut ? 2 : value == cut ? 1 : 0;
+      return at;
+    };
+    std::map<std::size_t, std::pair<json, Outcome>> first_at;
+    for (const bool flag : {false, true}) {
+      for (double n = 0; n <= 20; n += 0.25) {
+        const json answers = {{"as_of", "2026-11-25"}, {"n", n}, {"flag", flag}};
+        Outcome outcome = host.evaluate(rule, answers, nullptr);
+        const auto [kept, fresh] = first_at.try_emplace(place(n + (flag ? 10 : 0)), answers, outcome);
+        if (fresh) continue;
+        logic_test::expect_identical(outcome, kept->second.second,
+                                     std::string(c.rule) + ": " + answers.dump() + " against " + kept->second.first.dump());
+      }
+    }
+    EXPECT_EQ(first_at.size(), 2 * c.cuts.size() + 1) << c.rule << ": every place met";
+  }
+  std::vector<double> cuts;
+  EXPECT_FALSE(host.compile(json::parse(R"({">=": [{"var": "n"}, 10]})")).compares_derived_with_numbers(3, cuts, 100))
+      << "n is no derived value";
+}
+
 TEST(LogicMemo, ValuesThatCompareEqualAreKeptApart) {
   // 1 and 1.0 are == but print differently; "" is missing, absent too, "x" is not.
   Host host;

@@ -189,6 +189,53 @@ TEST(LineMemo, NumberLinesAreKeptByTheirPlaceAmongTheCuts) {
   EXPECT_LT(lines.size(), 2u * 4u * 4u + 40u) << screened << " screenings";
 }
 
+TEST(LineMemo, LinesOnADerivedValueAreKeptByItsPlaceWhileItIsKnown) {
+  // I04 compares the activity score, a derived value (its answer, else the
+  // sum of its two items), with 6: while the score is a plain number, its
+  // line is kept by the number's place (below, at or above 6), however the
+  // number came; while it is unknown, by the answers' values. Either way a
+  // kept line is what screening alone gives, for both audiences.
+  trialscreen::Diagnostics errors;
+  const std::optional<Trial> trial = load_json(small_trial(), errors);
+  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  LineMemo lines;
+  trialscreen::logic::OutcomeMemo outcomes;
+  const json scores[] = {nullptr, 0, 4, 5, 6, 7, 10, json("high"), 11};
+  const json items[] = {nullptr, true, false};
+  for (int round = 0; round < 2; ++round) {
+    for (const json& score : scores) {
+      for (const json& rash : items) {
+        for (const json& arthritis : items) {
+          for (const char* audience : {"patient", "physician"}) {
+            ScreenOptions options;
+            options.as_of = "2026-11-25";
+            options.audience = audience;
+            json answers = {{"age", 45}};
+            if (!score.is_null()) answers["activity_score"] = score;
+            if (!rash.is_null()) answers["item_rash"] = rash;
+            if (!arthritis.is_null()) answers["item_arthritis"] = arthritis;
+            std::string alone;
+            trial->screen_text(answers, options, alone);
+            std::string kept;
+            trial->screen_text(json(answers), options, kept, nullptr, {&outcomes, nullptr, &lines});
+            ASSERT_EQ(kept, alone) << answers.dump() << " " << audience;
+            const trialscreen::ScreenSummary summary =
+                trial->screen_summary(json(answers), options, {&outcomes, nullptr, &lines});
+            ASSERT_EQ(summary.statuses, trial->screen_summary(answers, options).statuses) << answers.dump();
+          }
+        }
+      }
+    }
+  }
+  // Kept by place: a score of 0, 4, 5 (below 6), 6, 7, 10 (above) or from
+  // both items given (0, 4, 6, 10) takes one of 3 lines an audience; only
+  // the unknown scores (no valid answer, an item missing: 5 item pairs for
+  // each of 3 such answers) are kept by their values. By values alone, I04
+  // would keep a line for each of the 81 answer sets an audience.
+  EXPECT_LE(lines.size(), 2u * (3u + 3u * 5u) + 40u);
+  EXPECT_GT(lines.hits(), lines.misses());
+}
+
 TEST(LineMemo, WholeNumbersPastTwoToThe53GiveWhatScreeningAloneGives) {
   // Past 2^53 whole numbers share doubles, which the cuts are: whatever the
   // rules make of such numbers, a kept line must be what screening alone

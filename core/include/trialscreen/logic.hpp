@@ -181,6 +181,12 @@ class Rule {
   // cuts (below, at or above each) matters to the rule. False as soon as
   // `cuts` would hold more than `max_cuts`.
   bool compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts, std::size_t max_cuts) const;
+  // Whether the rule reads the data only through the derived variable in
+  // `slot` (a screening's criterion on a score or a clearance), each read a
+  // plain one compared with number literals; then adds those literals to
+  // `cuts`, as above. While that variable has a plain number, only its place
+  // among the cuts matters to the rule; while it is unknown, its inputs do.
+  bool compares_derived_with_numbers(std::uint32_t slot, std::vector<double>& cuts, std::size_t max_cuts) const;
 
   // Whether the rule reads the data only through the variables() it names
   // (no missing, exists, computed or whole-data paths): two documents that

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <set>
 #include <utility>
 
@@ -606,20 +607,25 @@ bool is_comparison(Op op) {
   }
 }
 
-}  // namespace
-
-bool Rule::compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts, std::size_t max_cuts) const {
-  const Compiled& rule = *compiled_;
-  if (!rule.memoizable) return false;
+// Whether every read of `slot` among `nodes` (numbers into rule.nodes) is one
+// operand of a comparison whose other operands are all number literals, the
+// read a plain one of a variable derived or not as `derived` says; adds the
+// literals to `cuts`. `others` counts the nodes that read the data otherwise.
+bool only_compared_with_numbers(const Rule::Compiled& rule, const std::vector<std::uint32_t>& nodes, std::uint32_t slot,
+                                bool derived, std::vector<double>& cuts, std::size_t max_cuts, std::size_t& others) {
   const auto reads_slot = [&](const Node& node) {
     return (node.op == Op::Var || node.op == Op::Val) && node.variable != kNone &&
            rule.slot_of_variable[node.variable] == slot;
   };
-  // Every read of the slot must be one operand of a comparison whose other
-  // operands are all number literals.
   std::size_t reads = 0, compared = 0;
-  for (const Node& node : rule.nodes) {
-    if (reads_slot(node)) ++reads;
+  for (std::uint32_t number : nodes) {
+    const Node& node = rule.nodes[number];
+    if (reads_slot(node)) {
+      ++reads;
+    } else if (node.op == Op::Var || node.op == Op::Val || node.op == Op::Missing || node.op == Op::MissingSome ||
+               node.op == Op::Exists) {
+      ++others;
+    }
     if (!is_comparison(node.op) || node.dynamic_args) continue;
     const std::uint32_t* child = rule.child_begin(node);
     std::size_t plain_reads = 0, numbers = 0;
@@ -627,8 +633,8 @@ bool Rule::compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& c
       const Node& operand = rule.nodes[child[i]];
       if (operand.op == Op::Literal && rule.literals[operand.literal].is_number()) {
         ++numbers;
-      } else if (operand.op == Op::Var && reads_slot(operand) && operand.derived == kNone && !operand.has_default &&
-                 operand.path != kNone && rule.paths[operand.path].size() == 1) {
+      } else if (operand.op == Op::Var && reads_slot(operand) && (operand.derived != kNone) == derived &&
+                 !operand.has_default && operand.path != kNone && rule.paths[operand.path].size() == 1) {
         ++plain_reads;
       }
     }
@@ -641,6 +647,32 @@ bool Rule::compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& c
     if (cuts.size() > max_cuts) return false;  // also bounds add_cut's walks
   }
   return reads == compared;
+}
+
+
+}  // namespace
+
+bool Rule::compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts, std::size_t max_cuts) const {
+  const Compiled& rule = *compiled_;
+  if (!rule.memoizable) return false;
+  std::vector<std::uint32_t> all(rule.nodes.size());
+  std::iota(all.begin(), all.end(), 0u);
+  std::size_t others = 0;
+  return only_compared_with_numbers(rule, all, slot, false, cuts, max_cuts, others);
+}
+
+bool Rule::compares_derived_with_numbers(std::uint32_t slot, std::vector<double>& cuts, std::size_t max_cuts) const {
+  const Compiled& rule = *compiled_;
+  if (!rule.memoizable) return false;
+  // The rule's own nodes, those its root reaches: a derived variable's
+  // expression, which reads its inputs, hangs off its variable's node.
+  std::vector<std::uint32_t> own{rule.root};
+  for (std::size_t at = 0; at < own.size(); ++at) {
+    const Node& node = rule.nodes[own[at]];
+    own.insert(own.end(), rule.child_begin(node), rule.child_begin(node) + node.child_count);
+  }
+  std::size_t others = 0;
+  return only_compared_with_numbers(rule, own, slot, true, cuts, max_cuts, others) && others == 0 && !cuts.empty();
 }
 
 bool Rule::reads_only_variables() const {

@@ -99,6 +99,14 @@ struct Criterion {
   std::vector<std::uint32_t> line_slot_states;
   std::vector<double> line_cuts;  // the number slots' cuts, one slot's after another's
   std::uint32_t line_states = 0;
+  // Otherwise, when its only rule reads the answers through one derived
+  // value alone, each read compared with numbers (its cuts in line_cuts:
+  // logic::Rule::compares_derived_with_numbers), that value's number in
+  // Loaded::derived: while the value is a plain number, LineMemo keeps the
+  // line by the number's place among the cuts (line_states counts the
+  // places); while it is unknown, by the answers' values.
+  static constexpr std::size_t kNoDerived = static_cast<std::size_t>(-1);
+  std::size_t line_derived = kNoDerived;
 };
 
 struct Warning {

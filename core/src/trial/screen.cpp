@@ -330,7 +330,9 @@ class Screening {
     if (lines_ != nullptr && c.line_keepable) {
       // The audience is in the key: a deferred line is a patient's only.
       const KeptLine* kept = nullptr;
-      if (c.line_states != 0 && (by_state = state_entry(c)) != nullptr) {
+      if (c.line_states != 0 &&
+          (by_state = kNumberLinesByState && c.line_derived != Criterion::kNoDerived ? derived_state_entry(c)
+                                                                                     : state_entry(c)) != nullptr) {
         if (*by_state != 0) {
           kept = &lines_->by_state_kept[*by_state - 1];
           ++lines_->by_state_hits;
@@ -382,20 +384,7 @@ class Screening {
           if (!value->is_boolean()) return nullptr;
           at = value->get<bool>() ? 2 : 1;
         } else if (is_number) {
-          // Below, at or above each cut, as the rules' comparisons see it.
-          if (!value->is_number()) return nullptr;
-          const double number = value->get<double>();
-          // Past 2^53 two whole numbers may be one double, though === still
-          // tells them apart.
-          if (!(std::fabs(number) < 9007199254740992.0)) return nullptr;
-          at = 1;
-          for (std::size_t n = 0; n < cuts_of_slot; ++n) {
-            if (number <= cut[n]) {
-              at += number == cut[n];
-              break;
-            }
-            at += 2;
-          }
+          if (!value->is_number() || !place_among_cuts(value->get<double>(), cut, cuts_of_slot, at)) return nullptr;
         } else {
           if (!value->is_string()) return nullptr;
           const auto found = std::find(q.options.begin(), q.options.end(), value->get_ref<const std::string&>());
@@ -405,6 +394,40 @@ class Screening {
       }
       state = state * c.line_slot_states[k] + at;
     }
+    return line_entry(c, state);
+  }
+
+  // The same for a line kept by its derived value (c.line_derived), or
+  // nullptr when that value is no plain number.
+  std::uint32_t* derived_state_entry(const Criterion& c) {
+    const json* value = derived_.value(trial_.derived[c.line_derived].id);
+    std::size_t at = 0;
+    if (value == nullptr || !value->is_number() ||
+        !place_among_cuts(value->get<double>(), c.line_cuts.data(), c.line_cuts.size(), at)) {
+      return nullptr;
+    }
+    return line_entry(c, (patient_ ? c.line_states : 0) + at);
+  }
+
+  // A number's place among `cuts` (sorted), as the rules' comparisons see it:
+  // 1 below the first, 2 at it, 3 between it and the next, and so on; false
+  // past 2^53, where two whole numbers may be one double (=== still tells
+  // them apart).
+  static bool place_among_cuts(double number, const double* cuts, std::size_t count, std::size_t& at) {
+    if (!(std::fabs(number) < 9007199254740992.0)) return false;
+    at = 1;
+    for (std::size_t n = 0; n < count; ++n) {
+      if (number <= cuts[n]) {
+        at += number == cuts[n];
+        break;
+      }
+      at += 2;
+    }
+    return true;
+  }
+
+  // c's entry in LineMemo for state number `state` (the audience's first).
+  std::uint32_t* line_entry(const Criterion& c, std::size_t state) {
     const std::size_t number = static_cast<std::size_t>(&c - trial_.criteria.data());
     if (lines_->by_state.size() <= number) lines_->by_state.resize(trial_.criteria.size());
     std::vector<std::uint32_t>& entries = lines_->by_state[number];
@@ -695,9 +718,29 @@ bool compared_with_numbers(const Criterion& c, std::uint32_t slot, std::vector<d
 
 }  // namespace
 
+namespace {
+
+// Criterion::line_derived and its cuts, when c's rule reads a derived value so.
+void key_line_by_derived(const Trial::Loaded& trial, Criterion& c) {
+  if (!c.line_keepable || !c.rule || c.applies_if || c.clears_on) return;
+  for (std::size_t d = 0; d < trial.derived.size(); ++d) {
+    std::vector<double> cuts;
+    if (c.rule->compares_derived_with_numbers(static_cast<std::uint32_t>(trial.derived[d].slot), cuts,
+                                              (Criterion::kMaxLineStates - 2) / 2)) {
+      c.line_derived = d;
+      c.line_cuts = std::move(cuts);
+      c.line_states = static_cast<std::uint32_t>(2 + 2 * c.line_cuts.size());
+      return;
+    }
+  }
+}
+
+}  // namespace
+
 void trial::prepare_line_keys(Trial::Loaded& trial) {
   for (Criterion& c : trial.criteria) {
     c.line_keepable = true;
+    c.line_derived = Criterion::kNoDerived;
     c.line_slots.clear();
     for (const std::optional<logic::Rule>* rule : {&c.rule, &c.applies_if, &c.clears_on}) {
       if (!*rule) continue;
@@ -736,6 +779,7 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
     } else {
       c.line_slot_states.clear();
       c.line_cuts.clear();
+      if (kNumberLinesByState) key_line_by_derived(trial, c);
     }
   }
 }
