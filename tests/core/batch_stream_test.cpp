@@ -456,6 +456,35 @@ TEST(BatchStream, MalformedRecordsBecomeErrorRowsAndTheRunGoesOn) {
   EXPECT_EQ(ran.progress_counts, (std::vector<std::size_t>{2, 4, 4}));  // every 2 records, then at the end
 }
 
+TEST(BatchStream, LinesOfWhiteSpaceAloneAreNoRecordsWhereverTheyAre) {
+  // Spaces, tabs and carriage returns alone make a blank line, no record:
+  // before the first record (where they are read to tell the format), between
+  // records and at the end alike, in JSON Lines and in CSV; later errors still
+  // name their own line. (fuzz_batch found a line of carriage returns that
+  // was a record in a list and nothing alone.)
+  const std::string blanks[] = {"", " ", "\t", "\r", "\r\r\r", " \r\t\r"};
+  for (const std::string& blank : blanks) {
+    const std::string line = blank + "\n";
+    const Ran json_lines = run(line + "{\"age\": 45}\n" + line + line + "{\"age\": \n" + line);
+    ASSERT_TRUE(json_lines.ok);
+    ASSERT_EQ(json_lines.rows.size(), 2u) << "JSON Lines, blank line \"" << blank << "\"";
+    EXPECT_EQ(row(json_lines, 0)["record"], 1);
+    EXPECT_EQ(row(json_lines, 1)["record"], 2);
+    EXPECT_NE(row(json_lines, 1)["error"]["message"].get<std::string>().find("line 5:"), std::string::npos)
+        << row(json_lines, 1).dump();
+    const Ran csv = run(line + "id,age\n" + line + "R1,45\n" + line + "R2\n" + line, Format::JsonLines);
+    ASSERT_TRUE(csv.ok) << csv.fatal;
+    ASSERT_EQ(csv.rows.size(), 2u) << "CSV, blank line \"" << blank << "\"";
+    EXPECT_EQ(row(csv, 0)["id"], "R1");
+    EXPECT_EQ(row(csv, 1)["error"]["code"], "record.columns");
+    EXPECT_NE(row(csv, 1)["error"]["message"].get<std::string>().find("line 6:"), std::string::npos)
+        << row(csv, 1).dump();
+  }
+  // A line of white space alone gives nothing, as it gives nothing in a list.
+  EXPECT_TRUE(run("\r\r\r\n", Format::JsonLines, Format::JsonLines).rows.empty());
+  EXPECT_TRUE(run("\r\r\r", Format::JsonLines, Format::JsonLines).rows.empty());
+}
+
 TEST(BatchStream, JsonLinesQuantitiesScreenAsTheirObjectsDo) {
   // A member {"value", "unit"} goes in as its canonical number when its
   // question takes the unit (the batch's reader makes no object for it): the

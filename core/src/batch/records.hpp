@@ -126,5 +126,14 @@ inline bool is_blank(std::string_view text) {
   }
   return true;
 }
+// A line of spaces, tabs and carriage returns only: no record, wherever it
+// is. The white space before a list's first record, which is read to tell
+// its format (carriage returns too), is skipped the same way.
+inline bool is_blank_line(std::string_view line) {
+  for (char c : line) {
+    if (c != ' ' && c != '\t' && c != '\r') return false;
+  }
+  return true;
+}
 
 }  // namespace trialscreen::batch

@@ -123,7 +123,7 @@ class Run {
     std::string line;
     bool too_long = false;
     while (lines.next(line, too_long)) {
-      if (!too_long && line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines are no records
+      if (!too_long && is_blank_line(line)) continue;  // blank lines are no records
       const std::size_t record = ++summary_.records;
       if (too_long) {
         error_row(record, nullptr, "record.too-long", line_prefix(lines) + "longer than 1 MiB");
@@ -152,7 +152,7 @@ class Run {
     CsvReader records(lines);
     std::vector<std::string_view> cells;
     CsvRead read = records.next(cells);
-    while (read == CsvRead::Record && cells.size() == 1 && is_blank(cells[0])) read = records.next(cells);
+    while (read == CsvRead::Record && cells.size() == 1 && is_blank_line(cells[0])) read = records.next(cells);
     if (read == CsvRead::End) {
       write_output_header();
       return true;
@@ -168,7 +168,7 @@ class Run {
     write_output_header();
 
     while ((read = records.next(cells)) != CsvRead::End) {
-      if (read == CsvRead::Record && cells.size() == 1 && is_blank(cells[0])) continue;  // blank line
+      if (read == CsvRead::Record && cells.size() == 1 && is_blank_line(cells[0])) continue;  // blank line
       const std::size_t record = ++summary_.records;
       if (read == CsvRead::TooLong) {
         error_row(record, nullptr, "record.too-long", line_prefix(lines) + "longer than 1 MiB");
