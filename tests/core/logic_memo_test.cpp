@@ -167,6 +167,20 @@ TEST(LogicMemo, ARuleThatReadsOnlyItsSlotsNeedsNoDocument) {
   }
 }
 
+// A rule, whether it compares a slot with numbers only, and the cuts it then gives.
+struct CutCase {
+  const char* rule;
+  bool compared;
+  std::vector<double> cuts;
+};
+
+// A number's place among sorted cuts: 0 below the first, 1 at it, 2 past it...
+std::size_t place_among(const std::vector<double>& cuts, double value) {
+  std::size_t at = 0;
+  for (double cut : cuts) at += value > cut ? 2 : value == cut ? 1 : 0;
+  return at;
+}
+
 TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
   // Rule::compares_slot_with_numbers: the numbers a slot is compared with
   // (its cuts), or false when the rule reads it any other way. Where it gives
@@ -175,12 +189,7 @@ TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
   // place alone (LineMemo).
   Host host;
   const std::uint32_t n = 3;  // host.slots[3]
-  struct Case {
-    const char* rule;
-    bool compared;
-    std::vector<double> cuts;
-  };
-  const Case cases[] = {
+  const CutCase cases[] = {
       {R"({">=": [{"var": "n"}, 8]})", true, {8}},
       {R"({"<=": [18, {"var": "n"}, 90]})", true, {18, 90}},
       {R"({"if": [{"==": [{"var": "n"}, 3]}, {"var": "s"}, {">": [{"var": "n"}, 1.5]}]})", true, {1.5, 3}},
@@ -204,7 +213,7 @@ TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
       documents.push_back(std::move(document));
     }
   }
-  for (const Case& c : cases) {
+  for (const CutCase& c : cases) {
     const Rule rule = host.compile(json::parse(c.rule));
     std::vector<double> cuts;
     ASSERT_EQ(rule.compares_slot_with_numbers(n, cuts, 100), c.compared) << c.rule;
@@ -216,18 +225,13 @@ TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
       for (double step : {-1.0, -0.25, 0.0, 0.25, 1.0}) numbers.push_back(cut + step);
       if (cut == static_cast<double>(static_cast<long>(cut))) numbers.push_back(static_cast<long>(cut));
     }
-    const auto place = [&](double value) {
-      std::size_t at = 0;
-      for (double cut : c.cuts) at += value > cut ? 2 : value == cut ? 1 : 0;
-      return at;
-    };
     for (const json& document : documents) {
       std::map<std::size_t, std::pair<json, Outcome>> first_at;
       for (const json& number : numbers) {
         json answers = document;
         answers["n"] = number;
         Outcome outcome = host.evaluate(rule, answers, nullptr);
-        const auto [kept, fresh] = first_at.try_emplace(place(number.get<double>()), number, outcome);
+        const auto [kept, fresh] = first_at.try_emplace(place_among(c.cuts, number.get<double>()), number, outcome);
         if (fresh) continue;
         logic_test::expect_identical(outcome, kept->second.second,
                                      std::string(c.rule) + ": " + number.dump() + " against " +
@@ -259,12 +263,7 @@ TEST(LogicMemo, ADerivedValueComparedOnlyWithNumbersMattersOnlyByItsPlaceWhenKno
   // by that place alone while the value is known: LineMemo).
   Host host;
   const std::uint32_t total = 5;  // host.slots[5]
-  struct Case {
-    const char* rule;
-    bool compared;
-    std::vector<double> cuts;
-  };
-  const Case cases[] = {
+  const CutCase cases[] = {
       {R"({">=": [{"var": "total"}, 10]})", true, {10}},
       {R"({"<=": [1, {"var": "total"}, 20.5]})", true, {1, 20.5}},
       {R"({"or": [{"==": [{"var": "total"}, 3]}, {">": [{"var": "total"}, 12]}]})", true, {3, 12}},
@@ -278,23 +277,18 @@ TEST(LogicMemo, ADerivedValueComparedOnlyWithNumbersMattersOnlyByItsPlaceWhenKno
       {R"({">": [{"var": ["total", 5]}, 1]})", false, {}},
       {R"({"==": [{"var": "total"}, "10"]})", false, {}},
   };
-  for (const Case& c : cases) {
+  for (const CutCase& c : cases) {
     const Rule rule = host.compile(json::parse(c.rule));
     std::vector<double> cuts;
     ASSERT_EQ(rule.compares_derived_with_numbers(total, cuts, 100), c.compared) << c.rule;
     if (!c.compared) continue;
     EXPECT_EQ(cuts, c.cuts) << c.rule;
-    const auto place = [&](double value) {
-      std::size_t at = 0;
-      for (double cut : c.cuts) at += value > cut ? 2 : value == cut ? 1 : 0;
-      return at;
-    };
     std::map<std::size_t, std::pair<json, Outcome>> first_at;
     for (const bool flag : {false, true}) {
       for (double n = 0; n <= 20; n += 0.25) {
         const json answers = {{"as_of", "2026-11-25"}, {"n", n}, {"flag", flag}};
         Outcome outcome = host.evaluate(rule, answers, nullptr);
-        const auto [kept, fresh] = first_at.try_emplace(place(n + (flag ? 10 : 0)), answers, outcome);
+        const auto [kept, fresh] = first_at.try_emplace(place_among(c.cuts, n + (flag ? 10 : 0)), answers, outcome);
         if (fresh) continue;
         logic_test::expect_identical(outcome, kept->second.second,
                                      std::string(c.rule) + ": " + answers.dump() + " against " + kept->second.first.dump());
