@@ -649,7 +649,6 @@ bool only_compared_with_numbers(const Rule::Compiled& rule, const std::vector<st
   return reads == compared;
 }
 
-
 }  // namespace
 
 bool Rule::compares_slot_with_numbers(std::uint32_t slot, std::vector<double>& cuts, std::size_t max_cuts) const {

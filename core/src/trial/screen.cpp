@@ -716,10 +716,6 @@ bool compared_with_numbers(const Criterion& c, std::uint32_t slot, std::vector<d
   return true;
 }
 
-}  // namespace
-
-namespace {
-
 // Criterion::line_derived and its cuts, when c's rule reads a derived value so.
 void key_line_by_derived(const Trial::Loaded& trial, Criterion& c) {
   if (!c.line_keepable || !c.rule || c.applies_if || c.clears_on) return;
