@@ -18,6 +18,9 @@ namespace trialscreen {
 namespace logic {
 class OutcomeMemo;
 }
+namespace trial {
+struct Question;
+}
 
 // Engine version reported in every result.
 const char* engine_version();
@@ -134,6 +137,11 @@ class AnswerSet {
   Parts& parts() { return *parts_; }
 
  private:
+  // The question at `place`, or nullptr when it is no question's.
+  const trial::Question* question_at(const Place& place) const;
+  // place_number for that question, looked up once.
+  bool place_number(const Place& place, const trial::Question& q, double value);
+
   std::unique_ptr<Parts> parts_;
 };
 

@@ -286,32 +286,26 @@ class FastParser {
     if (at_ == end_) return false;
     const char c = *at_;
     const char* const start = at_;
-    if (c == '{') return takers_->quantity && quantity_member(name);
-    if (c == 't' || c == 'f') {
+    if (c == '{') {
+      if (takers_->quantity && quantity_member(name)) return true;
+    } else if (c == 't' || c == 'f') {
       const bool yes = c == 't';
-      if (!takers_->boolean || !(yes ? literal("true", 4) : literal("false", 5))) return false;
-      if (takers_->boolean(name, yes)) return true;
+      if (takers_->boolean && (yes ? literal("true", 4) : literal("false", 5)) && takers_->boolean(name, yes)) {
+        return true;
+      }
     } else if (c == '-' || (c >= '0' && c <= '9')) {
       json read;
-      if (!takers_->number || !number(read)) {
-        at_ = start;
-        return false;
-      }
-      if (takers_->number(name, read.get<double>())) return true;
-    } else {
-      return false;
+      if (takers_->number && number(read) && takers_->number(name, read.get<double>())) return true;
     }
     at_ = start;
     return false;
   }
 
-  // A value that is exactly {"value": number, "unit": "plain text"} (either
-  // order), handed to takers_->quantity: true when it took it. Otherwise
-  // nothing is read.
+  // From its opening brace, a value that is exactly {"value": number,
+  // "unit": "plain text"} (either order), handed to takers_->quantity: true
+  // when it took it.
   bool quantity_member(std::string_view name) {
-    skip_space();
-    if (at_ == end_ || *at_ != '{' || 1 >= max_depth_) return false;  // an object's depth, as elements() checks it
-    const char* const start = at_;
+    if (1 >= max_depth_) return false;  // an object's depth, as elements() checks it
     ++at_;
     json value_read;
     std::string_view unit;
@@ -341,12 +335,9 @@ class FastParser {
       }
     }
     skip_space();
-    if (has_value && has_unit && at_ != end_ && *at_ == '}') {
-      ++at_;
-      if (takers_->quantity(name, value_read.get<double>(), unit)) return true;
-    }
-    at_ = start;
-    return false;
+    if (!has_value || !has_unit || at_ == end_ || *at_ != '}') return false;
+    ++at_;
+    return takers_->quantity(name, value_read.get<double>(), unit);
   }
 #endif
 

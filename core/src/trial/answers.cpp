@@ -282,14 +282,19 @@ bool AnswerSet::place_in_unit(std::string_view field, double value, std::string_
   return place_in_unit(Place(trial::question_slot(*parts_->trial, field), nullptr), value, unit);
 }
 
-bool AnswerSet::place_in_unit(const Place& place, double value, std::string_view unit) {
-  if (place.slot_ == trial::kNoSlot) return false;
+const trial::Question* AnswerSet::question_at(const Place& place) const {
+  if (place.slot_ == trial::kNoSlot) return nullptr;
   const Trial::Loaded& trial = *parts_->trial;
-  const trial::Question& q = trial.questions[trial.question_of_slot[place.slot_]];
-  const auto conversion = q.units.find(std::string(unit));
-  if (conversion == q.units.end()) return false;
+  return &trial.questions[trial.question_of_slot[place.slot_]];
+}
+
+bool AnswerSet::place_in_unit(const Place& place, double value, std::string_view unit) {
+  const trial::Question* q = question_at(place);
+  if (q == nullptr) return false;
+  const auto conversion = q->units.find(std::string(unit));
+  if (conversion == q->units.end()) return false;
   const double canonical = trial::in_canonical_unit(conversion->second, value);
-  if (!place_number(place, canonical)) this->place(place) = canonical;  // for the screening to report
+  if (!place_number(place, *q, canonical)) this->place(place) = canonical;  // for the screening to report
   return true;
 }
 
@@ -302,9 +307,11 @@ bool AnswerSet::place_boolean(std::string_view field, bool value) {
 }
 
 bool AnswerSet::place_number(const Place& place, double value) {
-  if (place.slot_ == trial::kNoSlot) return false;
-  const Trial::Loaded& trial = *parts_->trial;
-  const trial::Question& q = trial.questions[trial.question_of_slot[place.slot_]];
+  const trial::Question* q = question_at(place);
+  return q != nullptr && place_number(place, *q, value);
+}
+
+bool AnswerSet::place_number(const Place& place, const trial::Question& q, double value) {
   if (!trial::is_numeric(q.type) || trial::check_number(q, value) != trial::NumberCheck::Valid) return false;
   trial::set_canonical_number(q, value, this->place(place));
   parts_->check(place.slot_);
@@ -312,9 +319,8 @@ bool AnswerSet::place_number(const Place& place, double value) {
 }
 
 bool AnswerSet::place_boolean(const Place& place, bool value) {
-  if (place.slot_ == trial::kNoSlot) return false;
-  const Trial::Loaded& trial = *parts_->trial;
-  if (trial.questions[trial.question_of_slot[place.slot_]].type != trial::AnswerType::Boolean) return false;
+  const trial::Question* q = question_at(place);
+  if (q == nullptr || q->type != trial::AnswerType::Boolean) return false;
   this->place(place) = value;
   parts_->check(place.slot_);
   return true;
