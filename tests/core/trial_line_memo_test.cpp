@@ -236,6 +236,63 @@ TEST(LineMemo, LinesOnADerivedValueAreKeptByItsPlaceWhileItIsKnown) {
   EXPECT_GT(lines.hits(), lines.misses());
 }
 
+TEST(LineMemo, LinesOnADateAreKeptByItsDayForOneScreeningDateAtATime) {
+  // E03 reads a date answer and the screening date; E04 a date answer and a
+  // yes/no. Natively their lines are kept by the date's day in a window
+  // around the screening date (about three years back, two months ahead),
+  // which holds for that screening date only; outside the window by the
+  // date's value. Whatever the date (the window's edges, month ends, a leap
+  // day, the 28 days' edge) and however the screening date changes (back
+  // and forth, and to no valid date), a kept line must be what screening
+  // alone gives.
+  const std::optional<Trial> trial = small_trial_with(
+      R"({"id": "E04", "kind": "exclusion", "source": "Surgery within 2 weeks, or planned",
+          "label": {"en": "Surgery", "zh-Hans": "手术"},
+          "rule": {"or": [{"and": [{"!=": [{"var": "live_vaccine_date"}, "none"]},
+                                   {">": [{"date_add": [{"var": "live_vaccine_date"}, 14, "day"]}, "2026-11-20"]}]},
+                          {"var": "surgery_planned"}]},
+          "clearsOn": {"if": [{"==": [{"var": "live_vaccine_date"}, "none"]}, null,
+                              {"date_add": [{"var": "live_vaccine_date"}, 1, "month"]}]}})",
+      R"({"id": "surgery_planned", "type": "boolean", "section": "about_you", "who": "patient",
+          "text": {"en": "Surgery planned?", "zh-Hans": "计划手术？"}})");
+  ASSERT_TRUE(trial.has_value());
+  LineMemo lines;
+  trialscreen::logic::OutcomeMemo outcomes;
+  const json dates[] = {nullptr,      "none",       "2026-10-28", "2026-10-29", "2026-10-30", "2026-10-31",
+                        "2026-11-01", "2026-11-25", "2026-11-06", "2026-11-07", "2024-02-29", "2024-03-01",
+                        "2023-12-31", "2023-12-01", "2023-11-30", "2023-11-01", "2023-10-31", "1999-01-01",
+                        "2026-12-01", "2027-01-31", "2026-02-30", json(7)};
+  const json planned[] = {nullptr, true, false};
+  const char* as_ofs[] = {"2026-11-25", "2026-11-26", "2026-11-25", "2027-01-20", "soon", "2026-11-25"};
+  int screened = 0;
+  for (const char* as_of : as_ofs) {
+    for (int round = 0; round < 2; ++round) {
+      for (const json& date : dates) {
+        for (const json& plan : planned) {
+          for (const char* audience : {"patient", "physician"}) {
+            ScreenOptions options;
+            options.as_of = as_of;
+            options.audience = audience;
+            json answers = {{"age", 45}};
+            if (!date.is_null()) answers["live_vaccine_date"] = date;
+            if (!plan.is_null()) answers["surgery_planned"] = plan;
+            std::string alone;
+            trial->screen_text(answers, options, alone);
+            std::string kept;
+            trial->screen_text(json(answers), options, kept, nullptr, {&outcomes, nullptr, &lines});
+            ASSERT_EQ(kept, alone) << answers.dump() << " as of " << as_of << " " << audience;
+            const trialscreen::ScreenSummary summary =
+                trial->screen_summary(json(answers), options, {&outcomes, nullptr, &lines});
+            ASSERT_EQ(summary.statuses, trial->screen_summary(answers, options).statuses) << answers.dump();
+            ++screened;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(lines.hits(), lines.misses()) << screened << " screenings";
+}
+
 TEST(LineMemo, WholeNumbersPastTwoToThe53GiveWhatScreeningAloneGives) {
   // Past 2^53 whole numbers share doubles, which the cuts are: whatever the
   // rules make of such numbers, a kept line must be what screening alone

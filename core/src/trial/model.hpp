@@ -96,7 +96,16 @@ struct Criterion {
   // product. LineMemo then keeps the line by the answers' state number, with
   // no key to write, hash or compare. 0: not so.
   static constexpr std::uint32_t kMaxLineStates = 256;
-  std::vector<std::uint32_t> line_slot_states;
+  // Natively, one of the slots may also be a date question: its states are
+  // unanswered, "none" and each day of a window around the screening date
+  // (kDateStates in all, month-major: 31 a month, see Screening::date_place),
+  // and the screening date itself may be read (a slot of one state): such a
+  // line's states hold for one screening date (LineMemo starts them afresh
+  // when it changes). A date outside the window is kept by its value. The
+  // screening date's slot then comes last in line_slots.
+  static constexpr std::uint32_t kDateWindow = 31 * 36;  // three years back, some weeks ahead
+  static constexpr std::uint32_t kDateStates = 2 + kDateWindow;
+  std::vector<std::uint32_t> line_slot_states;  // per slot of line_slots (the screening date's, last, has none)
   std::vector<double> line_cuts;  // the number slots' cuts, one slot's after another's
   std::uint32_t line_states = 0;
   // Otherwise, when its only rule reads the answers through one derived
@@ -176,6 +185,9 @@ struct Trial::Loaded {
   // Every rule reads the answers only through slots (logic::Rule::
   // reads_only_slots): a screening hands them no answers object.
   bool rules_read_only_slots = false;
+  // Some criterion's line is kept by a state that holds for one screening
+  // date only (Criterion::kDateStates).
+  bool line_states_follow_as_of = false;
 };
 
 namespace trial {

@@ -2,6 +2,7 @@
 // the result of ../shared/contract.md. Parses and compiles nothing.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iterator>
 #include <optional>
 #include <string_view>
@@ -160,6 +161,11 @@ struct LineMemo::Parts : logic::KeptByValues<KeptLine> {
   std::vector<std::vector<std::uint32_t>> by_state;
   std::vector<KeptLine> by_state_kept;
   std::size_t by_state_hits = 0;
+  // The screening date the states hold for (Screening::follow_as_of), in
+  // month-major days (-1: none valid), and the first date of its window.
+  bool states_follow_as_of = false;
+  std::int64_t states_as_of = 0;
+  std::int64_t date_window_start = 0;
 };
 
 LineMemo::LineMemo(std::size_t capacity) : parts_(std::make_unique<Parts>(capacity)) {}
@@ -174,6 +180,7 @@ void LineMemo::clear() {
   parts_->clear();
   parts_->by_state.clear();
   parts_->by_state_kept.clear();
+  parts_->states_follow_as_of = false;
 }
 
 ScreenBuffers::ScreenBuffers() : parts_(std::make_unique<Parts>()) {}
@@ -192,6 +199,8 @@ constexpr bool kNumberLinesByState = false;
 #else
 constexpr bool kNumberLinesByState = true;
 #endif
+
+bool is_date(trial::AnswerType type) { return type == trial::AnswerType::Date || type == trial::AnswerType::DateOrNone; }
 
 // How a screening's rules read the answers: by slot, unanswered is unknown.
 logic::Bindings screening_bindings(const Trial::Loaded& trial, const std::vector<const json*>& slot_values,
@@ -252,6 +261,7 @@ class Screening {
       as_of_value_ = as_of_;
       slot_values_[trial_.as_of_slot] = &as_of_value_;
     }
+    if (kNumberLinesByState && lines_ != nullptr && trial_.line_states_follow_as_of) follow_as_of();
     fill_data();
     compute_derived();
     // From here on every rule reads the answers and the derived values just
@@ -373,11 +383,13 @@ class Screening {
     std::size_t state = patient_ ? 1 : 0;
     const double* cut = c.line_cuts.data();  // a number slot's own cuts, in turn
     std::size_t cuts_of_slot = 0;
-    for (std::size_t k = 0; k < c.line_slots.size(); ++k, cut += cuts_of_slot) {
-      const Question& q = trial_.questions[trial_.question_of_slot[c.line_slots[k]]];
+    // The slots with states come first (the screening date's, if read, is last).
+    const std::vector<std::uint32_t>& slots = c.line_slots;
+    for (std::size_t k = 0; k < c.line_slot_states.size(); ++k, cut += cuts_of_slot) {
+      const Question& q = trial_.questions[trial_.question_of_slot[slots[k]]];
       const bool is_number = kNumberLinesByState && trial::is_numeric(q.type);
       cuts_of_slot = is_number ? (c.line_slot_states[k] - 2) / 2 : 0;
-      const json* value = slot_values_[c.line_slots[k]];
+      const json* value = slot_values_[slots[k]];
       std::size_t at = 0;  // unanswered
       if (value != nullptr) {
         if (q.type == trial::AnswerType::Boolean) {
@@ -385,6 +397,8 @@ class Screening {
           at = value->get<bool>() ? 2 : 1;
         } else if (is_number) {
           if (!value->is_number() || !place_among_cuts(value->get<double>(), cut, cuts_of_slot, at)) return nullptr;
+        } else if (kNumberLinesByState && is_date(q.type)) {
+          if (!value->is_string() || !date_place(value->get_ref<const std::string&>(), at)) return nullptr;
         } else {
           if (!value->is_string()) return nullptr;
           const auto found = std::find(q.options.begin(), q.options.end(), value->get_ref<const std::string&>());
@@ -424,6 +438,44 @@ class Screening {
       at += 2;
     }
     return true;
+  }
+
+  // A date answer's state among Criterion::kDateStates: 1 for "none", else
+  // 2 + its place in the window of LineMemo's screening date, counted as
+  // 31 days a month (one number per date, no calendar arithmetic); false
+  // outside the window or without a screening date. Answers are checked
+  // (normalise_answers): any other text of ten bytes is a calendar date.
+  bool date_place(const std::string& text, std::size_t& at) const {
+    if (text.size() != 10) {
+      at = 1;
+      return text == "none";
+    }
+    const std::uint32_t place = static_cast<std::uint32_t>(month_major_day(text) - lines_->date_window_start);
+    at = 2 + place;
+    return lines_->states_as_of >= 0 && place < Criterion::kDateWindow;
+  }
+
+  // YYYY-MM-DD as (year * 12 + month) * 31 + day: one number per date, in
+  // the dates' order.
+  static std::int64_t month_major_day(const std::string& text) {
+    const auto digit = [&](std::size_t at) { return static_cast<std::int64_t>(text[at] - '0'); };
+    const std::int64_t year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    return (year * 12 + digit(5) * 10 + digit(6)) * 31 + digit(8) * 10 + digit(9);
+  }
+
+  // LineMemo's states of lines that read the screening date or a date answer
+  // (Loaded::line_states_follow_as_of) hold for one screening date: they
+  // start afresh when it changes.
+  void follow_as_of() {
+    // as_of_ is a calendar date or empty: this number tells them apart.
+    const std::int64_t as_of = as_of_.empty() ? -1 : month_major_day(as_of_);
+    if (lines_->states_follow_as_of && lines_->states_as_of == as_of) return;
+    lines_->by_state.clear();
+    lines_->by_state_kept.clear();
+    lines_->states_follow_as_of = true;
+    lines_->states_as_of = as_of;
+    // The window: about three years before the screening date, two months after.
+    lines_->date_window_start = as_of - (Criterion::kDateWindow - 2 * 31);
   }
 
   // c's entry in LineMemo for state number `state` (the audience's first).
@@ -734,6 +786,7 @@ void key_line_by_derived(const Trial::Loaded& trial, Criterion& c) {
 }  // namespace
 
 void trial::prepare_line_keys(Trial::Loaded& trial) {
+  trial.line_states_follow_as_of = false;
   for (Criterion& c : trial.criteria) {
     c.line_keepable = true;
     c.line_derived = Criterion::kNoDerived;
@@ -750,9 +803,16 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
     c.line_cuts.clear();
     c.line_states = 0;
     std::uint32_t states = 1;
+    std::uint32_t most_states = Criterion::kMaxLineStates;
+    bool follows_as_of = false;
+    bool reads_as_of = false;  // the screening date's slot, which has no states
     for (std::uint32_t slot : c.line_slots) {
       const std::size_t q = trial.question_of_slot[slot];
       const Question* question = q == Trial::Loaded::kNoQuestion ? nullptr : &trial.questions[q];
+      if (kNumberLinesByState && question == nullptr && slot == trial.as_of_slot) {
+        reads_as_of = follows_as_of = true;  // one state: the table's screening date
+        continue;
+      }
       std::size_t count = question == nullptr                        ? 0
                           : question->type == trial::AnswerType::Boolean ? 3
                           : question->type == trial::AnswerType::Choice  ? 1 + question->options.size()
@@ -763,15 +823,26 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
         count = 2 + 2 * cuts.size();
         c.line_cuts.insert(c.line_cuts.end(), cuts.begin(), cuts.end());
       }
-      if (count == 0 || count > Criterion::kMaxLineStates / states) {
+      if (kNumberLinesByState && count == 0 && question != nullptr && is_date(question->type) &&
+          most_states == Criterion::kMaxLineStates) {
+        count = Criterion::kDateStates;  // one date slot a line: its window times the rest's states
+        most_states *= Criterion::kDateStates;
+        follows_as_of = true;
+      }
+      if (count == 0 || count > most_states / states) {
         states = 0;
         break;
       }
       states *= static_cast<std::uint32_t>(count);
       c.line_slot_states.push_back(static_cast<std::uint32_t>(count));
     }
-    if (c.line_keepable && !c.line_slots.empty() && states != 0) {
+    if (c.line_keepable && !c.line_slot_states.empty() && states != 0) {
       c.line_states = states;
+      trial.line_states_follow_as_of = trial.line_states_follow_as_of || follows_as_of;
+      if (reads_as_of) {  // its slot goes last, after those with states
+        const auto as_of = std::find(c.line_slots.begin(), c.line_slots.end(), trial.as_of_slot);
+        std::rotate(as_of, as_of + 1, c.line_slots.end());
+      }
     } else {
       c.line_slot_states.clear();
       c.line_cuts.clear();
