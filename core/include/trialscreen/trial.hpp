@@ -41,6 +41,10 @@ struct ScreenSummary {
   std::vector<std::string_view> statuses;    // per criterion, in the definition's order:
                                              // "pass", "fail", "unknown", "not_applicable", "deferred"
   nlohmann::json answer_errors;              // the result's answerErrors
+  // Each status's characters start a block of kStatusBlock bytes that lives
+  // as long as the program, so a writer of many rows may copy whole blocks
+  // (one move, no call) and keep only the view's size of them.
+  static constexpr std::size_t kStatusBlock = 16;
 };
 
 // The working memory of a screening (its lists of lines, waiting questions,

@@ -23,9 +23,13 @@ constexpr std::size_t kStatuses = 5;
 
 // A view, so that a batch writing 34 a row need not measure them; from a
 // table, not a switch, whose branch a row's mix of statuses keeps mispredicting.
+// Each name starts a block of ScreenSummary::kStatusBlock bytes (see there).
 std::string_view status_name(Status s) {
-  static constexpr std::string_view kNames[kStatuses] = {"pass", "fail", "unknown", "not_applicable", "deferred"};
-  return kNames[static_cast<std::size_t>(s)];
+  static constexpr char kBlocks[kStatuses][ScreenSummary::kStatusBlock] = {"pass", "fail", "unknown", "not_applicable",
+                                                                          "deferred"};
+  static constexpr std::size_t kSizes[kStatuses] = {4, 4, 7, 14, 8};
+  const std::size_t at = static_cast<std::size_t>(s);
+  return {kBlocks[at], kSizes[at]};
 }
 
 // Question numbers (indices into Loaded::questions), sorted: asking order.
