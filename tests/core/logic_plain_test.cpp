@@ -1,5 +1,6 @@
 // The plain path: a rule over answered values read by slot is worked out
-// without the three-valued machinery (evaluate.cpp, PlainEvaluator). It must
+// without the three-valued machinery (evaluate.cpp, PlainEvaluator; natively
+// a rule it takes whole is first run as a flat program of steps). It must
 // give exactly what the full evaluator gives: the same kind, the same value
 // with its JSON type (6 and 6.0 differ), the same error. The full evaluator
 // is what a rule gets when the answers come as a document without slots.
@@ -26,6 +27,20 @@ struct PlainHost : logic_test::SlotHost {
     options.derived["d"] = json::parse(R"({"*": [{"/": [{"-": [140, {"var": "a"}]}, {"var": "b"}]}, {"if": [{"==": [{"var": "s"}, "f"]}, 0.85, 1]}]})");
   }
 };
+
+// a + 1 + 1 ..., `depth` sums deep.
+json nested_sums(int depth) {
+  json rule = {{"var", "a"}};
+  for (int i = 0; i < depth; ++i) rule = {{"+", {rule, 1}}};
+  return rule;
+}
+
+// a + b + 1 + 2 ..., `count` arguments.
+json wide_sum(int count) {
+  json arguments = {{{"var", "a"}}, {{"var", "b"}}};
+  for (int i = 2; i < count; ++i) arguments.push_back(i);
+  return {{"+", arguments}};
+}
 
 // Rules of every operator the plain path takes, and of some it does not.
 std::vector<json> plain_rules() {
@@ -57,6 +72,13 @@ std::vector<json> plain_rules() {
       json::parse(R"({"!": {"var": "a"}})"),
       json::parse(R"({"!!": [{"var": "s"}]})"),
       json::parse(R"({"cat": [{"var": "s"}, {"var": "a"}]})"),
+      json::parse(R"({"if": []})"),
+      json::parse(R"({"if": [{"var": "flag"}, {"var": "d"}, {"-": [{"var": "d"}, 1]}]})"),
+      json::parse(R"({"<": [{"var": "b"}, 0, {"var": "s"}]})"),
+      json::parse(R"({"and": [{"var": "flag"}, {"==": [{"var": "s"}, "f"]}, {"/": [{"var": "a"}, {"var": "b"}]}]})"),
+      json::parse(R"({"or": [{"!": [{"var": "flag"}]}, {"max": [{"var": "d"}, {"var": "b"}]}]})"),
+      nested_sums(40),  // deeper than the plain path goes
+      wide_sum(20),     // more values at once than a program holds
   };
 }
 
@@ -82,6 +104,12 @@ TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
           }
         }
       }
+    }
+    // The derived value answered: its answer, not its expression.
+    for (const json& d : {json(40), json(20.5), json("7")}) {
+      const json answers = {{"a", 25}, {"b", 2}, {"flag", false}, {"s", "f"}, {"d", d}};
+      logic_test::expect_identical(host.evaluate(compiled[r], answers, true), host.evaluate(compiled[r], answers, false),
+                                   rules[r].dump() + " over " + answers.dump());
     }
     // One answer missing: unknown (or decided without it) either way.
     const json partial = {{"a", 25}, {"flag", true}, {"s", "f"}};

@@ -573,6 +573,9 @@ std::optional<Rule> Rule::compile(const json& rule, Diagnostics& errors, const C
       compiled->slot_of_variable.push_back(slot_named(*options.slots, name));
     }
     find_memo_slots(*compiled, *options.slots);
+#ifndef TRIALSCREEN_FOR_SIZE
+    prepare_plain_program(*compiled);
+#endif
   }
   return Rule(std::move(compiled));
 }

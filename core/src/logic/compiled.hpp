@@ -80,6 +80,20 @@ struct Rule::Compiled {
   // not derived), sorted.
   std::vector<std::vector<std::uint32_t>> inputs_of_variable;
   std::uint32_t root = 0;
+#ifndef TRIALSCREEN_FOR_SIZE
+  // When the plain path (evaluate.cpp, PlainEvaluator) could take the whole
+  // rule over answered slots: its nodes in post-order, each taking the
+  // values its children left on a stack, run in one loop rather than by
+  // recursion (prepare_plain_program). Empty otherwise. The slots it reads
+  // are checked first. The browsers' module, built for size, has none.
+  struct PlainStep {
+    Op op = Op::Literal;
+    std::uint32_t count = 0;  // its children: the values it takes
+    std::uint32_t arg = 0;    // Literal: into literals; Var: the slot
+  };
+  std::vector<PlainStep> plain_program;
+  std::vector<std::uint32_t> plain_program_slots;
+#endif
   bool uses_scope_metadata = false;  // some val climbs scopes, so iterators record {"index": i}
   Limits limits;
 
@@ -88,5 +102,10 @@ struct Rule::Compiled {
 
 // Sets Compiled::memoizable and memo_slots for a rule compiled with `slots`.
 void find_memo_slots(Rule::Compiled& rule, const std::vector<std::string>& slots);
+
+#ifndef TRIALSCREEN_FOR_SIZE
+// Sets Compiled::plain_program for a rule compiled with slots, when it has one.
+void prepare_plain_program(Rule::Compiled& rule);
+#endif
 
 }  // namespace trialscreen::logic

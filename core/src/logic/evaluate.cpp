@@ -1338,7 +1338,7 @@ class PlainEvaluator {
   bool evaluate(json& out) {
     if (bindings_.slot_values == nullptr && by_name_ == nullptr) return false;
     Plain result;
-    if (!eval(rule_.root, result, 0)) return false;
+    if (!run_program(result) && !eval(rule_.root, result, 0)) return false;
     if (result.ref != nullptr) {
       out = *result.ref;
     } else {
@@ -1445,6 +1445,116 @@ class PlainEvaluator {
     }
   }
 
+  // The rule's program (Compiled::plain_program) into `out`: what eval()
+  // gives from the root, or false. It works out every child, where eval()
+  // stops at the first that decides: false then when a child eval() would
+  // not reach is not plain, and eval() is asked (their answers are the same
+  // whenever both give one: no step has an effect).
+  bool run_program(Plain& out) const {
+#ifndef TRIALSCREEN_FOR_SIZE
+    if (rule_.plain_program.empty() || bindings_.slot_values == nullptr) return false;
+    const std::vector<const json*>& values = *bindings_.slot_values;
+    for (std::uint32_t slot : rule_.plain_program_slots) {
+      if (values[slot] == nullptr || values[slot]->is_null()) return false;  // unanswered: eval() may decide without it
+    }
+    Plain stack[kMaxProgramStack];
+    std::size_t top = 0;  // the next free place
+    const Rule::Compiled::PlainStep* const steps = rule_.plain_program.data();
+    const std::size_t count = rule_.plain_program.size();
+    for (std::size_t i = 0; i < count; ++i) {
+      const Rule::Compiled::PlainStep& step = steps[i];
+      if (step.op == Op::Literal) {
+        stack[top++] = Plain{&rule_.literals[step.arg], 0};
+      } else if (step.op == Op::Var) {
+        const json* value = values[step.arg];
+        if (value != nullptr && !value->is_null()) {
+          stack[top++] = Plain{value, 0};
+          i += step.count;  // a derived value's answer: not its expression's steps
+        } else if (step.count == 0 || bindings_.derived != nullptr) {
+          return false;  // an unanswered derived value is read from DerivedValues (eval() does)
+        }  // else its expression's steps follow and leave its value, as eval() works it out
+      } else {
+        top -= step.count;
+        if (!apply(step.op, stack + top, step.count)) return false;
+        ++top;
+      }
+    }
+    out = stack[0];
+    return true;
+#else
+    (void)out;
+    return false;
+#endif
+  }
+
+ public:
+  // The most values a program's stack holds, and the depth eval() takes
+  // (prepare_plain_program).
+  static constexpr std::size_t kMaxProgramStack = 16;
+  static constexpr std::size_t kMaxDepthTaken = kMaxDepth;
+
+ private:
+  // Operator `op` over the `count` values at `args`, as eval() works it out
+  // once its children are values; the result replaces args[0].
+  static bool apply(Op op, Plain* args, std::size_t count) {
+    switch (op) {
+      case Op::If: {
+        std::size_t i = 0;
+        for (; i + 1 < count; i += 2) {
+          if (is_true(args[i])) {
+            args[0] = args[i + 1];
+            return true;
+          }
+        }
+        args[0] = i < count ? args[i] : Plain{&kNull, 0};
+        return true;
+      }
+      case Op::And:
+      case Op::Or:
+        // The first operand that decides, else the last.
+        for (std::size_t i = 0; i < count; ++i) {
+          if (is_true(args[i]) == (op == Op::Or)) {
+            args[0] = args[i];
+            return true;
+          }
+        }
+        args[0] = args[count - 1];
+        return true;
+      case Op::Not:
+      case Op::NotNot:
+        args[0] = Plain{is_true(args[0]) == (op == Op::NotNot) ? &kTrue : &kFalse, 0};
+        return true;
+      case Op::Eq:
+      case Op::Ne:
+      case Op::Lt:
+      case Op::Le:
+      case Op::Gt:
+      case Op::Ge:
+        // A chain stops at its first pair that does not hold.
+        for (std::size_t i = 1; i < count; ++i) {
+          const std::optional<int> order = order_of(args[i - 1], args[i]);
+          if (!order) return false;
+          if (!holds(op, *order)) {
+            args[0] = Plain{&kFalse, 0};
+            return true;
+          }
+        }
+        args[0] = Plain{&kTrue, 0};
+        return true;
+      default: {  // Add, Sub, Mul, Div, Max, Min
+        double result = op == Op::Mul ? 1 : 0;
+        for (std::size_t i = 0; i < count; ++i) {
+          const std::optional<double> x = number_of(args[i]);
+          if (!x) return false;
+          result = arithmetic_step(op, result, *x, i, count);
+        }
+        if (!std::isfinite(result)) return false;
+        args[0] = Plain{nullptr, result};
+        return true;
+      }
+    }
+  }
+
   static bool holds(Op op, int order) {
     switch (op) {
       case Op::Eq: return order == 0;
@@ -1492,6 +1602,93 @@ class PlainEvaluator {
   const Bindings& bindings_;
   const json::object_t* by_name_;  // plain JsonLogic: the data's members; else nullptr
 };
+
+#ifndef TRIALSCREEN_FOR_SIZE
+// Appends node `index` and its children to `rule`'s program, as
+// PlainEvaluator::eval takes them at `depth`; false where eval() would give
+// up whatever the answers (an operator it does not take, too deep) or the
+// stack would overflow. A derived value's expression follows its read.
+bool add_plain_steps(Rule::Compiled& rule, std::uint32_t index, std::size_t depth, std::size_t& stack) {
+  const Node& n = rule.nodes[index];
+  if (depth > PlainEvaluator::kMaxDepthTaken || n.dynamic_args) return false;
+  Rule::Compiled::PlainStep step;
+  step.op = n.op;
+  switch (n.op) {
+    case Op::Literal:
+      step.arg = n.literal;
+      rule.plain_program.push_back(step);
+      return ++stack <= PlainEvaluator::kMaxProgramStack;
+    case Op::Var: {
+      if (n.path_child || n.has_default || n.variable == kNone || rule.paths[n.path].size() != 1 ||
+          slot_of(rule, n.variable) == kNone) {
+        return false;
+      }
+      step.arg = slot_of(rule, n.variable);
+      if (n.derived == kNone) {
+        rule.plain_program_slots.push_back(step.arg);
+        rule.plain_program.push_back(step);
+        return ++stack <= PlainEvaluator::kMaxProgramStack;
+      }
+      const std::size_t at = rule.plain_program.size();
+      rule.plain_program.push_back(step);
+      if (!add_plain_steps(rule, n.derived, depth + 1, stack)) return false;  // leaves one value
+      rule.plain_program[at].count = static_cast<std::uint32_t>(rule.plain_program.size() - at - 1);
+      return true;
+    }
+    case Op::And:
+    case Op::Or:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Max:
+    case Op::Min:
+      if (n.child_count == 0) return false;
+      break;
+    case Op::Not:
+    case Op::NotNot:
+      if (n.child_count != 1) return false;
+      break;
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+      if (n.child_count < 2) return false;
+      break;
+    case Op::If:
+      break;
+    default:
+      return false;
+  }
+  const std::uint32_t* children = rule.child_begin(n);
+  for (std::size_t i = 0; i < n.child_count; ++i) {
+    if (!add_plain_steps(rule, children[i], depth + 1, stack)) return false;
+  }
+  step.count = n.child_count;
+  stack -= n.child_count;  // they make its one value
+  rule.plain_program.push_back(step);
+  return ++stack <= PlainEvaluator::kMaxProgramStack;
+}
+
+}  // namespace
+
+void prepare_plain_program(Rule::Compiled& rule) {
+  std::size_t stack = 0;
+  const bool taken = add_plain_steps(rule, rule.root, 0, stack);
+  std::vector<std::uint32_t>& slots = rule.plain_program_slots;
+  if (!taken) {
+    rule.plain_program.clear();
+    slots.clear();
+    return;
+  }
+  std::sort(slots.begin(), slots.end());
+  slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+}
+
+namespace {
+#endif
 
 #ifndef TRIALSCREEN_FOR_SIZE
 // A rule that is an `and` or an `or` of comparisons (< <= > >=) whose sides
