@@ -152,10 +152,13 @@ class AnswerSet {
 // Criterion lines (status, waiting questions, clearing date) kept under the
 // values of the answers they were worked out from, as logic::OutcomeMemo
 // keeps rule outcomes: a line whose rules all read only their slots. At most
-// `capacity` lines are kept so, all dropped when full. A line that reads only
-// yes/no and choice answers is kept by their state number instead, at most
-// twice Criterion::kMaxLineStates (256) per criterion: bounded by the
-// definition, so never dropped.
+// `capacity` lines are kept so, all dropped when full. A line whose answers
+// have few states (yes/no and choice answers; natively also numbers by their
+// place among the numbers its rules compare them with, and one date by its
+// day near the screening date) is kept by their state number instead, in
+// one table per trial: bounded by the definition, so never dropped (the
+// states of lines that read dates start afresh when the screening date
+// changes). A memo serves one trial only.
 class LineMemo {
  public:
   explicit LineMemo(std::size_t capacity = 4096);

@@ -105,9 +105,25 @@ struct Criterion {
   // screening date's slot then comes last in line_slots.
   static constexpr std::uint32_t kDateWindow = 31 * 36;  // three years back, some weeks ahead
   static constexpr std::uint32_t kDateStates = 2 + kDateWindow;
-  std::vector<std::uint32_t> line_slot_states;  // per slot of line_slots (the screening date's, last, has none)
+  // Per slot of line_slots with states (the screening date's, last, has
+  // none): its number of states, its question's AnswerType and number, in
+  // one word (StateSlot), so that a screening works the state out without
+  // reading a question's record.
+  struct StateSlot {
+    // states <= kDateStates < 2^11; types < 2^3; questions <= 2000 < 2^18.
+    static std::uint32_t pack(std::size_t states, AnswerType type, std::size_t question) {
+      return static_cast<std::uint32_t>(question << 14 | static_cast<std::size_t>(type) << 11 | states);
+    }
+    static std::uint32_t states(std::uint32_t packed) { return packed & 0x7ff; }
+    static AnswerType type(std::uint32_t packed) { return static_cast<AnswerType>(packed >> 11 & 0x7); }
+    static std::size_t question(std::uint32_t packed) { return packed >> 14; }
+  };
+  std::vector<std::uint32_t> line_slot_states;
   std::vector<double> line_cuts;  // the number slots' cuts, one slot's after another's
   std::uint32_t line_states = 0;
+  // Where its entries start in LineMemo's table (2 * line_states of them:
+  // the physician's, then the patient's).
+  std::uint32_t line_entries_first = 0;
   // Otherwise, when its only rule reads the answers through one derived
   // value alone, each read compared with numbers (its cuts in line_cuts:
   // logic::Rule::compares_derived_with_numbers), that value's number in
@@ -188,6 +204,8 @@ struct Trial::Loaded {
   // Some criterion's line is kept by a state that holds for one screening
   // date only (Criterion::kDateStates).
   bool line_states_follow_as_of = false;
+  // The entries of every criterion with line states (Criterion::line_entries_first).
+  std::size_t line_entries = 0;
 };
 
 namespace trial {
@@ -229,7 +247,7 @@ void prepare_unanswered_derived(Trial::Loaded& trial);
 // Finds, once at load, the criteria whose lines LineMemo may keep, the slots
 // their lines are worked out from (Criterion::line_slots), and, for lines of
 // yes/no and choice answers only, those answers' states
-// (Criterion::line_slot_states, line_states).
+// (Criterion::line_slot_states, line_states, line_entries_first).
 void prepare_line_keys(Trial::Loaded& trial);
 
 }  // namespace trial

@@ -158,11 +158,12 @@ struct KeptLine {
 struct LineMemo::Parts : logic::KeptByValues<KeptLine> {
   using KeptByValues::KeptByValues;
 
-  // Lines of criteria with Criterion::line_states, by criterion number and
-  // state number (the patient's after the physician's): 1 + the line's
-  // number in by_state_kept, or 0. Bounded by the definition, not the
-  // answers, so never dropped when the keyed lines are.
-  std::vector<std::vector<std::uint32_t>> by_state;
+  // Lines of criteria with Criterion::line_states, from each one's
+  // Criterion::line_entries_first on by state number (the patient's after
+  // the physician's): 1 + the line's number in by_state_kept, or 0. One
+  // table for all, made at the first screening. Bounded by the definition,
+  // not the answers, so never dropped when the keyed lines are.
+  std::vector<std::uint32_t> by_state;
   std::vector<KeptLine> by_state_kept;
   std::size_t by_state_hits = 0;
   // The screening date the states hold for (Screening::follow_as_of), in
@@ -386,31 +387,32 @@ class Screening {
   std::uint32_t* state_entry(const Criterion& c) {
     std::size_t state = patient_ ? 1 : 0;
     const double* cut = c.line_cuts.data();  // a number slot's own cuts, in turn
-    std::size_t cuts_of_slot = 0;
-    // The slots with states come first (the screening date's, if read, is last).
-    const std::vector<std::uint32_t>& slots = c.line_slots;
-    for (std::size_t k = 0; k < c.line_slot_states.size(); ++k, cut += cuts_of_slot) {
-      const Question& q = trial_.questions[trial_.question_of_slot[slots[k]]];
-      const bool is_number = kNumberLinesByState && trial::is_numeric(q.type);
-      cuts_of_slot = is_number ? (c.line_slot_states[k] - 2) / 2 : 0;
-      const json* value = slot_values_[slots[k]];
+    for (std::size_t k = 0; k < c.line_slot_states.size(); ++k) {
+      const std::uint32_t packed = c.line_slot_states[k];
+      const std::uint32_t states = Criterion::StateSlot::states(packed);
+      const trial::AnswerType type = Criterion::StateSlot::type(packed);
+      const bool is_number = kNumberLinesByState && trial::is_numeric(type);
+      const std::size_t cuts_of_slot = is_number ? (states - 2) / 2 : 0;
+      const json* value = slot_values_[c.line_slots[k]];
       std::size_t at = 0;  // unanswered
       if (value != nullptr) {
-        if (q.type == trial::AnswerType::Boolean) {
+        if (type == trial::AnswerType::Boolean) {
           if (!value->is_boolean()) return nullptr;
           at = value->get<bool>() ? 2 : 1;
         } else if (is_number) {
           if (!value->is_number() || !place_among_cuts(value->get<double>(), cut, cuts_of_slot, at)) return nullptr;
-        } else if (kNumberLinesByState && is_date(q.type)) {
+        } else if (kNumberLinesByState && is_date(type)) {
           if (!value->is_string() || !date_place(value->get_ref<const std::string&>(), at)) return nullptr;
         } else {
           if (!value->is_string()) return nullptr;
-          const auto found = std::find(q.options.begin(), q.options.end(), value->get_ref<const std::string&>());
-          if (found == q.options.end()) return nullptr;
-          at = 1 + static_cast<std::size_t>(found - q.options.begin());
+          const std::vector<std::string>& options = trial_.questions[Criterion::StateSlot::question(packed)].options;
+          const auto found = std::find(options.begin(), options.end(), value->get_ref<const std::string&>());
+          if (found == options.end()) return nullptr;
+          at = 1 + static_cast<std::size_t>(found - options.begin());
         }
       }
-      state = state * c.line_slot_states[k] + at;
+      state = state * states + at;
+      cut += cuts_of_slot;
     }
     return line_entry(c, state);
   }
@@ -484,11 +486,9 @@ class Screening {
 
   // c's entry in LineMemo for state number `state` (the audience's first).
   std::uint32_t* line_entry(const Criterion& c, std::size_t state) {
-    const std::size_t number = static_cast<std::size_t>(&c - trial_.criteria.data());
-    if (lines_->by_state.size() <= number) lines_->by_state.resize(trial_.criteria.size());
-    std::vector<std::uint32_t>& entries = lines_->by_state[number];
-    if (entries.empty()) entries.assign(2 * std::size_t{c.line_states}, 0);
-    return &entries[state];
+    std::vector<std::uint32_t>& entries = lines_->by_state;
+    if (entries.size() < trial_.line_entries) entries.assign(trial_.line_entries, 0);  // empty, or another trial's
+    return &entries[c.line_entries_first + state];
   }
 
   // The status, waiting questions and clearing date of `c`'s line from its
@@ -838,7 +838,7 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
         break;
       }
       states *= static_cast<std::uint32_t>(count);
-      c.line_slot_states.push_back(static_cast<std::uint32_t>(count));
+      c.line_slot_states.push_back(Criterion::StateSlot::pack(count, question->type, q));
     }
     if (c.line_keepable && !c.line_slot_states.empty() && states != 0) {
       c.line_states = states;
@@ -852,6 +852,11 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
       c.line_cuts.clear();
       if (kNumberLinesByState) key_line_by_derived(trial, c);
     }
+  }
+  trial.line_entries = 0;
+  for (Criterion& c : trial.criteria) {
+    c.line_entries_first = static_cast<std::uint32_t>(trial.line_entries);
+    trial.line_entries += 2 * std::size_t{c.line_states};
   }
 }
 
