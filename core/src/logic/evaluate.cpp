@@ -1334,6 +1334,20 @@ class PlainEvaluator {
     return (bindings_.slot_values != nullptr || by_name_ != nullptr) && eval(index, out, 0);
   }
 
+  // Whether the rule has a program (Compiled::plain_program) and one of its
+  // slots is unanswered: then the plain path gives a value only where an
+  // operand decides without that answer.
+  bool program_waits() const {
+#ifndef TRIALSCREEN_FOR_SIZE
+    if (rule_.plain_program.empty() || bindings_.slot_values == nullptr) return false;
+    for (std::uint32_t slot : rule_.plain_program_slots) {
+      const json* value = (*bindings_.slot_values)[slot];
+      if (value == nullptr || value->is_null()) return true;
+    }
+#endif
+    return false;
+  }
+
   // The rule's value into `out`, or false when it is not that simple.
   bool evaluate(json& out) {
     if (bindings_.slot_values == nullptr && by_name_ == nullptr) return false;
@@ -2009,12 +2023,19 @@ void put_outcome(Val& result, const Rule::Compiled& rule, const Bindings& bindin
 
 void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
   json plain;
-  if (PlainEvaluator(*compiled_, bindings, data).evaluate(plain)) {
+  PlainEvaluator plain_path(*compiled_, bindings, data);
+  const auto take_plain = [&] {
+    if (!plain_path.evaluate(plain)) return false;
     clear_outcome(outcome);
     outcome.kind = Outcome::Kind::Value;
     outcome.value = std::move(plain);
-    return;
-  }
+    return true;
+  };
+  // A rule waiting on an answer is asked of the comparisons' path first
+  // (each gives what the evaluator gives, when it gives anything): the plain
+  // path would mostly stop at that answer, after working out the rest.
+  const bool waits = plain_path.program_waits();
+  if (!waits && take_plain()) return;
 #ifndef TRIALSCREEN_FOR_SIZE
   {
     std::optional<bool> truth;
@@ -2033,6 +2054,7 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
     }
   }
 #endif
+  if (waits && take_plain()) return;
   std::optional<Scratch> own;
   if (bindings.scratch == nullptr) own.emplace();
   Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
