@@ -179,8 +179,18 @@ class Run {
         continue;
       }
       start_over();
-      for (std::size_t i = 0; i < columns.size() && i < cells.size(); ++i) {
-        if (is_blank(cells[i])) continue;  // unanswered
+      // The cells not empty, listed without a branch: which cells of a list
+      // are empty follows no pattern, and a branch on each mispredicted.
+      const std::size_t count = std::min(columns.size(), cells.size());
+      given_.resize(count);
+      std::size_t given = 0;
+      for (std::size_t i = 0; i < count; ++i) {
+        given_[given] = i;
+        given += !cells[i].empty();
+      }
+      for (std::size_t g = 0; g < given; ++g) {
+        const std::size_t i = given_[g];
+        if (is_blank(cells[i])) continue;  // spaces alone: unanswered
         const InputColumn& column = columns[i];
         // The id column is read as text, like a text answer (so it never has
         // a number in a unit).
@@ -409,6 +419,7 @@ class Run {
   AnswerSet answers_{trial_};    // the record's answers, in place; reused
   ScreenSummary summary_row_;    // a CSV row's screening, refilled in place
   std::string answer_errors_cell_;  // a CSV row's answer_errors, its room kept
+  std::vector<std::size_t> given_;  // a CSV row's cells that are not empty, by column; its room kept
   json id_;                      // the record's id, when has_id_
   bool has_id_ = false;
   const std::string id_field_ = "id";
