@@ -2021,22 +2021,26 @@ void put_outcome(Val& result, const Rule::Compiled& rule, const Bindings& bindin
 
 }  // namespace
 
+namespace {
+
+// The plain path's value as the outcome.
+void put_plain_value(json&& value, Outcome& outcome) {
+  clear_outcome(outcome);
+  outcome.kind = Outcome::Kind::Value;
+  outcome.value = std::move(value);
+}
+
+}  // namespace
+
 void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
   json plain;
-  PlainEvaluator plain_path(*compiled_, bindings, data);
-  const auto take_plain = [&] {
-    if (!plain_path.evaluate(plain)) return false;
-    clear_outcome(outcome);
-    outcome.kind = Outcome::Kind::Value;
-    outcome.value = std::move(plain);
-    return true;
-  };
+#ifndef TRIALSCREEN_FOR_SIZE
   // A rule waiting on an answer is asked of the comparisons' path first
   // (each gives what the evaluator gives, when it gives anything): the plain
   // path would mostly stop at that answer, after working out the rest.
+  PlainEvaluator plain_path(*compiled_, bindings, data);
   const bool waits = plain_path.program_waits();
-  if (!waits && take_plain()) return;
-#ifndef TRIALSCREEN_FOR_SIZE
+  if (!waits && plain_path.evaluate(plain)) return put_plain_value(std::move(plain), outcome);
   {
     std::optional<bool> truth;
     Waiting waiting;
@@ -2053,8 +2057,10 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
       return;
     }
   }
+  if (waits && plain_path.evaluate(plain)) return put_plain_value(std::move(plain), outcome);
+#else
+  if (PlainEvaluator(*compiled_, bindings, data).evaluate(plain)) return put_plain_value(std::move(plain), outcome);
 #endif
-  if (waits && take_plain()) return;
   std::optional<Scratch> own;
   if (bindings.scratch == nullptr) own.emplace();
   Context context(*compiled_, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
