@@ -1466,11 +1466,9 @@ class PlainEvaluator {
   // whenever both give one: no step has an effect).
   bool run_program(Plain& out) const {
 #ifndef TRIALSCREEN_FOR_SIZE
-    if (rule_.plain_program.empty() || bindings_.slot_values == nullptr) return false;
+    // An unanswered slot: eval() may still decide without it.
+    if (rule_.plain_program.empty() || bindings_.slot_values == nullptr || program_waits()) return false;
     const std::vector<const json*>& values = *bindings_.slot_values;
-    for (std::uint32_t slot : rule_.plain_program_slots) {
-      if (values[slot] == nullptr || values[slot]->is_null()) return false;  // unanswered: eval() may decide without it
-    }
     Plain stack[kMaxProgramStack];
     std::size_t top = 0;  // the next free place
     const Rule::Compiled::PlainStep* const steps = rule_.plain_program.data();

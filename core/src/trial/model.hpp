@@ -25,6 +25,9 @@ inline bool is_numeric(AnswerType t) {
   return t == AnswerType::Integer || t == AnswerType::Number || t == AnswerType::Quantity;
 }
 
+// A date, or a date or "none": answered with "YYYY-MM-DD" (or "none").
+inline bool is_date(AnswerType t) { return t == AnswerType::Date || t == AnswerType::DateOrNone; }
+
 // How an accepted unit converts into the canonical one.
 struct UnitConversion {
   double amount = 1;     // factor, or divisor when `divide`

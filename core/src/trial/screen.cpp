@@ -205,8 +205,6 @@ constexpr bool kNumberLinesByState = false;
 constexpr bool kNumberLinesByState = true;
 #endif
 
-bool is_date(trial::AnswerType type) { return type == trial::AnswerType::Date || type == trial::AnswerType::DateOrNone; }
-
 // How a screening's rules read the answers: by slot, unanswered is unknown.
 logic::Bindings screening_bindings(const Trial::Loaded& trial, const std::vector<const json*>& slot_values,
                                    logic::Scratch& scratch) {
@@ -401,7 +399,7 @@ class Screening {
           at = value->get<bool>() ? 2 : 1;
         } else if (is_number) {
           if (!value->is_number() || !place_among_cuts(value->get<double>(), cut, cuts_of_slot, at)) return nullptr;
-        } else if (kNumberLinesByState && is_date(type)) {
+        } else if (kNumberLinesByState && trial::is_date(type)) {
           if (!value->is_string() || !date_place(value->get_ref<const std::string&>(), at)) return nullptr;
         } else {
           if (!value->is_string()) return nullptr;
@@ -827,7 +825,7 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
         count = 2 + 2 * cuts.size();
         c.line_cuts.insert(c.line_cuts.end(), cuts.begin(), cuts.end());
       }
-      if (kNumberLinesByState && count == 0 && question != nullptr && is_date(question->type) &&
+      if (kNumberLinesByState && count == 0 && question != nullptr && trial::is_date(question->type) &&
           most_states == Criterion::kMaxLineStates) {
         count = Criterion::kDateStates;  // one date slot a line: its window times the rest's states
         most_states *= Criterion::kDateStates;
