@@ -181,6 +181,19 @@ std::size_t place_among(const std::vector<double>& cuts, double value) {
   return at;
 }
 
+// The outcome first met at each place, which every later one at that place
+// must equal (`what` names the rule and `input` what gave the outcome).
+struct SameAtEachPlace {
+  std::map<std::size_t, std::pair<json, Outcome>> first_at;
+
+  void expect(std::size_t place, const json& input, const Outcome& outcome, const std::string& what) {
+    const auto [kept, fresh] = first_at.try_emplace(place, input, outcome);
+    if (fresh) return;
+    logic_test::expect_identical(outcome, kept->second.second,
+                                 what + ": " + input.dump() + " against " + kept->second.first.dump());
+  }
+};
+
 TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
   // Rule::compares_slot_with_numbers: the numbers a slot is compared with
   // (its cuts), or false when the rule reads it any other way. Where it gives
@@ -226,16 +239,12 @@ TEST(LogicMemo, ANumberComparedOnlyWithNumbersMattersOnlyByItsPlaceAmongThem) {
       if (cut == static_cast<double>(static_cast<long>(cut))) numbers.push_back(static_cast<long>(cut));
     }
     for (const json& document : documents) {
-      std::map<std::size_t, std::pair<json, Outcome>> first_at;
+      SameAtEachPlace same;
       for (const json& number : numbers) {
         json answers = document;
         answers["n"] = number;
-        Outcome outcome = host.evaluate(rule, answers, nullptr);
-        const auto [kept, fresh] = first_at.try_emplace(place_among(c.cuts, number.get<double>()), number, outcome);
-        if (fresh) continue;
-        logic_test::expect_identical(outcome, kept->second.second,
-                                     std::string(c.rule) + ": " + number.dump() + " against " +
-                                         kept->second.first.dump() + " over " + document.dump());
+        same.expect(place_among(c.cuts, number.get<double>()), number, host.evaluate(rule, answers, nullptr),
+                    std::string(c.rule) + " over " + document.dump());
       }
     }
   }
@@ -283,18 +292,14 @@ TEST(LogicMemo, ADerivedValueComparedOnlyWithNumbersMattersOnlyByItsPlaceWhenKno
     ASSERT_EQ(rule.compares_derived_with_numbers(total, cuts, 100), c.compared) << c.rule;
     if (!c.compared) continue;
     EXPECT_EQ(cuts, c.cuts) << c.rule;
-    std::map<std::size_t, std::pair<json, Outcome>> first_at;
+    SameAtEachPlace same;
     for (const bool flag : {false, true}) {
       for (double n = 0; n <= 20; n += 0.25) {
         const json answers = {{"as_of", "2026-11-25"}, {"n", n}, {"flag", flag}};
-        Outcome outcome = host.evaluate(rule, answers, nullptr);
-        const auto [kept, fresh] = first_at.try_emplace(place_among(c.cuts, n + (flag ? 10 : 0)), answers, outcome);
-        if (fresh) continue;
-        logic_test::expect_identical(outcome, kept->second.second,
-                                     std::string(c.rule) + ": " + answers.dump() + " against " + kept->second.first.dump());
+        same.expect(place_among(c.cuts, n + (flag ? 10 : 0)), answers, host.evaluate(rule, answers, nullptr), c.rule);
       }
     }
-    EXPECT_EQ(first_at.size(), 2 * c.cuts.size() + 1) << c.rule << ": every place met";
+    EXPECT_EQ(same.first_at.size(), 2 * c.cuts.size() + 1) << c.rule << ": every place met";
   }
   std::vector<double> cuts;
   EXPECT_FALSE(host.compile(json::parse(R"({">=": [{"var": "n"}, 10]})")).compares_derived_with_numbers(3, cuts, 100))

@@ -87,6 +87,20 @@ std::vector<ScreenOptions> every_view() {
   return views;
 }
 
+// Screens `answers` alone, then with what `reuse` keeps: the text and the
+// statuses must be the same.
+void expect_kept_as_alone(const Trial& trial, const json& answers, const ScreenOptions& options,
+                          const trialscreen::ScreenReuse& reuse) {
+  std::string alone;
+  trial.screen_text(answers, options, alone);
+  std::string kept;
+  trial.screen_text(json(answers), options, kept, nullptr, reuse);
+  ASSERT_EQ(kept, alone) << answers.dump() << " as of " << options.as_of << " " << options.audience << " "
+                         << options.lang;
+  const trialscreen::ScreenSummary summary = trial.screen_summary(json(answers), options, reuse);
+  ASSERT_EQ(summary.statuses, trial.screen_summary(answers, options).statuses) << answers.dump();
+}
+
 void expect_same_as_alone(const Trial& trial, LineMemo& lines) {
   trialscreen::logic::OutcomeMemo outcomes;
   trialscreen::ScreenBuffers buffers;
@@ -94,13 +108,7 @@ void expect_same_as_alone(const Trial& trial, LineMemo& lines) {
   for (int pass = 0; pass < 2; ++pass) {
     for (const json& answers : answer_sets()) {
       for (const ScreenOptions& options : views) {
-        std::string alone;
-        trial.screen_text(answers, options, alone);
-        std::string kept;
-        trial.screen_text(json(answers), options, kept, nullptr, {&outcomes, &buffers, &lines});
-        ASSERT_EQ(kept, alone) << answers.dump() << " " << options.audience << " " << options.lang;
-        const trialscreen::ScreenSummary summary = trial.screen_summary(json(answers), options, {&outcomes, &buffers, &lines});
-        ASSERT_EQ(summary.statuses, trial.screen_summary(answers, options).statuses) << answers.dump();
+        ASSERT_NO_FATAL_FAILURE(expect_kept_as_alone(trial, answers, options, {&outcomes, &buffers, &lines}));
       }
     }
   }
@@ -214,14 +222,7 @@ TEST(LineMemo, LinesOnADerivedValueAreKeptByItsPlaceWhileItIsKnown) {
             if (!score.is_null()) answers["activity_score"] = score;
             if (!rash.is_null()) answers["item_rash"] = rash;
             if (!arthritis.is_null()) answers["item_arthritis"] = arthritis;
-            std::string alone;
-            trial->screen_text(answers, options, alone);
-            std::string kept;
-            trial->screen_text(json(answers), options, kept, nullptr, {&outcomes, nullptr, &lines});
-            ASSERT_EQ(kept, alone) << answers.dump() << " " << audience;
-            const trialscreen::ScreenSummary summary =
-                trial->screen_summary(json(answers), options, {&outcomes, nullptr, &lines});
-            ASSERT_EQ(summary.statuses, trial->screen_summary(answers, options).statuses) << answers.dump();
+            ASSERT_NO_FATAL_FAILURE(expect_kept_as_alone(*trial, answers, options, {&outcomes, nullptr, &lines}));
           }
         }
       }
@@ -276,14 +277,7 @@ TEST(LineMemo, LinesOnADateAreKeptByItsDayForOneScreeningDateAtATime) {
             json answers = {{"age", 45}};
             if (!date.is_null()) answers["live_vaccine_date"] = date;
             if (!plan.is_null()) answers["surgery_planned"] = plan;
-            std::string alone;
-            trial->screen_text(answers, options, alone);
-            std::string kept;
-            trial->screen_text(json(answers), options, kept, nullptr, {&outcomes, nullptr, &lines});
-            ASSERT_EQ(kept, alone) << answers.dump() << " as of " << as_of << " " << audience;
-            const trialscreen::ScreenSummary summary =
-                trial->screen_summary(json(answers), options, {&outcomes, nullptr, &lines});
-            ASSERT_EQ(summary.statuses, trial->screen_summary(answers, options).statuses) << answers.dump();
+            ASSERT_NO_FATAL_FAILURE(expect_kept_as_alone(*trial, answers, options, {&outcomes, nullptr, &lines}));
             ++screened;
           }
         }
