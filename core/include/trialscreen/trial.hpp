@@ -105,9 +105,13 @@ class AnswerSet {
 
    private:
     friend class AnswerSet;
-    Place(std::size_t slot, const std::string* field) : slot_(slot), field_(field) {}
+    Place(std::size_t slot, const std::string* field, const trial::Question* question)
+        : slot_(slot), field_(field), question_(question) {}
     std::size_t slot_ = static_cast<std::size_t>(-1);  // trial::kNoSlot
     const std::string* field_ = nullptr;
+    // The slot's question (nullptr: none), looked up once: placing a CSV
+    // cell then reads no table to find its type.
+    const trial::Question* question_ = nullptr;
   };
   Place place_of(const std::string& field) const;
   nlohmann::json& place(const Place& place);
@@ -141,8 +145,8 @@ class AnswerSet {
   Parts& parts() { return *parts_; }
 
  private:
-  // The question at `place`, or nullptr when it is no question's.
-  const trial::Question* question_at(const Place& place) const;
+  // `field`'s place, its question looked up (`kept`: the field to keep, or nullptr).
+  Place place_at(std::string_view field, const std::string* kept) const;
   // place_number for that question, looked up once.
   bool place_number(const Place& place, const trial::Question& q, double value);
 

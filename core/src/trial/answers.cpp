@@ -279,17 +279,17 @@ nlohmann::json& AnswerSet::place(std::string_view field) {
 }
 
 bool AnswerSet::place_in_unit(std::string_view field, double value, std::string_view unit) {
-  return place_in_unit(Place(trial::question_slot(*parts_->trial, field), nullptr), value, unit);
+  return place_in_unit(place_at(field, nullptr), value, unit);
 }
 
-const trial::Question* AnswerSet::question_at(const Place& place) const {
-  if (place.slot_ == trial::kNoSlot) return nullptr;
+AnswerSet::Place AnswerSet::place_at(std::string_view field, const std::string* kept) const {
   const Trial::Loaded& trial = *parts_->trial;
-  return &trial.questions[trial.question_of_slot[place.slot_]];
+  const std::size_t slot = trial::question_slot(trial, field);
+  return Place(slot, kept, slot == trial::kNoSlot ? nullptr : &trial.questions[trial.question_of_slot[slot]]);
 }
 
 bool AnswerSet::place_in_unit(const Place& place, double value, std::string_view unit) {
-  const trial::Question* q = question_at(place);
+  const trial::Question* q = place.question_;
   if (q == nullptr) return false;
   const auto conversion = q->units.find(std::string(unit));
   if (conversion == q->units.end()) return false;
@@ -299,35 +299,49 @@ bool AnswerSet::place_in_unit(const Place& place, double value, std::string_view
 }
 
 bool AnswerSet::place_number(std::string_view field, double value) {
-  return place_number(Place(trial::question_slot(*parts_->trial, field), nullptr), value);
+  return place_number(place_at(field, nullptr), value);
 }
 
 bool AnswerSet::place_boolean(std::string_view field, bool value) {
-  return place_boolean(Place(trial::question_slot(*parts_->trial, field), nullptr), value);
+  return place_boolean(place_at(field, nullptr), value);
 }
 
 bool AnswerSet::place_number(const Place& place, double value) {
-  const trial::Question* q = question_at(place);
+  const trial::Question* q = place.question_;
   return q != nullptr && place_number(place, *q, value);
 }
 
 bool AnswerSet::place_number(const Place& place, const trial::Question& q, double value) {
   if (!trial::is_numeric(q.type) || trial::check_number(q, value) != trial::NumberCheck::Valid) return false;
-  trial::set_canonical_number(q, value, this->place(place));
+  nlohmann::json& answer = this->place(place);
+  // Over the last record's number of the same kind, as it mostly is, without a new value.
+  if (q.type == trial::AnswerType::Integer && answer.is_number_integer() && std::fabs(value) < 9e15) {
+    answer.get_ref<nlohmann::json::number_integer_t&>() = static_cast<std::int64_t>(value);
+  } else if (q.type != trial::AnswerType::Integer && answer.is_number_float()) {
+    answer.get_ref<nlohmann::json::number_float_t&>() = value;
+  } else {
+    trial::set_canonical_number(q, value, answer);
+  }
   parts_->check(place.slot_);
   return true;
 }
 
 bool AnswerSet::place_boolean(const Place& place, bool value) {
-  const trial::Question* q = question_at(place);
+  const trial::Question* q = place.question_;
   if (q == nullptr || q->type != trial::AnswerType::Boolean) return false;
-  this->place(place) = value;
+  nlohmann::json& answer = this->place(place);
+  // Over the last record's yes/no, as it mostly is, without a new value.
+  if (answer.is_boolean()) {
+    answer.get_ref<nlohmann::json::boolean_t&>() = value;
+  } else {
+    answer = value;
+  }
   parts_->check(place.slot_);
   return true;
 }
 
 AnswerSet::Place AnswerSet::place_of(const std::string& field) const {
-  return Place(trial::question_slot(*parts_->trial, field), &field);
+  return place_at(field, &field);
 }
 
 nlohmann::json& AnswerSet::place(const Place& place) {
