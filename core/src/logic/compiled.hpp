@@ -90,6 +90,7 @@ struct Rule::Compiled {
     Op op = Op::Literal;
     std::uint32_t count = 0;  // its children: the values it takes
     std::uint32_t arg = 0;    // Literal: into literals; Var: the slot
+    std::uint32_t variable = 0;  // Var: its number (an unknown waits on it)
   };
   std::vector<PlainStep> plain_program;
   std::vector<std::uint32_t> plain_program_slots;

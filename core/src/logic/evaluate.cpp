@@ -1500,6 +1500,114 @@ class PlainEvaluator {
   }
 
  public:
+  // Whether the evaluator's value of the rule, with some of its program's
+  // slots unanswered, is an unknown that has no bounds at all, as a quotient
+  // with an unknown operand is (the creatinine clearance with its weight or
+  // creatinine missing: lift() has no interval for a division): then the
+  // variables it waits on, as bits of their numbers, in `waiting`. Worked
+  // out over the program as eval_strict() and lift() work it out: an
+  // unanswered variable is unknown with its domain's range (one with a list
+  // of values, which lift() would try in turn, gives up), + - * max min of
+  // an unknown are unknown with a range unless an operand has none, a
+  // quotient has none, a derived value's expression waits on the value too.
+  // Any other operator over an unknown, an operand that is no number, a
+  // bounded result or one the plain path would give: false, and the
+  // evaluator is asked. For derived values, which are not shrunk.
+  bool open_unknown(const json& data, std::uint64_t& waiting) const {
+#ifndef TRIALSCREEN_FOR_SIZE
+    if (rule_.plain_program.empty() || bindings_.slot_values == nullptr || !bindings_.missing_is_unknown ||
+        bindings_.derived != nullptr || !(data.is_object() || data.is_null())) {
+      return false;
+    }
+    enum : std::uint8_t { kKnown, kRanged, kOpen };
+    const std::vector<const json*>& values = *bindings_.slot_values;
+    Plain stack[kMaxProgramStack];
+    std::uint64_t waits[kMaxProgramStack];
+    std::uint8_t kinds[kMaxProgramStack];
+    // Derived values' expressions under way: where each ends, and its variable.
+    constexpr std::size_t kMaxPending = 4;
+    std::size_t pending_end[kMaxPending];
+    std::uint32_t pending_variable[kMaxPending];
+    std::size_t pending = 0;
+    std::size_t top = 0;
+    const Rule::Compiled::PlainStep* const steps = rule_.plain_program.data();
+    const std::size_t count = rule_.plain_program.size();
+    for (std::size_t i = 0; i < count; ++i) {
+      const Rule::Compiled::PlainStep& step = steps[i];
+      if (step.op == Op::Literal) {
+        stack[top] = Plain{&rule_.literals[step.arg], 0};
+        kinds[top] = kKnown;
+        waits[top++] = 0;
+      } else if (step.op == Op::Var) {
+        const json* value = values[step.arg];
+        if (step.variable >= 64) return false;
+        if (value != nullptr && !value->is_null()) {
+          stack[top] = Plain{value, 0};
+          kinds[top] = kKnown;
+          waits[top++] = 0;
+          i += step.count;
+          continue;
+        }
+        if (step.count != 0) {
+          if (pending == kMaxPending) return false;
+          pending_end[pending] = i + step.count;
+          pending_variable[pending++] = step.variable;
+          continue;
+        }
+        // unknown_variable(): its domain's bounds.
+        const Domain* domain = domain_by(rule_, bindings_, step.variable, rule_.numbered_variables[step.variable]);
+        std::uint8_t kind = kOpen;
+        if (domain != nullptr) {
+          const Bounds bounds = bounds_of_domain(*domain);
+          if (bounds.finite) return false;
+          if (bounds.numeric) kind = kRanged;
+        }
+        kinds[top] = kind;
+        waits[top++] = std::uint64_t{1} << step.variable;
+      } else {
+        top -= step.count;
+        std::uint64_t union_of = 0;
+        bool open = step.op == Op::Div;
+        bool any_unknown = false;
+        bool not_number = false;  // interval_of() has no range for it: not worked out here
+        for (std::size_t k = top; k < top + step.count; ++k) {
+          if (kinds[k] == kKnown) {
+            not_number = not_number || (stack[k].ref != nullptr && !stack[k].ref->is_number());
+          } else {
+            any_unknown = true;
+            open = open || kinds[k] == kOpen;
+            union_of |= waits[k];
+          }
+        }
+        if (!any_unknown) {
+          if (!apply(step.op, stack + top, step.count)) return false;
+          kinds[top] = kKnown;
+          waits[top] = 0;
+        } else {
+          const bool arithmetic = step.op == Op::Add || step.op == Op::Sub || step.op == Op::Mul ||
+                                  step.op == Op::Div || step.op == Op::Max || step.op == Op::Min;
+          if (!arithmetic || not_number) return false;
+          kinds[top] = open ? kOpen : kRanged;
+          waits[top] = union_of;
+        }
+        ++top;
+      }
+      // A derived value's expression done: unknown, it waits on the value too (read_top_level()).
+      while (pending != 0 && pending_end[pending - 1] == i) {
+        --pending;
+        if (kinds[top - 1] != kKnown) waits[top - 1] |= std::uint64_t{1} << pending_variable[pending];
+      }
+    }
+    if (kinds[0] != kOpen) return false;
+    waiting = waits[0];
+    return true;
+#else
+    (void)data;
+    (void)waiting;
+    return false;
+#endif
+  }
+
   // The most values a program's stack holds, and the depth eval() takes
   // (prepare_plain_program).
   static constexpr std::size_t kMaxProgramStack = 16;
@@ -1636,6 +1744,7 @@ bool add_plain_steps(Rule::Compiled& rule, std::uint32_t index, std::size_t dept
         return false;
       }
       step.arg = slot_of(rule, n.variable);
+      step.variable = n.variable;
       if (n.derived == kNone) {
         rule.plain_program_slots.push_back(step.arg);
         rule.plain_program.push_back(step);
@@ -1728,9 +1837,15 @@ class ComparisonsEvaluator {
   // The rule's truth, or nullopt and the variables it waits on in `waiting`.
   bool evaluate(std::optional<bool>& truth, Waiting& waiting) {
     const Node& root = rule_.nodes[rule_.root];
-    if ((root.op != Op::And && root.op != Op::Or) || root.child_count < 2 || root.dynamic_args) return false;
+    if (!root_is_comparison() && ((root.op != Op::And && root.op != Op::Or) || root.child_count < 2 || root.dynamic_args)) {
+      return false;
+    }
     if (!bindings_.missing_is_unknown || bindings_.slot_values == nullptr || !(data_.is_object() || data_.is_null())) {
       return false;
+    }
+    if (root_is_comparison()) {  // one comparison alone (BH002's I10 reading an unknown clearance)
+      waiting.clear();
+      return compare(rule_.root, truth, waiting);
     }
     const bool decisive = root.op == Op::Or;  // the truth that ends the operands
     const std::uint32_t* operands = rule_.child_begin(root);
@@ -1746,6 +1861,12 @@ class ComparisonsEvaluator {
     // No operand decided: the last one's truth, unless one before waits.
     if (waiting.empty()) truth = !decisive;
     return true;
+  }
+
+  // The rule is one comparison: its unknown has the yes/no bounds compare() gives it.
+  bool root_is_comparison() const {
+    const Op op = rule_.nodes[rule_.root].op;
+    return op == Op::Lt || op == Op::Le || op == Op::Gt || op == Op::Ge;
   }
 
  private:
@@ -1805,6 +1926,7 @@ class ComparisonsEvaluator {
       if (number) out.range = Interval{*number, *number};
       return true;
     }
+    if (const DerivedValues::Entry* kept = unknown_derived(n)) return derived_side(n, *kept, out);
     const bool interval_op = n.op == Op::Add || n.op == Op::Sub || n.op == Op::Mul || n.op == Op::Max || n.op == Op::Min;
     if (!may_compute || !interval_op || n.dynamic_args) return false;
     // lift(): the union of the arguments' waiting sets, and the ranges'
@@ -1827,6 +1949,46 @@ class ComparisonsEvaluator {
         out.range = range;
       }
     }
+    return true;
+  }
+
+  // The kept unknown (Bindings::derived) that node `n` reads when it is a
+  // plain read of an unanswered derived value kept so; nullptr otherwise
+  // (the evaluator then works its expression out in place).
+  const DerivedValues::Entry* unknown_derived(const Node& n) const {
+    if (n.op != Op::Var || n.path_child || n.has_default || n.derived == kNone || n.variable == kNone ||
+        rule_.paths[n.path].size() != 1 || slot_of(rule_, n.variable) == kNone || bindings_.derived == nullptr ||
+        slot_answer(rule_, bindings_, n.variable) != nullptr) {
+      return nullptr;
+    }
+    const DerivedValues::Entry* kept = bindings_.derived->find(rule_.paths[n.path][0]);
+    return kept != nullptr && !kept->known ? kept : nullptr;
+  }
+
+  // Such a read as a side, as read_top_level() hands it on: waiting on the
+  // kept inputs and the value itself, with the kept bounds. False when they
+  // list values (compare() would try each), when an input is no numbered
+  // variable of the rule, or when every input has a list of values (then
+  // minimize() could shrink the rule's waiting set: with one that has none
+  // it stops at once).
+  bool derived_side(const Node& n, const DerivedValues::Entry& kept, Side& out) const {
+    if (kept.bounds.finite) return false;
+    bool one_unlisted = false;
+    const auto& index = rule_.variable_index;
+    for (const std::string& input : kept.waiting) {
+      const auto found = std::lower_bound(index.begin(), index.end(), input,
+                                          [](const auto& entry, const std::string& key) { return entry.first < key; });
+      if (found == index.end() || found->first != input) return false;
+      const std::uint32_t id = found->second;
+      add(out.waiting, id);
+      if (one_unlisted || (id < rule_.derived_of_variable.size() && rule_.derived_of_variable[id] != kNone)) continue;
+      const Domain* domain = domain_by(rule_, bindings_, id, input);
+      one_unlisted = domain == nullptr || !bounds_of_domain(*domain).finite;
+    }
+    if (!one_unlisted) return false;
+    add(out.waiting, n.variable);
+    out.number = kept.bounds.numeric;
+    if (kept.bounds.numeric) out.range = Interval{kept.bounds.lo, kept.bounds.hi};
     return true;
   }
 
@@ -1890,12 +2052,24 @@ DerivedValues::~DerivedValues() = default;
 void DerivedValues::record(const std::string& name, const Rule& rule, const json& data, const Bindings& bindings) {
   const Rule::Compiled& compiled = *rule.compiled_;
   json plain;
-  if (PlainEvaluator(compiled, bindings, data).evaluate(plain)) {
+  PlainEvaluator plain_path(compiled, bindings, data);
+  if (plain_path.evaluate(plain)) {
     Entry& entry = entries_->fresh(name);
     entry.known = true;
     entry.value = std::move(plain);
     return;
   }
+#ifndef TRIALSCREEN_FOR_SIZE
+  // An unknown with no bounds (the evaluator's result, worked out without it).
+  std::uint64_t open = 0;
+  if (plain_path.open_unknown(data, open)) {
+    Entry& entry = entries_->fresh(name);
+    for (; open != 0; open &= open - 1) {
+      entry.waiting.push_back(compiled.numbered_variables[static_cast<std::size_t>(__builtin_ctzll(open))]);
+    }
+    return;
+  }
+#endif
   std::optional<Scratch> own;
   if (bindings.scratch == nullptr) own.emplace();
   Context context(compiled, bindings, data, own ? own->buffers() : bindings.scratch->buffers());
@@ -2042,14 +2216,15 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
   {
     std::optional<bool> truth;
     Waiting waiting;
-    if (ComparisonsEvaluator(*compiled_, bindings, data).evaluate(truth, waiting)) {
+    ComparisonsEvaluator comparisons(*compiled_, bindings, data);
+    if (comparisons.evaluate(truth, waiting)) {
       clear_outcome(outcome);
       if (truth) {
         outcome.kind = Outcome::Kind::Value;
         outcome.value = *truth;
       } else {
         if (!outcome.value.is_null()) outcome.value = nullptr;
-        put_unknown(waiting, Bounds(), *compiled_, bindings,
+        put_unknown(waiting, comparisons.root_is_comparison() ? boolean_bounds() : Bounds(), *compiled_, bindings,
                     [&](std::uint32_t id) { return compiled_->numbered_variables[id]; }, outcome);
       }
       return;
