@@ -1365,7 +1365,21 @@ class PlainEvaluator {
   static constexpr std::size_t kMaxDepth = 32;
 
   static bool is_true(const Plain& v) { return v.ref != nullptr ? truthy(*v.ref) : v.number != 0; }
-  static std::optional<double> number_of(const Plain& v) { return v.ref != nullptr ? to_number(*v.ref) : v.number; }
+  static std::optional<double> number_of(const Plain& v) {
+    if (v.ref == nullptr) return v.number;
+#ifndef TRIALSCREEN_FOR_SIZE
+    // Most operands are answers that are numbers: to_number() without a call.
+    if (v.ref->type() == json::value_t::number_float) {
+      const double number = *v.ref->get_ptr<const json::number_float_t*>();
+      if (!std::isnan(number)) return number;
+      return std::nullopt;
+    }
+    if (v.ref->type() == json::value_t::number_integer) {
+      return static_cast<double>(*v.ref->get_ptr<const json::number_integer_t*>());
+    }
+#endif
+    return to_number(*v.ref);
+  }
   // loose_compare's order; a number worked out is never a string.
   static std::optional<int> order_of(const Plain& a, const Plain& b) {
     if (a.ref != nullptr && b.ref != nullptr) return values::loose_compare(*a.ref, *b.ref);
@@ -2053,16 +2067,23 @@ void DerivedValues::record(const std::string& name, const Rule& rule, const json
   const Rule::Compiled& compiled = *rule.compiled_;
   json plain;
   PlainEvaluator plain_path(compiled, bindings, data);
+#ifndef TRIALSCREEN_FOR_SIZE
+  // An unknown with no bounds (the evaluator's result, worked out without
+  // it), tried first when an input is unanswered: the plain path would
+  // mostly stop at that input, after working out the rest.
+  std::uint64_t open = 0;
+  const bool is_open = plain_path.program_waits() && plain_path.open_unknown(data, open);
+  if (!is_open && plain_path.evaluate(plain)) {
+#else
   if (plain_path.evaluate(plain)) {
+#endif
     Entry& entry = entries_->fresh(name);
     entry.known = true;
     entry.value = std::move(plain);
     return;
   }
 #ifndef TRIALSCREEN_FOR_SIZE
-  // An unknown with no bounds (the evaluator's result, worked out without it).
-  std::uint64_t open = 0;
-  if (plain_path.open_unknown(data, open)) {
+  if (is_open) {
     Entry& entry = entries_->fresh(name);
     for (; open != 0; open &= open - 1) {
       entry.waiting.push_back(compiled.numbered_variables[static_cast<std::size_t>(__builtin_ctzll(open))]);
