@@ -20,6 +20,7 @@ class OutcomeMemo;
 }
 namespace trial {
 struct Question;
+struct UnitConversion;
 }
 
 // Engine version reported in every result.
@@ -112,8 +113,16 @@ class AnswerSet {
     // The slot's question (nullptr: none), looked up once: placing a CSV
     // cell then reads no table to find its type.
     const trial::Question* question_ = nullptr;
+    // A unit most numbers placed here come in (a CSV column's), and its
+    // conversion, looked up once; nullptr for none.
+    const std::string* unit_ = nullptr;
+    const trial::UnitConversion* conversion_ = nullptr;
   };
   Place place_of(const std::string& field) const;
+  // The same for numbers mostly given in `unit` (a CSV header's), which
+  // must outlive it too: place_in_unit() with a view of that very string
+  // then converts without looking the unit up.
+  Place place_of(const std::string& field, const std::string& unit) const;
   nlohmann::json& place(const Place& place);
   // Puts `value`, given in `unit`, at `place` in its question's canonical
   // unit, converted as the screening converts {"value": value, "unit": unit};

@@ -164,7 +164,7 @@ class Run {
     std::vector<InputColumn> columns;
     if (!header(cells, columns, fatal)) return false;
     // Each column's place, once the columns stay where they are.
-    for (InputColumn& column : columns) column.place = answers_.place_of(column.field);
+    for (InputColumn& column : columns) column.place = answers_.place_of(column.field, column.unit);
     write_output_header();
 
     while ((read = records.next(cells)) != CsvRead::End) {

@@ -291,9 +291,15 @@ AnswerSet::Place AnswerSet::place_at(std::string_view field, const std::string* 
 bool AnswerSet::place_in_unit(const Place& place, double value, std::string_view unit) {
   const trial::Question* q = place.question_;
   if (q == nullptr) return false;
-  const auto conversion = q->units.find(std::string(unit));
-  if (conversion == q->units.end()) return false;
-  const double canonical = trial::in_canonical_unit(conversion->second, value);
+  const trial::UnitConversion* conversion = nullptr;
+  if (place.conversion_ != nullptr && unit.data() == place.unit_->data() && unit.size() == place.unit_->size()) {
+    conversion = place.conversion_;  // the place's own unit: looked up once
+  } else {
+    const auto found = q->units.find(std::string(unit));
+    if (found == q->units.end()) return false;
+    conversion = &found->second;
+  }
+  const double canonical = trial::in_canonical_unit(*conversion, value);
   if (!place_number(place, *q, canonical)) this->place(place) = canonical;  // for the screening to report
   return true;
 }
@@ -342,6 +348,18 @@ bool AnswerSet::place_boolean(const Place& place, bool value) {
 
 AnswerSet::Place AnswerSet::place_of(const std::string& field) const {
   return place_at(field, &field);
+}
+
+AnswerSet::Place AnswerSet::place_of(const std::string& field, const std::string& unit) const {
+  Place place = place_at(field, &field);
+  if (place.question_ != nullptr) {
+    const auto found = place.question_->units.find(unit);
+    if (found != place.question_->units.end()) {
+      place.unit_ = &unit;
+      place.conversion_ = &found->second;
+    }
+  }
+  return place;
 }
 
 nlohmann::json& AnswerSet::place(const Place& place) {
