@@ -3,6 +3,8 @@
 // gives: across audiences (a patient's line may be deferred where a
 // physician's is unknown), languages, windows, applicability, rule errors and
 // a memo that fills up and starts afresh.
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -235,6 +237,63 @@ TEST(LineMemo, LinesOnADerivedValueAreKeptByItsPlaceWhileItIsKnown) {
   // would keep a line for each of the 81 answer sets an audience.
   EXPECT_LE(lines.size(), 2u * (3u + 3u * 5u) + 40u);
   EXPECT_GT(lines.hits(), lines.misses());
+}
+
+TEST(LineMemo, LinesOnAnOpenClearanceAreKeptByWhichOfItsInputsAreUnanswered) {
+  // BH002's I10 compares the creatinine clearance with 30. With the weight,
+  // the creatinine or the age unanswered (or implausible, and so dropped)
+  // the clearance is an unknown with no bounds at all, which waits on those
+  // inputs: natively I10's line is then kept by which of the four inputs are
+  // unanswered, not by the values of the others. Whatever the inputs, a
+  // kept line must be what screening alone gives, for both audiences.
+  std::ifstream file(std::string(TRIALSCREEN_SOURCE_DIR) + "/examples/bh002/trial.json", std::ios::binary);
+  std::ostringstream text;
+  text << file.rdbuf();
+  trialscreen::Diagnostics errors;
+  const std::optional<Trial> trial = Trial::load(text.str(), errors);
+  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  LineMemo lines;
+  trialscreen::logic::OutcomeMemo outcomes;
+  const json ages[] = {nullptr, 45, 70, 200};
+  const json weights[] = {nullptr, 60, 120.5, json::object({{"value", 5}, {"unit", "kg"}})};
+  const json creatinines[] = {nullptr, 0.8, 3.1};
+  const json sexes[] = {nullptr, "female", "male"};
+  const json clearances[] = {nullptr, 25};
+  for (int round = 0; round < 2; ++round) {
+    for (const json& age : ages) {
+      for (const json& weight : weights) {
+        for (const json& creatinine : creatinines) {
+          for (const json& sex : sexes) {
+            for (const json& crcl : clearances) {
+              for (const char* audience : {"patient", "physician"}) {
+                ScreenOptions options;
+                options.as_of = "2026-11-25";
+                options.audience = audience;
+                json answers = json::object();
+                if (!age.is_null()) answers["age"] = age;
+                if (!weight.is_null()) answers["weight"] = weight;
+                if (!creatinine.is_null()) answers["creatinine"] = creatinine;
+                if (!sex.is_null()) answers["sex"] = sex;
+                if (!crcl.is_null()) answers["crcl"] = crcl;
+                ASSERT_NO_FATAL_FAILURE(expect_kept_as_alone(*trial, answers, options, {&outcomes, nullptr, &lines}));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  // Another age with the weight still missing: no line is new (I01 places
+  // 45 and 46 alike; I10 goes by the unanswered weight, not by the age).
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  options.audience = "physician";
+  const json answers = {{"age", 46}, {"sex", "female"}, {"creatinine", 0.8}};
+  ASSERT_NO_FATAL_FAILURE(expect_kept_as_alone(*trial, answers, options, {&outcomes, nullptr, &lines}));
+  const std::size_t misses = lines.misses();
+  ASSERT_NO_FATAL_FAILURE(
+      expect_kept_as_alone(*trial, {{"age", 47}, {"sex", "female"}, {"creatinine", 0.9}}, options, {&outcomes, nullptr, &lines}));
+  EXPECT_EQ(lines.misses(), misses);
 }
 
 TEST(LineMemo, LinesOnADateAreKeptByItsDayForOneScreeningDateAtATime) {

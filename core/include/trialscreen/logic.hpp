@@ -57,6 +57,10 @@ struct Domain {
   std::vector<nlohmann::json> choices;    // Choice: the possible values
 };
 
+// Whether an unknown with this domain is one of a list of values (yes/no,
+// choices, a narrow range of whole numbers), which the engine tries in turn.
+bool lists_values(const Domain& domain);
+
 class DerivedValues;
 class OutcomeMemo;
 
@@ -234,6 +238,9 @@ class DerivedValues {
   void share(const std::string& name, const DerivedValues& other);
   // The plain value kept for `name`, or nullptr (unknown or not kept).
   const nlohmann::json* value(const std::string& name) const;
+  // Whether what is kept for `name` is an unknown with no bounds at all;
+  // then how many variables it waits on in `waiting`.
+  bool open_unknown(const std::string& name, std::size_t& waiting) const;
 
   // What is kept per variable; defined inside the engine only.
   struct Entry;

@@ -149,6 +149,8 @@ Bounds bounds_of_domain(const Domain& domain) {
   return finite_bounds(enumerate_domain(domain));
 }
 
+bool lists_values(const Domain& domain) { return bounds_of_domain(domain).finite; }
+
 Truth truth_of(const Val& v) {
   if (v.is_value()) return truthy(v.get()) ? Truth::Truthy : Truth::Falsy;
   if (!v.is_unknown()) return Truth::Undecided;

@@ -2138,6 +2138,13 @@ const json* DerivedValues::value(const std::string& name) const {
   return entry != nullptr && entry->known ? &entry->value : nullptr;
 }
 
+bool DerivedValues::open_unknown(const std::string& name, std::size_t& waiting) const {
+  const Entry* entry = find(name);
+  if (entry == nullptr || entry->known || entry->bounds.finite || entry->bounds.numeric) return false;
+  waiting = entry->waiting.size();
+  return true;
+}
+
 Outcome Rule::evaluate(const json& data, const Bindings& bindings) const {
   Outcome outcome;
   evaluate(data, bindings, outcome);

@@ -53,6 +53,14 @@ struct Derived {
   std::string id;
   std::size_t slot = 0;                  // in Loaded::slots
   std::vector<std::size_t> input_slots;  // the answers `computed` reads (not as_of), by slot
+#ifndef TRIALSCREEN_FOR_SIZE
+  // Lines that read it may be kept by which of its inputs are unanswered
+  // while it is an unknown with no bounds (Criterion::line_derived): its
+  // inputs are a few questions, no derived value. Bits of input_slots whose
+  // domains list no values (logic::lists_values). Native only.
+  bool open_states = false;
+  std::uint32_t unlisted_inputs = 0;
+#endif
   std::optional<logic::Rule> value;      // {"var": id}: the answer if given, else the rule
   std::optional<logic::Rule> computed;   // the rule alone, to compare with an answer
   bool warn_if_answer_differs = true;
@@ -135,6 +143,11 @@ struct Criterion {
   // places); while it is unknown, by the answers' values.
   static constexpr std::size_t kNoDerived = static_cast<std::size_t>(-1);
   std::size_t line_derived = kNoDerived;
+  // Past the places (2 + 2 * cuts), when the value has Derived::open_states,
+  // 2^inputs more: while it is an unknown with no bounds that waits on
+  // exactly its unanswered inputs, the line's state is the first of them
+  // plus those inputs' bits. The line is then a function of its waiting set
+  // alone.
 };
 
 struct Warning {

@@ -418,13 +418,46 @@ class Screening {
   // The same for a line kept by its derived value (c.line_derived), or
   // nullptr when that value is no plain number.
   std::uint32_t* derived_state_entry(const Criterion& c) {
-    const json* value = derived_.value(trial_.derived[c.line_derived].id);
+    const trial::Derived& d = trial_.derived[c.line_derived];
+    const json* value = derived_.value(d.id);
     std::size_t at = 0;
-    if (value == nullptr || !value->is_number() ||
-        !place_among_cuts(value->get<double>(), c.line_cuts.data(), c.line_cuts.size(), at)) {
+    if (value == nullptr) {
+      if (!open_state(c, d, at)) return nullptr;
+    } else if (!value->is_number() ||
+               !place_among_cuts(value->get<double>(), c.line_cuts.data(), c.line_cuts.size(), at)) {
       return nullptr;
     }
     return line_entry(c, (patient_ ? c.line_states : 0) + at);
+  }
+
+  // The state of c's line while d is unknown: past the places among its
+  // cuts, by d's unanswered inputs, when d has such states and is an
+  // unknown with no bounds (the clearance with its weight missing) that
+  // waits on those inputs and on itself alone, and one of them lists no
+  // values (so that no rule shrinks its waiting set by trying them). False
+  // otherwise (the line is then kept by its answers' values).
+  bool open_state(const Criterion& c, const trial::Derived& d, std::size_t& at) const {
+#ifndef TRIALSCREEN_FOR_SIZE
+    const std::uint32_t places = static_cast<std::uint32_t>(2 + 2 * c.line_cuts.size());
+    if (c.line_states == places) return false;
+    std::uint32_t unanswered = 0;
+    for (std::size_t j = 0; j < d.input_slots.size(); ++j) {
+      const json* input = slot_values_[d.input_slots[j]];
+      unanswered |= static_cast<std::uint32_t>(input == nullptr || input->is_null()) << j;
+    }
+    std::size_t waiting = 0;
+    if ((unanswered & d.unlisted_inputs) == 0 || !derived_.open_unknown(d.id, waiting) ||
+        waiting != static_cast<std::size_t>(__builtin_popcount(unanswered)) + 1) {
+      return false;
+    }
+    at = places + unanswered;
+    return true;
+#else
+    (void)c;
+    (void)d;
+    (void)at;
+    return false;
+#endif
   }
 
   // A number's place among `cuts` (sorted), as the rules' comparisons see it:
@@ -780,14 +813,41 @@ void key_line_by_derived(const Trial::Loaded& trial, Criterion& c) {
       c.line_derived = d;
       c.line_cuts = std::move(cuts);
       c.line_states = static_cast<std::uint32_t>(2 + 2 * c.line_cuts.size());
+#ifndef TRIALSCREEN_FOR_SIZE
+      if (trial.derived[d].open_states) c.line_states += std::uint32_t{1} << trial.derived[d].input_slots.size();
+#endif
       return;
     }
   }
 }
 
+#ifndef TRIALSCREEN_FOR_SIZE
+// Derived::open_states and unlisted_inputs.
+void find_open_states(Trial::Loaded& trial) {
+  constexpr std::size_t kMostOpenInputs = 6;  // 64 states a line
+  for (trial::Derived& d : trial.derived) {
+    d.unlisted_inputs = 0;
+    // Every variable of its rule is such an input (not the screening date).
+    d.open_states = d.computed && !d.input_slots.empty() && d.input_slots.size() <= kMostOpenInputs &&
+                    d.computed->variables().size() == d.input_slots.size();
+    for (std::size_t j = 0; j < d.input_slots.size() && d.open_states; ++j) {
+      const std::size_t slot = d.input_slots[j];
+      const bool derived_input = std::any_of(trial.derived.begin(), trial.derived.end(),
+                                             [&](const trial::Derived& other) { return other.slot == slot; });
+      if (derived_input || trial.question_of_slot[slot] == Trial::Loaded::kNoQuestion) d.open_states = false;
+      const logic::Domain* domain = trial.slot_domains[slot];
+      if (domain == nullptr || !logic::lists_values(*domain)) d.unlisted_inputs |= std::uint32_t{1} << j;
+    }
+  }
+}
+#endif
+
 }  // namespace
 
 void trial::prepare_line_keys(Trial::Loaded& trial) {
+#ifndef TRIALSCREEN_FOR_SIZE
+  find_open_states(trial);
+#endif
   trial.line_states_follow_as_of = false;
   for (Criterion& c : trial.criteria) {
     c.line_keepable = true;
