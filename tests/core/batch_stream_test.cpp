@@ -2,6 +2,8 @@
 // `field[unit]` headers, CSV cells as answers, and one result or error row
 // per record, over the small test trial.
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -199,6 +201,27 @@ TEST(BatchCells, ReadsNumbersWithTheHeaderUnitOrTheirOwn) {
   EXPECT_EQ(answer_of("8.5", CellKind::Number, "g/dL"), (json{{"value", 8.5}, {"unit", "g/dL"}}));
   EXPECT_EQ(answer_of("85 g/L", CellKind::Number, "g/dL"), (json{{"value", 85}, {"unit", "g/L"}}));
   for (const char* bad : {"8,5", "0x10", "inf", "nan", "1e", "abc", "."}) {
+    EXPECT_TRUE(answer_of(bad, CellKind::Number, "").is_string()) << bad;
+  }
+}
+
+TEST(BatchCells, ReadsNumbersAsStrtodDoes) {
+  // Most cells are read in one pass (at most 18 digits, no exponent), the
+  // rest the general way: each must be the double strtod gives, a whole one
+  // as an integer, its unit after a space or a tab.
+  const auto expected = [](const std::string& number) {
+    const double value = std::strtod(number.c_str(), nullptr);
+    return value == std::floor(value) && std::fabs(value) < 9e15 ? json(static_cast<std::int64_t>(value)) : json(value);
+  };
+  for (const char* cell : {"0", "-0", "+7", "5.", ".5", "-.25", "108.2", "0.1", "0.3", "2.675", "123456789012345678",
+                           "1234567890123456789", "9007199254740993", "9007199254740992.5", "0.000001",
+                           "99.99999999999999999", "1e5", "-2.5E-3"}) {
+    EXPECT_EQ(answer_of(cell, CellKind::Number, ""), expected(cell)) << cell;
+    const std::string with_unit = std::string(cell) + " mg/dL";
+    EXPECT_EQ(answer_of(with_unit, CellKind::Number, "umol/L"), (json{{"value", expected(cell)}, {"unit", "mg/dL"}})) << cell;
+    EXPECT_EQ(answer_of(std::string(cell) + "\tkg", CellKind::Number, ""), (json{{"value", expected(cell)}, {"unit", "kg"}}));
+  }
+  for (const char* bad : {"-", "+", "1.2.3", "12a", "--1", "1-", ". 5"}) {
     EXPECT_TRUE(answer_of(bad, CellKind::Number, "").is_string()) << bad;
   }
 }

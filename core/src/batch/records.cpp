@@ -23,14 +23,6 @@ bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool equals_ignoring_case(std::string_view text, std::string_view word) {
-  if (text.size() != word.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    if (lower(text[i]) != word[i]) return false;
-  }
-  return true;
-}
-
 // Without spaces and tabs at both ends; a view, so reading a cell copies nothing.
 inline std::string_view trimmed(std::string_view text) {
   std::size_t begin = 0, end = text.size();
@@ -62,6 +54,58 @@ std::optional<double> decimal(std::string_view text) {
   const double value = logic::decimal_value(text.data(), text.data() + text.size());
   if (!std::isfinite(value)) return std::nullopt;
   return value;
+}
+
+// "true"/"yes"/"1" -> 1, "false"/"no"/"0" -> 0, in any case; -1 for
+// anything else. One comparison against the only word of the cell's length,
+// over a fixed five bytes: the spellings of a list's cells follow no
+// pattern, and a branch on each letter mispredicted.
+int boolean_word(std::string_view text) {
+  struct Word {
+    char letters[5];
+    int yes;
+  };
+  static constexpr Word kWords[7] = {{"", -1},    {"1", 1},     {"no", 0}, {"yes", 1},
+                                     {"true", 1}, {"fals", 0},  {"0", 0}};
+  const std::size_t size = text.size();
+  if (size == 0 || size > 5) return -1;
+  // "0" has a word of its own; "false" keeps its fifth letter apart.
+  const Word& word = kWords[size == 1 && text[0] == '0' ? 6 : size];
+  unsigned differ = 0;
+  for (std::size_t k = 0; k < 4; ++k) {
+    const char c = k < size ? lower(text[k]) : '\0';
+    differ |= static_cast<unsigned char>(c ^ word.letters[k]);
+  }
+  if (size == 5) differ |= static_cast<unsigned char>(lower(text[4]) ^ 'e');
+  return differ == 0 ? word.yes : -1;
+}
+
+// A cell's number read in one pass, when it is the common kind: [-+]digits
+// [.digits], with at most 18 digits, then the cell's end or a space. Its
+// value is decimal_value()'s (the same exact shortcut). False for anything
+// else (an exponent, more digits, another character), which the general
+// way reads.
+bool plain_decimal(std::string_view text, double& value, std::size_t& end) {
+  std::size_t i = 0;
+  const std::size_t size = text.size();
+  const bool negative = size != 0 && text[0] == '-';
+  if (size != 0 && (text[0] == '-' || text[0] == '+')) ++i;
+  std::uint64_t mantissa = 0;
+  int digits = 0;
+  for (; i < size && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) mantissa = mantissa * 10 + static_cast<unsigned>(text[i] - '0');
+  int fraction = 0;
+  if (i < size && text[i] == '.') {
+    for (++i; i < size && text[i] >= '0' && text[i] <= '9'; ++i, ++fraction) {
+      mantissa = mantissa * 10 + static_cast<unsigned>(text[i] - '0');
+    }
+  }
+  if (digits + fraction == 0 || digits + fraction > 18 || (i < size && !is_space(text[i]))) return false;
+  constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+  if (mantissa > (std::uint64_t{1} << 53)) return false;
+  const double magnitude = static_cast<double>(mantissa) / kPowers[fraction];
+  value = negative ? -magnitude : magnitude;
+  end = i;
+  return true;
 }
 
 // Whole numbers stay integers in JSON (an `integer` question wants one).
@@ -263,21 +307,24 @@ CellRead read_cell(std::string_view cell, CellKind kind, const std::string& head
   read.text = trimmed(cell);
   const std::string_view text = read.text;
   switch (kind) {
-    case CellKind::Boolean:
-      if (equals_ignoring_case(text, "true") || equals_ignoring_case(text, "yes") || text == "1") {
+    case CellKind::Boolean: {
+      const int yes = boolean_word(text);
+      if (yes >= 0) {
         read.type = CellRead::Type::Boolean;
-        read.yes = true;
-      } else if (equals_ignoring_case(text, "false") || equals_ignoring_case(text, "no") || text == "0") {
-        read.type = CellRead::Type::Boolean;
+        read.yes = yes == 1;
       }
       break;
+    }
     case CellKind::Number: {
-      // Not find_first_of(" \t"): libstdc++ calls memchr on the two
-      // characters once for each character of the cell.
-      const std::size_t space = static_cast<std::size_t>(std::find_if(text.begin(), text.end(), is_space) - text.begin());
-      const std::optional<double> value = decimal(text.substr(0, space));
-      if (!value) break;
-      read.number = *value;
+      std::size_t space = 0;
+      if (!plain_decimal(text, read.number, space)) {
+        // Not find_first_of(" \t"): libstdc++ calls memchr on the two
+        // characters once for each character of the cell.
+        space = static_cast<std::size_t>(std::find_if(text.begin(), text.end(), is_space) - text.begin());
+        const std::optional<double> value = decimal(text.substr(0, space));
+        if (!value) break;
+        read.number = *value;
+      }
       // The cell's own unit wins (text is trimmed: something follows a space).
       read.unit = space == text.size() ? std::string_view(header_unit) : trimmed(text.substr(space));
       read.type = read.unit.empty() ? CellRead::Type::Number : CellRead::Type::NumberInUnit;
