@@ -116,7 +116,7 @@ nlohmann::json number_json(double value) {
 
 }  // namespace
 
-void split_at_commas(std::string_view row, std::vector<std::string_view>& cells) {
+bool split_at_commas(std::string_view row, std::vector<std::string_view>& cells) {
   const char* const text = row.data();
   const std::size_t size = row.size();
   std::size_t cell_start = 0;
@@ -124,10 +124,12 @@ void split_at_commas(std::string_view row, std::vector<std::string_view>& cells)
 #ifdef __SSE2__
   // Sixteen bytes at a time, each comma a bit of a mask: a row's forty-odd
   // cells are mostly a few bytes, and a memchr call per cell cost more than
-  // the search itself.
+  // the search itself. A quote is looked for in the same pass.
   const __m128i comma = _mm_set1_epi8(',');
+  const __m128i quote = _mm_set1_epi8('"');
   for (; at + 16 <= size; at += 16) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at));
+    if (_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quote)) != 0) return false;
     for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, comma))); mask != 0;
          mask &= mask - 1) {
       const std::size_t end = at + static_cast<std::size_t>(__builtin_ctz(mask));
@@ -140,9 +142,12 @@ void split_at_commas(std::string_view row, std::vector<std::string_view>& cells)
     if (text[at] == ',') {
       cells.emplace_back(text + cell_start, at - cell_start);
       cell_start = at + 1;
+    } else if (text[at] == '"') {
+      return false;
     }
   }
   cells.emplace_back(text + cell_start, size - cell_start);
+  return true;
 }
 
 LineReader::LineReader(ReadBytes read, std::size_t max_line)
@@ -191,16 +196,34 @@ bool LineReader::next(std::string& line, bool& too_long) {
   return true;
 }
 
+bool LineReader::next_view(std::string_view& line, bool& too_long) {
+  const char* const start = buffer_.data() + begin_;
+  const void* const newline = std::memchr(start, '\n', end_ - begin_);
+  std::size_t length = newline != nullptr ? static_cast<std::size_t>(static_cast<const char*>(newline) - start) : 0;
+  if (newline == nullptr || length > max_line_) {
+    if (!next(spilled_, too_long)) return false;
+    line = spilled_;
+    return true;
+  }
+  begin_ += length + 1;
+  too_long = false;
+  if (length != 0 && start[length - 1] == '\r') --length;
+  ++line_number_;
+  line = std::string_view(start, length);
+  return true;
+}
+
 CsvRead CsvReader::next(std::vector<std::string_view>& cells) {
   cells.clear();
   bool too_long = false;
-  if (!lines_.next(line_, too_long)) return CsvRead::End;
-  if (too_long || line_.size() > kMaxRecordBytes || line_.find('"') != std::string::npos) {
-    return next_quoted(cells, too_long);
-  }
-  // The common row: no quotes, so a cell is the text between two commas.
-  split_at_commas(line_, cells);
-  return CsvRead::Record;
+  std::string_view row;
+  if (!lines_.next_view(row, too_long)) return CsvRead::End;
+  // The common row: no quotes, so a cell is the text between two commas,
+  // seen where the reader holds it.
+  if (!too_long && row.size() <= kMaxRecordBytes && split_at_commas(row, cells)) return CsvRead::Record;
+  cells.clear();
+  line_.assign(row);  // next_quoted reads on, and the reader's memory moves
+  return next_quoted(cells, too_long);
 }
 
 CsvRead CsvReader::next_quoted(std::vector<std::string_view>& cells, bool too_long) {

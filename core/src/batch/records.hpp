@@ -31,6 +31,10 @@ class LineReader {
   // `too_long` set, and the rest of it is skipped.
   bool next(std::string& line, bool& too_long);
 
+  // The same as a view, valid until the next call: a line that lies whole
+  // in the reader's buffer, as nearly all do, is not copied.
+  bool next_view(std::string_view& line, bool& too_long);
+
   // Lines read so far (the current line's number, 1-based).
   std::size_t line_number() const { return line_number_; }
 
@@ -43,6 +47,7 @@ class LineReader {
   std::size_t begin_ = 0, end_ = 0;
   bool at_end_ = false;
   std::size_t line_number_ = 0;
+  std::string spilled_;  // next_view's line when it spans the buffer's end
 };
 
 enum class CsvRead { Record, End, UnterminatedQuote, TooLong };
@@ -71,8 +76,9 @@ class CsvReader {
 };
 
 // Appends the cells of a row without quotes, cut at its commas, to `cells`
-// (views into `row`).
-void split_at_commas(std::string_view row, std::vector<std::string_view>& cells);
+// (views into `row`); false, with some cells appended, when the row has a
+// quote after all (then it is read as a quoted row).
+bool split_at_commas(std::string_view row, std::vector<std::string_view>& cells);
 
 // Appends `text` to `out` as one CSV cell, quoted only when it must be.
 void append_csv_cell(std::string& out, const std::string& text);
