@@ -377,6 +377,45 @@ TEST_F(TrialScreen, AnswersPutInPlaceGiveWhatTheirObjectGives) {
   EXPECT_EQ(none, empty);
 }
 
+TEST(TrialScreenPlaces, AnswersPlacedCheckedOverAnyLeftoverGiveWhatTheirObjectGives) {
+  // A batch places numbers and yes/no answers checked over whatever the last
+  // record left in their places (clear_for_reuse), written in place when it
+  // is of the same kind. Whatever was left (a whole number read as unsigned
+  // or signed JSON, a fraction, a text, a yes/no, an object, null), the
+  // result must be the object's, a negative whole number's too (the activity
+  // score here may be below zero).
+  json definition = small_trial();
+  for (json& question : definition["questions"]) {
+    if (question["id"] == "activity_score") question["range"]["min"] = -10;
+  }
+  trialscreen::Diagnostics errors;
+  const std::optional<Trial> trial = load_json(definition, errors);
+  ASSERT_TRUE(trial.has_value()) << describe(errors);
+  ScreenOptions options;
+  options.as_of = "2026-11-25";
+  trialscreen::AnswerSet set(*trial);
+  const std::string score = "activity_score", hemoglobin = "hemoglobin", pregnant = "pregnant";
+  const auto score_place = set.place_of(score);
+  const auto hemoglobin_place = set.place_of(hemoglobin);
+  const auto pregnant_place = set.place_of(pregnant);
+  const json leftovers[] = {json(7u), json(-3), json(7.5), json("x"), json(true), json::object({{"a", 1}}), json()};
+  std::string whole;
+  trial->screen_text(json::parse(R"({"activity_score": -4, "hemoglobin": 12.5, "pregnant": false})"), options, whole);
+  for (const json& leftover : leftovers) {
+    set.clear_for_reuse();
+    set.place(score_place) = leftover;
+    set.place(hemoglobin_place) = leftover;
+    set.place(pregnant_place) = leftover;
+    set.clear_for_reuse();
+    ASSERT_TRUE(set.place_number(score_place, -4)) << leftover;
+    ASSERT_TRUE(set.place_number(hemoglobin_place, 12.5)) << leftover;
+    ASSERT_TRUE(set.place_boolean(pregnant_place, false)) << leftover;
+    std::string placed;
+    trial->screen_text(set, options, placed);
+    EXPECT_EQ(placed, whole) << "over " << leftover;
+  }
+}
+
 TEST_F(TrialScreen, NumbersPlacedInAUnitGiveWhatTheirObjectGives) {
   // The batch hands a CSV cell's number and unit to place_in_unit instead of
   // building {"value", "unit"}: the result must be the object's, at a

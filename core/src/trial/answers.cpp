@@ -320,10 +320,12 @@ bool AnswerSet::place_number(const Place& place, double value) {
 bool AnswerSet::place_number(const Place& place, const trial::Question& q, double value) {
   if (!trial::is_numeric(q.type) || trial::check_number(q, value) != trial::NumberCheck::Valid) return false;
   nlohmann::json& answer = this->place(place);
-  // Over the last record's number of the same kind, as it mostly is, without a new value.
-  if (q.type == trial::AnswerType::Integer && answer.is_number_integer() && std::fabs(value) < 9e15) {
+  // Over the last record's number of the same kind, as it mostly is, without
+  // a new value (exactly that kind: is_number_integer() takes unsigned ones too).
+  if (q.type == trial::AnswerType::Integer && answer.type() == nlohmann::json::value_t::number_integer &&
+      std::fabs(value) < 9e15) {
     answer.get_ref<nlohmann::json::number_integer_t&>() = static_cast<std::int64_t>(value);
-  } else if (q.type != trial::AnswerType::Integer && answer.is_number_float()) {
+  } else if (q.type != trial::AnswerType::Integer && answer.type() == nlohmann::json::value_t::number_float) {
     answer.get_ref<nlohmann::json::number_float_t&>() = value;
   } else {
     trial::set_canonical_number(q, value, answer);
