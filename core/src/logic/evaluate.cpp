@@ -1997,7 +1997,7 @@ class ComparisonsEvaluator {
       add(out.waiting, id);
       if (one_unlisted || (id < rule_.derived_of_variable.size() && rule_.derived_of_variable[id] != kNone)) continue;
       const Domain* domain = domain_by(rule_, bindings_, id, input);
-      one_unlisted = domain == nullptr || !bounds_of_domain(*domain).finite;
+      one_unlisted = domain == nullptr || !lists_values(*domain);
     }
     if (!one_unlisted) return false;
     add(out.waiting, n.variable);
