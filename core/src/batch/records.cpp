@@ -21,7 +21,10 @@ constexpr std::size_t kChunk = 1 << 16;
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+// Without a branch: a letter's case follows no pattern in a list.
+char lower(char c) {
+  return static_cast<char>(c + (static_cast<unsigned char>(c - 'A') < 26u) * ('a' - 'A'));
+}
 
 // Without spaces and tabs at both ends; a view, so reading a cell copies nothing.
 inline std::string_view trimmed(std::string_view text) {
@@ -58,8 +61,9 @@ std::optional<double> decimal(std::string_view text) {
 
 // "true"/"yes"/"1" -> 1, "false"/"no"/"0" -> 0, in any case; -1 for
 // anything else. One comparison against the only word of the cell's length,
-// over a fixed five bytes: the spellings of a list's cells follow no
-// pattern, and a branch on each letter mispredicted.
+// over a fixed five bytes, each read from within the cell and masked when
+// past its end: the spellings of a list's cells follow no pattern, and a
+// branch on each letter, or on the cell's length, mispredicted.
 int boolean_word(std::string_view text) {
   struct Word {
     char letters[5];
@@ -73,10 +77,12 @@ int boolean_word(std::string_view text) {
   const Word& word = kWords[size == 1 && text[0] == '0' ? 6 : size];
   unsigned differ = 0;
   for (std::size_t k = 0; k < 4; ++k) {
-    const char c = k < size ? lower(text[k]) : '\0';
-    differ |= static_cast<unsigned char>(c ^ word.letters[k]);
+    const unsigned in_cell = k < size;
+    const char c = lower(text[in_cell != 0 ? k : 0]);
+    differ |= static_cast<unsigned char>(c ^ word.letters[k]) & (0u - in_cell);  // the word is as long as the cell
   }
-  if (size == 5) differ |= static_cast<unsigned char>(lower(text[4]) ^ 'e');
+  const unsigned fifth = size == 5;
+  differ |= static_cast<unsigned char>(lower(text[fifth != 0 ? 4 : 0]) ^ 'e') & (0u - fifth);
   return differ == 0 ? word.yes : -1;
 }
 
@@ -100,7 +106,9 @@ bool plain_decimal(std::string_view text, double& value, std::size_t& end) {
     }
   }
   if (digits + fraction == 0 || digits + fraction > 18 || (i < size && !is_space(text[i]))) return false;
-  constexpr double kPowers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+  // Static: a local array was filled on the stack at every call.
+  static constexpr double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8, 1e9,
+                                       1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
   if (mantissa > (std::uint64_t{1} << 53)) return false;
   const double magnitude = static_cast<double>(mantissa) / kPowers[fraction];
   value = negative ? -magnitude : magnitude;
@@ -116,35 +124,61 @@ nlohmann::json number_json(double value) {
 
 }  // namespace
 
-bool split_at_commas(std::string_view row, std::vector<std::string_view>& cells) {
+bool split_at_commas(std::string_view row, std::vector<std::string_view>& cells, std::vector<std::uint32_t>& commas) {
   const char* const text = row.data();
   const std::size_t size = row.size();
-  std::size_t cell_start = 0;
+  // Room for a comma at every byte, and for the sixteen a block may write past the last.
+  if (commas.size() < size + 16) commas.resize(size + 16);
+  std::uint32_t* const found = commas.data();
+  std::size_t count = 0;
   std::size_t at = 0;
 #ifdef __SSE2__
-  // Sixteen bytes at a time, each comma a bit of a mask: a row's forty-odd
-  // cells are mostly a few bytes, and a memchr call per cell cost more than
-  // the search itself. A quote is looked for in the same pass.
+  // Sixteen bytes at a time, each comma a bit of a mask, a quote looked for
+  // in the same pass. The commas' places are written eight at a time whether
+  // or not there are eight (those past the block's last are written over by
+  // the next block's), so that no branch depends on how many cells a block
+  // holds: a loop per comma mispredicted at its end in nearly every block.
   const __m128i comma = _mm_set1_epi8(',');
   const __m128i quote = _mm_set1_epi8('"');
+  const __m128i one = _mm_set1_epi8(1);
   for (; at + 16 <= size; at += 16) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + at));
     if (_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quote)) != 0) return false;
-    for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, comma))); mask != 0;
-         mask &= mask - 1) {
-      const std::size_t end = at + static_cast<std::size_t>(__builtin_ctz(mask));
-      cells.emplace_back(text + cell_start, end - cell_start);
-      cell_start = end + 1;
+    const __m128i is_comma = _mm_cmpeq_epi8(bytes, comma);
+    // How many: the bytes' sum, not __builtin_popcount (a library call
+    // without -mpopcnt).
+    const __m128i sums = _mm_sad_epu8(_mm_and_si128(is_comma, one), _mm_setzero_si128());
+    const std::size_t in_block =
+        static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
+    // A bit past the block's sixteen, so that ctz never sees 0.
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(is_comma)) | 0x10000u;
+    std::uint32_t* out = found + count;
+    for (int k = 0; k < 8; ++k) {
+      out[k] = static_cast<std::uint32_t>(at + static_cast<std::size_t>(__builtin_ctz(mask)));
+      mask &= mask - 1;
     }
+    if (in_block > 8) {  // a run of empty cells
+      for (int k = 8; k < 16; ++k) {
+        out[k] = static_cast<std::uint32_t>(at + static_cast<std::size_t>(__builtin_ctz(mask)));
+        mask &= mask - 1;
+      }
+    }
+    count += in_block;
   }
 #endif
   for (; at < size; ++at) {
     if (text[at] == ',') {
-      cells.emplace_back(text + cell_start, at - cell_start);
-      cell_start = at + 1;
+      found[count++] = static_cast<std::uint32_t>(at);
     } else if (text[at] == '"') {
       return false;
     }
+  }
+  // As many cells as the header has columns, row after row: a loop the
+  // branch predictor learns.
+  std::size_t cell_start = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    cells.emplace_back(text + cell_start, found[i] - cell_start);
+    cell_start = found[i] + 1;
   }
   cells.emplace_back(text + cell_start, size - cell_start);
   return true;
@@ -220,7 +254,7 @@ CsvRead CsvReader::next(std::vector<std::string_view>& cells) {
   if (!lines_.next_view(row, too_long)) return CsvRead::End;
   // The common row: no quotes, so a cell is the text between two commas,
   // seen where the reader holds it.
-  if (!too_long && row.size() <= kMaxRecordBytes && split_at_commas(row, cells)) return CsvRead::Record;
+  if (!too_long && row.size() <= kMaxRecordBytes && split_at_commas(row, cells, commas_)) return CsvRead::Record;
   cells.clear();
   line_.assign(row);  // next_quoted reads on, and the reader's memory moves
   return next_quoted(cells, too_long);

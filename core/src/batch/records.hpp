@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -73,12 +74,14 @@ class CsvReader {
   std::string line_;
   std::string unquoted_;                                // a quoted row's cells, one after another
   std::vector<std::pair<std::size_t, std::size_t>> spans_;  // each one's offset and length in unquoted_
+  std::vector<std::uint32_t> commas_;                       // split_at_commas's room
 };
 
 // Appends the cells of a row without quotes, cut at its commas, to `cells`
-// (views into `row`); false, with some cells appended, when the row has a
-// quote after all (then it is read as a quoted row).
-bool split_at_commas(std::string_view row, std::vector<std::string_view>& cells);
+// (views into `row`); false when the row has a quote after all (then it is
+// read as a quoted row). `commas` is room for the commas' places, kept from
+// row to row (it grows to the longest row's length).
+bool split_at_commas(std::string_view row, std::vector<std::string_view>& cells, std::vector<std::uint32_t>& commas);
 
 // Appends `text` to `out` as one CSV cell, quoted only when it must be.
 void append_csv_cell(std::string& out, const std::string& text);
