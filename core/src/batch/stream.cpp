@@ -165,6 +165,14 @@ class Run {
     if (!header(cells, columns, fatal)) return false;
     // Each column's place, once the columns stay where they are.
     for (InputColumn& column : columns) column.place = answers_.place_of(column.field, column.unit);
+    // The columns read yes/no cells first, then numbers, then text: which
+    // cells of a row are empty follows no pattern, and read in the header's
+    // order the kind of the next cell did not either (the order answers are
+    // placed in changes nothing: they are normalised by slot).
+    std::vector<std::size_t> by_kind(columns.size());
+    for (std::size_t i = 0; i < columns.size(); ++i) by_kind[i] = i;
+    std::stable_sort(by_kind.begin(), by_kind.end(),
+                     [&](std::size_t a, std::size_t b) { return columns[a].kind < columns[b].kind; });
     write_output_header();
 
     while ((read = records.next(cells)) != CsvRead::End) {
@@ -179,12 +187,15 @@ class Run {
         continue;
       }
       start_over();
+      // A short row's missing cells are empty (it is an error row once its
+      // answers are read), its extra cells not read.
+      const std::size_t cells_in_row = cells.size();
+      if (cells_in_row < columns.size()) cells.resize(columns.size());
       // The cells not empty, listed without a branch: which cells of a list
       // are empty follows no pattern, and a branch on each mispredicted.
-      const std::size_t count = std::min(columns.size(), cells.size());
-      given_.resize(count);
+      given_.resize(columns.size());
       std::size_t given = 0;
-      for (std::size_t i = 0; i < count; ++i) {
+      for (std::size_t i : by_kind) {
         given_[given] = i;
         given += !cells[i].empty();
       }
@@ -213,9 +224,9 @@ class Run {
         }
         if (!placed) write_cell(read, column.is_id ? id_place() : answers_.place(column.place));
       }
-      if (cells.size() != columns.size()) {
+      if (cells_in_row != columns.size()) {
         error_row(record, current_id(), "record.columns",
-                  line_prefix(lines) + std::to_string(cells.size()) + " cells, but the header has " +
+                  line_prefix(lines) + std::to_string(cells_in_row) + " cells, but the header has " +
                       std::to_string(columns.size()));
         continue;
       }
