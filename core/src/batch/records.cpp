@@ -150,8 +150,9 @@ bool split_at_commas(std::string_view row, std::vector<std::string_view>& cells,
     const __m128i sums = _mm_sad_epu8(_mm_and_si128(is_comma, one), _mm_setzero_si128());
     const std::size_t in_block =
         static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) + static_cast<std::size_t>(_mm_extract_epi16(sums, 4));
-    // A bit past the block's sixteen, so that ctz never sees 0.
-    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(is_comma)) | 0x10000u;
+    // Sixteen bits past the block's sixteen, so that ctz never sees 0 however
+    // many of the sixteen places written are past the block's last comma.
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(is_comma)) | 0xFFFF0000u;
     std::uint32_t* out = found + count;
     for (int k = 0; k < 8; ++k) {
       out[k] = static_cast<std::uint32_t>(at + static_cast<std::size_t>(__builtin_ctz(mask)));
