@@ -153,17 +153,14 @@ bool split_at_commas(std::string_view row, std::vector<std::string_view>& cells,
     // Sixteen bits past the block's sixteen, so that ctz never sees 0 however
     // many of the sixteen places written are past the block's last comma.
     unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(is_comma)) | 0xFFFF0000u;
-    std::uint32_t* out = found + count;
-    for (int k = 0; k < 8; ++k) {
-      out[k] = static_cast<std::uint32_t>(at + static_cast<std::size_t>(__builtin_ctz(mask)));
-      mask &= mask - 1;
-    }
-    if (in_block > 8) {  // a run of empty cells
-      for (int k = 8; k < 16; ++k) {
+    const auto write_eight = [&](std::uint32_t* out) {
+      for (int k = 0; k < 8; ++k) {
         out[k] = static_cast<std::uint32_t>(at + static_cast<std::size_t>(__builtin_ctz(mask)));
         mask &= mask - 1;
       }
-    }
+    };
+    write_eight(found + count);
+    if (in_block > 8) write_eight(found + count + 8);  // a run of empty cells
     count += in_block;
   }
 #endif

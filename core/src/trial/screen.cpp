@@ -410,7 +410,7 @@ class Screening {
         if (!answer.is_boolean()) return nullptr;
         at = static_cast<std::size_t>(answered) * (1 + static_cast<std::size_t>(answer.get<bool>()));
       } else if (value != nullptr) {
-        if (type == trial::AnswerType::Boolean) {
+        if (type == trial::AnswerType::Boolean) {  // the module built for size's form of the above
           if (!value->is_boolean()) return nullptr;
           at = value->get<bool>() ? 2 : 1;
         } else if (is_number) {
