@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWidget } from './bundle.mjs';
+import { bundleWidget, compactBundle } from './bundle.mjs';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -66,8 +66,9 @@ export function defaultMounts(distDir = join(repo, 'build/wasm-release/dist'), p
 // The widget in one file (bundle.mjs), for the patient page: made from the
 // mounted web/ and wasm/ folders, and made again whenever one of the modules
 // it holds has changed (size or modification time), so it is never older
-// than they are; otherwise the last one is served (making it, comments
-// stripped, takes milliseconds that would delay every page load).
+// than they are; otherwise the last one is served. Compacting it takes about
+// a second, so the server starts making it as it starts, and requests that
+// come meanwhile wait for that one.
 export const BUNDLE_PATH = '/web/trial-screener.bundle.js';
 
 // What tells whether any of `files` has changed (or another file is meant):
@@ -173,11 +174,12 @@ async function bundleFile(mounts, cache) {
   const file = join(webDir, 'trial-screener.bundle.js');
   if (cache.bundle && cache.bundle.webDir === webDir && cache.bundle.wasmDir === wasmDir) {
     const current = await filesStamp(cache.bundle.modules).catch(() => null);
-    if (current === cache.bundle.stamp) return { file, body: cache.bundle.body };
+    if (current === cache.bundle.stamp) return { file, body: await cache.bundle.body };
   }
   const { text, files } = bundleWidget({ webDir, wasmDir });
-  cache.bundle = { webDir, wasmDir, modules: files, stamp: await filesStamp(files), body: Buffer.from(text) };
-  return { file, body: cache.bundle.body };
+  const stamp = await filesStamp(files);
+  cache.bundle = { webDir, wasmDir, modules: files, stamp, body: compactBundle(text).then((code) => Buffer.from(code)) };
+  return { file, body: await cache.bundle.body };
 }
 
 // The policy for these mounts: the inline stylesheets' hashes, worked out
@@ -212,6 +214,7 @@ export function createDemoServer({ mounts = defaultMounts() } = {}) {
   // The last widget bundle made (bundleFile), policy worked out (policyFor)
   // and files compacted (servedFile).
   const cache = { bundle: null, policy: null, compacted: new Map() };
+  bundleFile(mounts, cache).catch(() => {});  // a failure shows when the bundle is asked for
   return createServer(async (request, response) => {
     const headers = {
       'Content-Security-Policy': await policyFor(mounts, cache).catch(() => CONTENT_SECURITY_POLICY),

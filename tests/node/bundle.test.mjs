@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWidget } from '../../examples/site/bundle.mjs';
+import { bundleWidget, compactBundle } from '../../examples/site/bundle.mjs';
 import { distDir, repoRoot } from './support.mjs';
 
 const webDir = join(repoRoot, 'web');
@@ -33,6 +33,26 @@ test('the bundle is a valid ES module', () => {
   try {
     const file = join(dir, 'trial-screener.bundle.mjs');
     writeFileSync(file, bundleWidget({ webDir, wasmDir: distDir }).text);
+    execFileSync(process.execPath, ['--check', file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the compacted bundle, as the patient page gets it, is a valid ES module that keeps what the page relies on', async () => {
+  const { text } = bundleWidget({ webDir, wasmDir: distDir });
+  const compact = await compactBundle(text);
+  const [first] = compact.split('\n');
+  assert.equal(first, '//# allFunctionsCalledOnLoad', "Chromium's compile hint stays the first line");
+  assert.match(compact, /import\("\.\/render\/physician\.js"\)/, 'the physician view is still loaded from its own place');
+  assert.match(compact, /new URL\("\.\.\/wasm\/trialscreen\.js",import\.meta\.url\)\.href/);
+  assert.match(compact, /customElements\.define\("trial-screener",/);
+  assert.match(compact, /export const\{TrialScreenerElement\}=/);
+  assert.ok(compact.length < text.length * 0.7, `compacted ${compact.length} of ${text.length} characters`);
+  const dir = mkdtempSync(join(tmpdir(), 'trialscreen-bundle-'));
+  try {
+    const file = join(dir, 'trial-screener.bundle.mjs');
+    writeFileSync(file, compact);
     execFileSync(process.execPath, ['--check', file]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
