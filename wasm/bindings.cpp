@@ -63,5 +63,6 @@ EMSCRIPTEN_BINDINGS(trialscreen) {
       .constructor<std::string>()
       .function("ok", &trialscreen::LogicSession::ok)
       .function("compileError", &trialscreen::LogicSession::compile_error)
-      .function("apply", &trialscreen::LogicSession::apply);
+      .function("apply", &trialscreen::LogicSession::apply)
+      .function("dataNames", &trialscreen::LogicSession::data_names);
 }

@@ -81,9 +81,9 @@ export async function prepareEngine() {
 
 // JSON text for the core. A value JSON cannot represent (a cycle, a BigInt)
 // is the caller's bad input, reported like any other: an InputError.
-function jsonText(value, what) {
+function jsonText(value, what, names = null) {
   try {
-    return JSON.stringify(value);
+    return JSON.stringify(names ? named(value, names) : value);
   } catch (error) {
     throw new InputError({
       code: "input.unserialisable", path: '', message: `${what} cannot be written as JSON: ${error.message}`,
@@ -276,17 +276,36 @@ export async function loadScreener(trial) {
   return new Screener(module, session);
 }
 
+// An object JSON.stringify writes as its own members, each on its own: no
+// array, no class's instance, no toJSON.
+const plainObject = (value) => value !== null && typeof value === 'object' && !('toJSON' in value) &&
+  [Object.prototype, null].includes(Object.getPrototypeOf(value));
+
+// The members of a plain object that JSON.stringify would write, of those
+// named: in a null-prototype object, so that "__proto__" is a name like any other.
+function named(data, names) {
+  const kept = Object.create(null);
+  for (const name of names) if (Object.prototype.propertyIsEnumerable.call(data, name)) kept[name] = data[name];
+  return kept;
+}
+
 class CompiledLogic {
   #session;
+  // The top-level names the rule reads, or null when it may read more
+  // (LogicSession::data_names): a rule on one field of a record is given that
+  // field, not the record's whole text written, copied and parsed again.
+  #names;
 
   constructor(session) {
     this.#session = session;
+    this.#names = JSON.parse(session.dataNames());
   }
 
   /** Plain JsonLogic evaluation of a JS value; returns a JS value, throws LogicError. */
   apply(data = null) {
     if (!this.#session) throw new Error('this rule was disposed');
-    const reply = JSON.parse(this.#session.apply(jsonText(data ?? null, 'data')));
+    const names = plainObject(data) ? this.#names : null;
+    const reply = JSON.parse(this.#session.apply(jsonText(data ?? null, 'data', names)));
     if (reply.error) throw new LogicError(reply.error);
     return reply.result;
   }

@@ -210,6 +210,7 @@ LogicSession::LogicSession(const std::string& rule_text) {
   Diagnostics errors;
   std::optional<nlohmann::json> rule = logic::parse_json(rule_text, errors);
   if (rule) rule_ = logic::Rule::compile(*rule, errors);
+  if (rule_ && rule_->reads_only_variables()) data_names_ = logic::to_json_text(rule_->variables());
   if (!rule_) {
     nlohmann::json error = error_object(errors);
     // The suites' error type ("Unknown Operator", "Invalid Arguments", ...), as apply() reports it.

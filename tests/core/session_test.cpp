@@ -249,4 +249,21 @@ TEST(SessionLogic, AppliesPlainJsonLogicAndReportsErrorsAsValues) {
   EXPECT_EQ(nlohmann::json::parse(thrower.apply("null"))["error"]["type"], "Not an admin");
 }
 
+// The names a host may write alone into apply()'s data: only where the rule
+// cannot look past them. A wrong list would give a different result than the
+// whole record, so every case that may look further must say null.
+TEST(SessionLogic, NamesTheTopLevelDataItReadsOnlyWhenItReadsNothingElse) {
+  const auto names = [](const char* rule) { return trialscreen::LogicSession(rule).data_names(); };
+  EXPECT_EQ(names(R"({">=": [{"var": "wbc"}, 2.5]})"), R"(["wbc"])");
+  EXPECT_EQ(names(R"({"and": [{"var": "b.c"}, {"var": ["a", 1]}, {"var": "b.d"}]})"), R"(["a","b"])");
+  EXPECT_EQ(names(R"({"var": 0})"), R"(["0"])");
+  EXPECT_EQ(names(R"({"+": [1, 2]})"), "[]");
+  EXPECT_EQ(names(R"({"var": ""})"), "null") << "the whole document";
+  EXPECT_EQ(names(R"({"var": {"cat": ["a", "b"]}})"), "null") << "a computed path";
+  EXPECT_EQ(names(R"({"missing": ["a"]})"), "null");
+  EXPECT_EQ(names(R"({"missing_some": [1, ["a", "b"]]})"), "null");
+  EXPECT_EQ(names(R"({"map": [{"var": "xs"}, {"var": "x"}]})"), "null") << "inside map, var reads each element";
+  EXPECT_EQ(names(R"({"=>": [1, 2]})"), "null") << "a rule that did not compile";
+}
+
 }  // namespace

@@ -109,10 +109,16 @@ class LogicSession {
   // Plain JsonLogic: {"result": VALUE} or
   // {"error": {"type": "...", "message": "...", "code": "rule.NNN"?, "path": "..."?}}.
   std::string apply(const std::string& data_json) const;
+  // The top-level names of the data the rule reads, as JSON text: ["a","b"]
+  // when it reads the data only through them, so that a host may write just
+  // those into apply()'s data; null when it may read more (`missing`, a
+  // computed path, the whole document, a rule that did not compile).
+  const std::string& data_names() const { return data_names_; }
 
  private:
   std::optional<logic::Rule> rule_;
   std::string compile_error_;
+  std::string data_names_ = "null";
 };
 
 }  // namespace trialscreen
