@@ -282,10 +282,15 @@ const plainObject = (value) => value !== null && typeof value === 'object' && !(
   [Object.prototype, null].includes(Object.getPrototypeOf(value));
 
 // The members of a plain object that JSON.stringify would write, of those
-// named: in a null-prototype object, so that "__proto__" is a name like any other.
+// named. In a plain object, which JSON.stringify writes several times faster
+// than one without a prototype, unless a name is "__proto__" (which would set
+// a plain object's prototype instead).
 function named(data, names) {
-  const kept = Object.create(null);
-  for (const name of names) if (Object.prototype.propertyIsEnumerable.call(data, name)) kept[name] = data[name];
+  const kept = names.includes('__proto__') ? Object.create(null) : {};
+  // hasOwn first: propertyIsEnumerable alone is slow on a name that is absent.
+  for (const name of names) {
+    if (Object.hasOwn(data, name) && Object.prototype.propertyIsEnumerable.call(data, name)) kept[name] = data[name];
+  }
   return kept;
 }
 
