@@ -4,12 +4,11 @@
 // an import or export form it does not know instead of guessing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWidget, compactBundle } from '../../examples/site/bundle.mjs';
-import { distDir, repoRoot } from './support.mjs';
+import { assertValidModule, distDir, repoRoot } from './support.mjs';
 
 const webDir = join(repoRoot, 'web');
 
@@ -29,14 +28,7 @@ test('the bundle holds define.js and every module it imports statically, depende
 });
 
 test('the bundle is a valid ES module', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'trialscreen-bundle-'));
-  try {
-    const file = join(dir, 'trial-screener.bundle.mjs');
-    writeFileSync(file, bundleWidget({ webDir, wasmDir: distDir }).text);
-    execFileSync(process.execPath, ['--check', file]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  assertValidModule(bundleWidget({ webDir, wasmDir: distDir }).text);
 });
 
 test('the compacted bundle, as the patient page gets it, is a valid ES module that keeps what the page relies on', async () => {
@@ -49,14 +41,7 @@ test('the compacted bundle, as the patient page gets it, is a valid ES module th
   assert.match(compact, /customElements\.define\("trial-screener",/);
   assert.match(compact, /export const\{TrialScreenerElement\}=/);
   assert.ok(compact.length < text.length * 0.7, `compacted ${compact.length} of ${text.length} characters`);
-  const dir = mkdtempSync(join(tmpdir(), 'trialscreen-bundle-'));
-  try {
-    const file = join(dir, 'trial-screener.bundle.mjs');
-    writeFileSync(file, compact);
-    execFileSync(process.execPath, ['--check', file]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  assertValidModule(compact);
 });
 
 test('an import or export form the bundler does not know stops it', () => {
