@@ -223,7 +223,21 @@ inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
   // The façade JavaScript uses must say the same in JSON text.
   const LogicSession session(rule_text);
   if (!session.ok()) return "LogicSession refused a rule that compiles";
-  return check_reply(session.apply(data_text.empty() ? "null" : data_text), "result");
+  const std::string reply = session.apply(data_text.empty() ? "null" : data_text);
+  problem = check_reply(reply, "result");
+  if (!problem.empty() || !data.is_object() || session.data_names() == "null") return problem;
+  // The wrapper writes only the members data_names() names: they must give
+  // the same reply as the whole document.
+  const std::optional<nlohmann::json> names = logic::parse_json(session.data_names(), errors);
+  if (!names || !names->is_array()) return "data_names() is neither null nor an array";
+  nlohmann::json named = nlohmann::json::object();
+  for (const nlohmann::json& name : *names) {
+    if (!name.is_string()) return "data_names() holds a name that is not a string";
+    const auto member = data.find(name.get_ref<const std::string&>());
+    if (member != data.end()) named[name.get_ref<const std::string&>()] = *member;
+  }
+  if (session.apply(logic::to_json_text(named)) != reply) return "the members data_names() names give another reply";
+  return "";
 }
 
 inline const char* const kScreenOptions = R"({"asOf": "2026-11-25", "audience": "physician", "lang": "en"})";
