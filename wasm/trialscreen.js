@@ -278,8 +278,11 @@ export async function loadScreener(trial) {
 
 // An object JSON.stringify writes as its own members, each on its own: no
 // array, no class's instance, no toJSON.
-const plainObject = (value) => value !== null && typeof value === 'object' && !('toJSON' in value) &&
-  [Object.prototype, null].includes(Object.getPrototypeOf(value));
+function plainObject(value) {
+  if (value === null || typeof value !== 'object' || 'toJSON' in value) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
 
 // The members of a plain object that JSON.stringify would write, of those
 // named. In a plain object, which JSON.stringify writes several times faster
