@@ -6,7 +6,8 @@
 //             and to the widget ready to take an answer (its screening-ready event),
 //             with the median time at which each step of the load ended
 //   perAnswer one full BH002 re-evaluation through the JS API in the page (median, CPU-bound loop):
-//             200 referrals in turn, and forms filled in one answer at a time
+//             200 referrals in turn (answers parsed from JSON text in the page), forms filled in
+//             one answer at a time, and the 200 referrals' answers as Playwright hands them over
 // Usage: node bench/browser.mjs DATA_DIR [LOADS]   (TRIALSCREEN_DIST as for the e2e tests)
 //
 // An interleaved start-up A/B of two versions of the pages and the widget:
@@ -276,7 +277,14 @@ async function perAnswer(browser, origin) {
   await page.goto(`${origin}/`);
   await page.locator(QUESTION).first().waitFor();
   const answers = sampleAnswers(200);
-  const result = await page.evaluate(async ({ answers, steps, asOf }) => {
+  // The answers go in as JSON text, parsed in the page, as Node's figure
+  // (bench/node.mjs) parses them: objects Playwright builds from its
+  // arguments are added to key by key, which V8 keeps past a dozen keys as
+  // dictionaries, and JSON.stringify writes a dictionary of BH002's answers
+  // about 4 µs slower ("Twenty-seventh session"). Those objects are timed too.
+  const result = await page.evaluate(async ({ answersText, stepsText, answersAsPassed, asOf }) => {
+    const answers = JSON.parse(answersText);
+    const steps = JSON.parse(stepsText);
     const { loadScreener } = await import('/wasm/trialscreen.js');
     const screener = await loadScreener(await (await fetch('/bh002/trial.json')).text());
     const options = { asOf, audience: 'patient', lang: 'en' };
@@ -302,13 +310,15 @@ async function perAnswer(browser, origin) {
     const referrals = timeRounds(answers);
     // Filling in the form, one answer at a time (bench/forms.mjs).
     const forms = timeRounds(steps);
+    const dictionaries = timeRounds(answersAsPassed);
     screener.dispose();
     return {
       ...referrals,
       oneMoreAnswerEvaluations: forms.evaluations,
       oneMoreAnswerUs: forms.usMedian,
+      dictionaryAnswersUs: dictionaries.usMedian,
     };
-  }, { answers, steps: oneAnswerAtATime(answers), asOf: AS_OF });
+  }, { answersText: JSON.stringify(answers), stepsText: JSON.stringify(oneAnswerAtATime(answers)), answersAsPassed: answers, asOf: AS_OF });
   await context.close();
   return result;
 }
