@@ -342,9 +342,17 @@ export class TrialScreenerElement extends HTMLElement {
     if (focusKey) this.#root.querySelector(`[data-key="${CSS.escape(focusKey)}"]`)?.focus();
   }
 
+  // Each change makes a new answers object by spreading the last: V8 keeps an
+  // object that is added to key by key past a dozen keys, or loses a key, as
+  // a dictionary, which JSON.stringify writes slower, about a fifth of an
+  // evaluation (docs/performance.md, "Twenty-seventh session").
   #setAnswer(id, value, { unknown = false } = {}) {
-    if (value === null || value === undefined || value === '') delete this.#answers[id];
-    else this.#answers[id] = value;
+    if (value === null || value === undefined || value === '') {
+      const { [id]: _removed, ...others } = this.#answers;
+      this.#answers = others;
+    } else {
+      this.#answers = { ...this.#answers, [id]: value };
+    }
     if (unknown) this.#unknownChosen.add(id);
     else this.#unknownChosen.delete(id);
     this.#update();
