@@ -195,15 +195,6 @@ ScreenBuffers::~ScreenBuffers() = default;
 
 namespace {
 
-// Number lines kept by state make a batch about 7 % quicker, and the
-// browsers' module, built for size (TRIALSCREEN_FOR_SIZE), about 1.2 KiB
-// bigger gzipped, which its payload budget has not: there they stay kept by
-// their values (docs/performance.md, "Fifteenth session").
-#ifdef TRIALSCREEN_FOR_SIZE
-constexpr bool kNumberLinesByState = false;
-#else
-constexpr bool kNumberLinesByState = true;
-#endif
 // A yes/no's state for LineMemo read without a branch on whether it is
 // answered: 2 % less time for a list with CSV rows out ("Twenty-fifth
 // session"), and 22 bytes the module built for size has not to spare.
@@ -272,7 +263,7 @@ class Screening {
       as_of_value_ = as_of_;
       slot_values_[trial_.as_of_slot] = &as_of_value_;
     }
-    if (kNumberLinesByState && lines_ != nullptr && trial_.line_states_follow_as_of) follow_as_of();
+    if (lines_ != nullptr && trial_.line_states_follow_as_of) follow_as_of();
     fill_data();
     compute_derived();
     // From here on every rule reads the answers and the derived values just
@@ -352,8 +343,7 @@ class Screening {
       // The audience is in the key: a deferred line is a patient's only.
       const KeptLine* kept = nullptr;
       if (c.line_states != 0 &&
-          (by_state = kNumberLinesByState && c.line_derived != Criterion::kNoDerived ? derived_state_entry(c)
-                                                                                     : state_entry(c)) != nullptr) {
+          (by_state = c.line_derived != Criterion::kNoDerived ? derived_state_entry(c) : state_entry(c)) != nullptr) {
         if (*by_state != 0) {
           kept = &lines_->by_state_kept[*by_state - 1];
           ++lines_->by_state_hits;
@@ -397,7 +387,7 @@ class Screening {
       const std::uint32_t packed = c.line_slot_states[k];
       const std::uint32_t states = Criterion::StateSlot::states(packed);
       const trial::AnswerType type = Criterion::StateSlot::type(packed);
-      const bool is_number = kNumberLinesByState && trial::is_numeric(type);
+      const bool is_number = trial::is_numeric(type);
       const std::size_t cuts_of_slot = is_number ? (states - 2) / 2 : 0;
       const json* value = slot_values_[c.line_slots[k]];
       std::size_t at = 0;  // unanswered
@@ -415,7 +405,7 @@ class Screening {
           at = value->get<bool>() ? 2 : 1;
         } else if (is_number) {
           if (!value->is_number() || !place_among_cuts(value->get<double>(), cut, cuts_of_slot, at)) return nullptr;
-        } else if (kNumberLinesByState && trial::is_date(type)) {
+        } else if (trial::is_date(type)) {
           if (!value->is_string() || !date_place(value->get_ref<const std::string&>(), at)) return nullptr;
         } else {
           if (!value->is_string()) return nullptr;
@@ -887,7 +877,7 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
     for (std::uint32_t slot : c.line_slots) {
       const std::size_t q = trial.question_of_slot[slot];
       const Question* question = q == Trial::Loaded::kNoQuestion ? nullptr : &trial.questions[q];
-      if (kNumberLinesByState && question == nullptr && slot == trial.as_of_slot) {
+      if (question == nullptr && slot == trial.as_of_slot) {
         reads_as_of = follows_as_of = true;  // one state: the table's screening date
         continue;
       }
@@ -896,12 +886,12 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
                           : question->type == trial::AnswerType::Choice  ? 1 + question->options.size()
                                                                          : 0;
       std::vector<double> cuts;
-      if (kNumberLinesByState && count == 0 && question != nullptr && trial::is_numeric(question->type) &&
+      if (count == 0 && question != nullptr && trial::is_numeric(question->type) &&
           compared_with_numbers(c, slot, cuts)) {
         count = 2 + 2 * cuts.size();
         c.line_cuts.insert(c.line_cuts.end(), cuts.begin(), cuts.end());
       }
-      if (kNumberLinesByState && count == 0 && question != nullptr && trial::is_date(question->type) &&
+      if (count == 0 && question != nullptr && trial::is_date(question->type) &&
           most_states == Criterion::kMaxLineStates) {
         count = Criterion::kDateStates;  // one date slot a line: its window times the rest's states
         most_states *= Criterion::kDateStates;
@@ -924,7 +914,7 @@ void trial::prepare_line_keys(Trial::Loaded& trial) {
     } else {
       c.line_slot_states.clear();
       c.line_cuts.clear();
-      if (kNumberLinesByState) key_line_by_derived(trial, c);
+      key_line_by_derived(trial, c);
     }
   }
   trial.line_entries = 0;
