@@ -77,6 +77,15 @@ std::vector<json> plain_rules() {
       json::parse(R"({"<": [{"var": "b"}, 0, {"var": "s"}]})"),
       json::parse(R"({"and": [{"var": "flag"}, {"==": [{"var": "s"}, "f"]}, {"/": [{"var": "a"}, {"var": "b"}]}]})"),
       json::parse(R"({"or": [{"!": [{"var": "flag"}]}, {"max": [{"var": "d"}, {"var": "b"}]}]})"),
+      // Two values that cannot be compared: the evaluator's error, passed
+      // on by every operator above the comparison as the evaluator passes it.
+      json::parse(R"({"and": [true, {"!=": [{"var": "a"}, "x"]}]})"),
+      json::parse(R"({"or": [{"==": [{"var": "s"}, {"var": "a"}]}, {"var": "flag"}]})"),
+      json::parse(R"({"if": [{"<": [{"var": "s"}, 1]}, 1, {">": [{"var": "s"}, {"var": "b"}]}]})"),
+      json::parse(R"({"<": [{"var": "b"}, {"var": "s"}, {"!=": [{"var": "a"}, "z"]}]})"),
+      json::parse(R"({"+": [1, {"!": {"<": [{"var": "s"}, {"*": [{"var": "a"}, 2]}]}}]})"),
+      json::parse(R"({">=": [{"/": [{"var": "a"}, 4]}, {"var": "s"}]})"),
+      json::parse(R"({"==": [{"<": [{"var": "a"}, "x"]}, {"<": [{"var": "s"}, 1]}]})"),
       nested_sums(40),  // deeper than the plain path goes
       wide_sum(20),     // more values at once than a program holds
   };

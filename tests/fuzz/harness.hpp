@@ -204,7 +204,8 @@ inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
   const logic::Outcome evaluated = rule->evaluate(data, full);
   if (plain.kind != evaluated.kind || plain.value != evaluated.value ||
       logic::to_json_text(plain.value) != logic::to_json_text(evaluated.value) ||
-      plain.error_id != evaluated.error_id || plain.error_pointer != evaluated.error_pointer) {
+      plain.error_id != evaluated.error_id || plain.error_pointer != evaluated.error_pointer ||
+      plain.error_message != evaluated.error_message) {
     return "the plain path and the evaluator differ";
   }
 

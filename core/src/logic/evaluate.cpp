@@ -1310,6 +1310,8 @@ void Evaluator::minimize(std::uint32_t index, Val& result) {
 // from the data object's members.
 namespace {
 
+void clear_outcome(Outcome& outcome);  // below, with the other outcomes' helpers
+
 class PlainEvaluator {
  public:
   PlainEvaluator(const Rule::Compiled& rule, const Bindings& bindings, const json& data)
@@ -1346,6 +1348,28 @@ class PlainEvaluator {
     }
 #endif
     return false;
+  }
+
+  // After evaluate() gave false: whether it stopped at a comparison of two
+  // values that cannot be compared, the error the evaluator gives for the
+  // rule then. Every operator eval() takes passes an operand's error on as
+  // the evaluator does, in the same order (and/or, if, comparison chains
+  // one operand at a time, the others over all of theirs), and eval() stops
+  // at the first operand that is not plain, so no unknown can stand before
+  // the error. Into `outcome` (emptied as put_outcome empties it).
+  bool failed(Outcome& outcome) const {
+    if (failed_node_ == kNone) return false;
+    const auto brief = [](const Plain& side) {
+      return values::brief(side.ref != nullptr ? *side.ref : *values::number_json(side.number));
+    };
+    clear_outcome(outcome);
+    if (!outcome.value.is_null()) outcome.value = nullptr;
+    outcome.kind = Outcome::Kind::Error;
+    outcome.error_type = "NaN";
+    outcome.error_message = "cannot compare " + brief(failed_sides_[0]) + " with " + brief(failed_sides_[1]);
+    outcome.error_id = "rule.201";
+    outcome.error_pointer = rule_.pointers[rule_.nodes[failed_node_].pointer];
+    return true;
   }
 
   // The rule's value into `out`, or false when it is not that simple.
@@ -1439,7 +1463,13 @@ class PlainEvaluator {
           Plain current;
           if (!eval(children[i], current, depth + 1)) return false;
           const std::optional<int> order = order_of(previous, current);
-          if (!order) return false;
+          if (!order) {
+            // The evaluator's error here, as it would reach it (see failed()).
+            failed_node_ = index;
+            failed_sides_[0] = previous;
+            failed_sides_[1] = current;
+            return false;
+          }
           if (!holds(n.op, *order)) {
             out.ref = &kFalse;
             return true;
@@ -1735,6 +1765,9 @@ class PlainEvaluator {
   const Rule::Compiled& rule_;
   const Bindings& bindings_;
   const json::object_t* by_name_;  // plain JsonLogic: the data's members; else nullptr
+  // A comparison eval() found two values it cannot compare at, or kNone.
+  std::uint32_t failed_node_ = kNone;
+  Plain failed_sides_[2];
 };
 
 #ifndef TRIALSCREEN_FOR_SIZE
@@ -2241,6 +2274,7 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
   PlainEvaluator plain_path(*compiled_, bindings, data);
   const bool waits = plain_path.program_waits();
   if (!waits && plain_path.evaluate(plain)) return put_plain_value(std::move(plain), outcome);
+  if (plain_path.failed(outcome)) return;
   {
     std::optional<bool> truth;
     Waiting waiting;
@@ -2259,8 +2293,11 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
     }
   }
   if (waits && plain_path.evaluate(plain)) return put_plain_value(std::move(plain), outcome);
+  if (plain_path.failed(outcome)) return;
 #else
-  if (PlainEvaluator(*compiled_, bindings, data).evaluate(plain)) return put_plain_value(std::move(plain), outcome);
+  PlainEvaluator plain_path(*compiled_, bindings, data);
+  if (plain_path.evaluate(plain)) return put_plain_value(std::move(plain), outcome);
+  if (plain_path.failed(outcome)) return;
 #endif
   std::optional<Scratch> own;
   if (bindings.scratch == nullptr) own.emplace();
