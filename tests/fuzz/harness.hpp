@@ -208,6 +208,24 @@ inline std::string run_logic(const std::uint8_t* bytes, std::size_t size) {
       plain.error_message != evaluated.error_message) {
     return "the plain path and the evaluator differ";
   }
+  // In a set with another rule (logic::RuleSet), as a document and as text:
+  // what the rule gives alone.
+  {
+    std::optional<logic::RuleSet> set =
+        logic::RuleSet::compile(nlohmann::json::array({*rule_json, {{"var", "a"}}}), errors);
+    if (!set) return "a rule that compiles did not compile in a set";
+    std::vector<logic::Outcome> outcomes;
+    set->evaluate(data, outcomes);
+    for (int as_text = 0; as_text < 2; ++as_text) {
+      if (outcomes.size() != 2 || outcomes[0].kind != plain.kind ||
+          logic::to_json_text(outcomes[0].value) != logic::to_json_text(plain.value) ||
+          outcomes[0].error_id != plain.error_id || outcomes[0].error_pointer != plain.error_pointer ||
+          outcomes[0].error_message != plain.error_message) {
+        return as_text == 0 ? "the rule in a set gives another outcome" : "the rule in a set, from text, gives another outcome";
+      }
+      if (!set->evaluate_text(logic::to_json_text(data), outcomes, errors)) return "a set refused its document's text";
+    }
+  }
 
   const std::map<std::string, logic::Domain> domains = domains_for(rule->variables());
   logic::Bindings screening;

@@ -212,6 +212,46 @@ class Rule {
   std::unique_ptr<Compiled> compiled_;
 };
 
+// Several plain JsonLogic rules compiled together and evaluated over one
+// data document at a time, each outcome what Rule::evaluate(data) gives for
+// that rule alone: a host checking one record against many rules (a trial's
+// criteria written as plain rules, a rule per column of a list). The data's
+// members are found once for all of the rules, by number, not once per read
+// by name; rules then take the plain path by slot. Evaluation reuses the
+// set's working buffers, so it serves one evaluation at a time.
+class RuleSet {
+ public:
+  // Compiles every rule of `rules`, a JSON array. On failure returns nullopt
+  // and appends the rules' diagnostics, their pointers starting with the
+  // rule's index ("/3/if"), or "rule.112" when `rules` is no array.
+  static std::optional<RuleSet> compile(const nlohmann::json& rules, Diagnostics& errors, const Limits& limits = {});
+
+  std::size_t size() const;
+  // Top-level names any rule may read (sorted, unique).
+  const std::vector<std::string>& variables() const;
+  // Whether every rule reads the data only through variables() (see
+  // Rule::reads_only_variables).
+  bool reads_only_variables() const;
+
+  // Each rule's outcome over `data` into `outcomes` (resized to size()).
+  void evaluate(const nlohmann::json& data, std::vector<Outcome>& outcomes);
+  // The same over JSON text; false with a "json.*" diagnostic appended (and
+  // `outcomes` untouched) when it is no JSON. When every rule reads the data
+  // only through its slots (Rule::reads_only_slots), an object's members are
+  // parsed straight into their places, no object built.
+  bool evaluate_text(const std::string& data_text, std::vector<Outcome>& outcomes, Diagnostics& errors);
+
+  RuleSet(RuleSet&&) noexcept;
+  RuleSet& operator=(RuleSet&&) noexcept;
+  ~RuleSet();
+
+  struct Parts;
+
+ private:
+  explicit RuleSet(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
 // Derived variables worked out once for one data document, then read by every
 // rule that reads them (Bindings::derived): a score read by several criteria
 // is summed from its items once, not once per criterion. A plain value is

@@ -1320,7 +1320,8 @@ class PlainEvaluator {
         by_name_(bindings.slot_values == nullptr && !bindings.missing_is_unknown && bindings.domains == nullptr &&
                          bindings.derived == nullptr && data.is_object()
                      ? &data.get_ref<const json::object_t&>()
-                     : nullptr) {}
+                     : nullptr),
+        plain_slots_(bindings.slot_values != nullptr && !bindings.missing_is_unknown && bindings.derived == nullptr) {}
 
   // A value that outlives the evaluation (an answer, a literal, true or
   // false), or a number worked out. The evaluator makes each arithmetic
@@ -1341,7 +1342,8 @@ class PlainEvaluator {
   // operand decides without that answer.
   bool program_waits() const {
 #ifndef TRIALSCREEN_FOR_SIZE
-    if (rule_.plain_program.empty() || bindings_.slot_values == nullptr) return false;
+    // Plain JsonLogic reads an unanswered slot as null: nothing waits.
+    if (rule_.plain_program.empty() || bindings_.slot_values == nullptr || plain_slots_) return false;
     for (std::uint32_t slot : rule_.plain_program_slots) {
       const json* value = (*bindings_.slot_values)[slot];
       if (value == nullptr || value->is_null()) return true;
@@ -1523,7 +1525,11 @@ class PlainEvaluator {
         stack[top++] = Plain{&rule_.literals[step.arg], 0};
       } else if (step.op == Op::Var) {
         const json* value = values[step.arg];
-        if (value != nullptr && !value->is_null()) {
+        if (plain_slots_) {
+          // As read() takes a slot in plain JsonLogic.
+          if (step.count != 0 || (value != nullptr && value->is_structured())) return false;
+          stack[top++] = Plain{value != nullptr ? value : &kNull, 0};
+        } else if (value != nullptr && !value->is_null()) {
           stack[top++] = Plain{value, 0};
           i += step.count;  // a derived value's answer: not its expression's steps
         } else if (step.count == 0 || bindings_.derived != nullptr) {
@@ -1749,7 +1755,16 @@ class PlainEvaluator {
       return true;
     }
     // Without a slot the evaluator reads the name in the data: not plain.
-    if (slot_of(rule_, n.variable) == kNone) return false;
+    const std::uint32_t slot = slot_of(rule_, n.variable);
+    if (slot == kNone) return false;
+    if (plain_slots_) {
+      // Plain JsonLogic by slot, as by name above: an absent member is null.
+      if (n.derived != kNone) return false;
+      const json* member = (*bindings_.slot_values)[slot];
+      if (member != nullptr && member->is_structured()) return false;
+      out.ref = member != nullptr ? member : &kNull;
+      return true;
+    }
     if (const json* answer = slot_answer(rule_, bindings_, n.variable)) {
       out.ref = answer;
       return true;
@@ -1768,6 +1783,9 @@ class PlainEvaluator {
   // A comparison eval() found two values it cannot compare at, or kNone.
   std::uint32_t failed_node_ = kNone;
   Plain failed_sides_[2];
+  // Plain JsonLogic read by slot (Bindings::slot_values without unknowns or
+  // derived values kept): an unanswered slot is null, as by name.
+  bool plain_slots_;
 };
 
 #ifndef TRIALSCREEN_FOR_SIZE
