@@ -42,6 +42,13 @@ emscripten::val screen_view(trialscreen::TrialSession& session, std::uintptr_t a
                                             std::string(reinterpret_cast<const char*>(options), options_size)));
 }
 
+// Every rule's reply (RuleSetSession::apply) for data as UTF-8 bytes the
+// wrapper has written into the module's memory, as a view of its bytes: one
+// crossing per document, the text copied neither way by Embind.
+emscripten::val rule_set_apply_view(trialscreen::RuleSetSession& session, std::uintptr_t data, std::size_t size) {
+  return bytes_view(session.apply(std::string(reinterpret_cast<const char*>(data), size)));
+}
+
 emscripten::val definition_view(trialscreen::TrialSession& session) { return bytes_view(session.definition_kept()); }
 
 }  // namespace
@@ -65,4 +72,11 @@ EMSCRIPTEN_BINDINGS(trialscreen) {
       .function("compileError", &trialscreen::LogicSession::compile_error)
       .function("apply", &trialscreen::LogicSession::apply)
       .function("dataNames", &trialscreen::LogicSession::data_names);
+
+  emscripten::class_<trialscreen::RuleSetSession>("RuleSetSession")
+      .constructor<std::string>()
+      .function("ok", &trialscreen::RuleSetSession::ok)
+      .function("compileError", &trialscreen::RuleSetSession::compile_error)
+      .function("applyView", &rule_set_apply_view, emscripten::allow_raw_pointers())
+      .function("dataNames", &trialscreen::RuleSetSession::data_names);
 }

@@ -114,14 +114,67 @@ function frozen(value) {
   return value;
 }
 
+// A block of `size` bytes of the module's memory (InputError when there is no room).
+function allocate(module, size, what) {
+  const address = module._malloc(size);
+  if (!address) throw new InputError({ code: 'input.too-large', path: '', message: `${what} do not fit in memory` });
+  return address;
+}
+
+// Where a text's UTF-8 bytes are written for the core: a block of the
+// module's memory kept from call to call, grown when too small, and a view
+// of it (a new one after the memory grows). Its bytes stay (a shorter text
+// overwrites only its own length): wiped when a person starts over and
+// before the block is freed.
+class InputBlock {
+  #module;
+  #what;
+  address = 0;
+  #size = 0;
+  #view = null;
+
+  constructor(module, what) {
+    this.#module = module;
+    this.#what = what;
+  }
+
+  // Writes the text's UTF-8 bytes into the block; returns how many.
+  write(text) {
+    const module = this.#module;
+    const most = text.length * 3;  // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (most > this.#size) {
+      this.free();
+      const size = Math.max(most, 4096);
+      this.address = allocate(module, size, `${this.#what} of ${text.length} characters`);
+      this.#size = size;
+    }
+    if (this.#view?.buffer !== module.HEAPU8.buffer) {
+      this.#view = module.HEAPU8.subarray(this.address, this.address + this.#size);
+    }
+    return utf8Encoder.encodeInto(text, this.#view).written;
+  }
+
+  wipe() {
+    this.#module.HEAPU8.fill(0, this.address, this.address + this.#size);
+  }
+
+  free() {
+    if (this.address) {
+      this.wipe();
+      this.#module._free(this.address);
+    }
+    this.address = 0;
+    this.#size = 0;
+    this.#view = null;
+  }
+}
+
 class Screener {
   #module;
   #session;
   #definition = null;
-  // Where the answers' UTF-8 bytes are written for the core: a block of the
-  // module's memory kept from call to call, grown when too small, and a view
-  // of it (a new one after the memory grows).
-  #input = { address: 0, size: 0, view: null };
+  // Where the answers' UTF-8 bytes are written for the core.
+  #input;
   // The last options, and their JSON text's UTF-8 bytes in a block of their
   // own, written again only when they change (most calls repeat them).
   #options = { asOf: null, audience: null, lang: null, address: 0, size: 0 };
@@ -134,6 +187,7 @@ class Screener {
   constructor(module, session) {
     this.#module = module;
     this.#session = session;
+    this.#input = new InputBlock(module, 'answers');
   }
 
   /** The loaded trial definition (texts, questions, criteria), parsed once. */
@@ -149,7 +203,7 @@ class Screener {
    */
   evaluate(answers = {}, { asOf = localToday(), audience = 'physician', lang = 'en' } = {}) {
     const session = this.#live();
-    const size = this.#write(toText(answers ?? {}, 'answers'));
+    const size = this.#input.write(toText(answers ?? {}, 'answers'));
     const options = this.#optionsBytes(asOf, audience, lang);
     // Decoded at once: the view is valid until the next call.
     const text = utf8.decode(session.screenView(this.#input.address, size, options.address, options.size));
@@ -175,7 +229,7 @@ class Screener {
   forget() {
     this.#live().forget();
     this.#criteria = [];
-    this.#wipeInput();
+    this.#input.wipe();
   }
 
   /** Coverage problems of the definition: [{code, path, message}]. */
@@ -187,7 +241,7 @@ class Screener {
     this.#session?.delete();
     this.#session = null;
     this.#criteria = [];
-    this.#freeInput();
+    this.#input.free();
     if (this.#options.address) this.#module._free(this.#options.address);
     this.#options = { asOf: null, audience: null, lang: null, address: 0, size: 0 };
   }
@@ -197,50 +251,12 @@ class Screener {
     return this.#session;
   }
 
-  // Answers' bytes stay in the input block (a shorter text overwrites only
-  // its own length): wiped when a person starts over and before the block is
-  // freed.
-  #wipeInput() {
-    this.#module.HEAPU8.fill(0, this.#input.address, this.#input.address + this.#input.size);
-  }
-
-  #freeInput() {
-    if (this.#input.address) {
-      this.#wipeInput();
-      this.#module._free(this.#input.address);
-    }
-    this.#input = { address: 0, size: 0, view: null };
-  }
-
-  // A block of `size` bytes of the module's memory (InputError when there is no room).
-  #allocate(size, what) {
-    const address = this.#module._malloc(size);
-    if (!address) throw new InputError({ code: 'input.too-large', path: '', message: `${what} do not fit in memory` });
-    return address;
-  }
-
-  // Writes the text's UTF-8 bytes into the input block; returns how many.
-  #write(text) {
-    const module = this.#module;
-    const most = text.length * 3;  // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (most > this.#input.size) {
-      this.#freeInput();
-      const size = Math.max(most, 4096);
-      this.#input = { address: this.#allocate(size, `answers of ${text.length} characters`), size, view: null };
-    }
-    const input = this.#input;
-    if (input.view?.buffer !== module.HEAPU8.buffer) {
-      input.view = module.HEAPU8.subarray(input.address, input.address + input.size);
-    }
-    return utf8Encoder.encodeInto(text, input.view).written;
-  }
-
   // The options' JSON text as UTF-8 bytes in the module's memory.
   #optionsBytes(asOf, audience, lang) {
     const last = this.#options;
     if (last.address && last.asOf === asOf && last.audience === audience && last.lang === lang) return last;
     const bytes = utf8Encoder.encode(jsonText({ asOf, audience, lang }, 'options'));
-    const address = this.#allocate(Math.max(bytes.length, 1), 'options');
+    const address = allocate(this.#module, Math.max(bytes.length, 1), 'options');
     this.#module.HEAPU8.set(bytes, address);
     if (last.address) this.#module._free(last.address);
     this.#options = { asOf, audience, lang, address, size: bytes.length };
@@ -334,6 +350,67 @@ export async function compileLogic(rule) {
     throw new LogicError(error);
   }
   return new CompiledLogic(session);
+}
+
+class CompiledRuleSet {
+  #session;
+  #names;  // as CompiledLogic's, for all of the rules
+  #input;  // where the data's UTF-8 bytes are written for the core
+
+  constructor(module, session) {
+    this.#session = session;
+    this.#names = JSON.parse(session.dataNames());
+    this.#input = new InputBlock(module, 'data');
+  }
+
+  /**
+   * Every rule over one JS value (the data crosses into the core once): an
+   * array holding, per rule in order, its value, or the LogicError that
+   * compileLogic(rule).apply(data) would throw. Throws only for data that
+   * cannot be written as JSON.
+   */
+  apply(data = null) {
+    if (!this.#session) throw new Error('these rules were disposed');
+    const names = plainObject(data) ? this.#names : null;
+    const size = this.#input.write(jsonText(data ?? null, 'data', names));
+    const reply = JSON.parse(utf8.decode(this.#session.applyView(this.#input.address, size)));
+    if (reply.error) throw new LogicError(reply.error);
+    const { results, errors } = reply;
+    if (errors) {
+      // Handed back, not thrown: a stack would point here and cost more than
+      // the rule (V8 writes it on construction), so none is taken.
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        for (const at of Object.keys(errors)) results[at] = new LogicError(errors[at]);
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+      }
+    }
+    return results;
+  }
+
+  dispose() {
+    this.#session?.delete();
+    this.#session = null;
+    this.#input.free();
+  }
+}
+
+/**
+ * Compiles a list of JsonLogic rules (JSON text or an array) once, to apply
+ * together to one document at a time. Throws LogicError; its path starts
+ * with the failing rule's index ("/3/if").
+ */
+export async function compileRuleSet(rules) {
+  const module = await core();
+  const session = new module.RuleSetSession(toText(rules, 'rules'));
+  if (!session.ok()) {
+    const { error } = JSON.parse(session.compileError());
+    session.delete();
+    throw new LogicError(error);
+  }
+  return new CompiledRuleSet(module, session);
 }
 
 /** The core's version string. */

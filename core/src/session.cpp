@@ -206,17 +206,37 @@ std::string TrialSession::lint() const {
   return logic::to_json_text(list);
 }
 
+namespace {
+
+// A compile failure as LogicSession and RuleSetSession report it.
+std::string compile_error_json(const Diagnostics& errors) {
+  nlohmann::json error = error_object(errors);
+  // The suites' error type ("Unknown Operator", "Invalid Arguments", ...), as apply() reports it.
+  if (!errors.empty()) error["error"]["type"] = logic::error_type(errors.front());
+  return logic::to_json_text(error);
+}
+
+// One rule's outcome as apply() replies it: {"result": VALUE} or {"error": {...}}.
+nlohmann::json outcome_reply(const logic::Outcome& outcome) {
+  if (outcome.is_error()) {
+    nlohmann::json error = {{"type", outcome.error_type}, {"message", outcome.error_message}};
+    // The stable id and place, as every other error value carries them.
+    if (!outcome.error_id.empty()) error["code"] = outcome.error_id;
+    error["path"] = outcome.error_pointer;
+    if (!outcome.thrown.is_null()) error["thrown"] = outcome.thrown;
+    return {{"error", std::move(error)}};
+  }
+  return {{"result", outcome.value}};
+}
+
+}  // namespace
+
 LogicSession::LogicSession(const std::string& rule_text) {
   Diagnostics errors;
   std::optional<nlohmann::json> rule = logic::parse_json(rule_text, errors);
   if (rule) rule_ = logic::Rule::compile(*rule, errors);
   if (rule_ && rule_->reads_only_variables()) data_names_ = logic::to_json_text(rule_->variables());
-  if (!rule_) {
-    nlohmann::json error = error_object(errors);
-    // The suites' error type ("Unknown Operator", "Invalid Arguments", ...), as apply() reports it.
-    if (!errors.empty()) error["error"]["type"] = logic::error_type(errors.front());
-    compile_error_ = logic::to_json_text(error);
-  }
+  if (!rule_) compile_error_ = compile_error_json(errors);
 }
 
 std::string LogicSession::apply(const std::string& data_json) const {
@@ -224,16 +244,45 @@ std::string LogicSession::apply(const std::string& data_json) const {
   Diagnostics errors;
   std::optional<nlohmann::json> data = logic::parse_json(data_json, errors);
   if (!data) return error_json(errors);
-  logic::Outcome outcome = rule_->evaluate(*data);
-  if (outcome.is_error()) {
-    nlohmann::json error = {{"type", outcome.error_type}, {"message", outcome.error_message}};
-    // The stable id and place, as every other error value carries them.
-    if (!outcome.error_id.empty()) error["code"] = outcome.error_id;
-    error["path"] = outcome.error_pointer;
-    if (!outcome.thrown.is_null()) error["thrown"] = outcome.thrown;
-    return logic::to_json_text({{"error", std::move(error)}});
+  return logic::to_json_text(outcome_reply(rule_->evaluate(*data)));
+}
+
+RuleSetSession::RuleSetSession(const std::string& rules_text) {
+  Diagnostics errors;
+  std::optional<nlohmann::json> rules = logic::parse_json(rules_text, errors);
+  if (rules) rules_ = logic::RuleSet::compile(*rules, errors);
+  if (rules_ && rules_->reads_only_variables()) data_names_ = logic::to_json_text(rules_->variables());
+  if (!rules_) compile_error_ = compile_error_json(errors);
+}
+
+const std::string& RuleSetSession::apply(const std::string& data_json) {
+  if (!rules_) return compile_error_;
+  Diagnostics errors;
+  if (!rules_->evaluate_text(data_json, outcomes_, errors)) return reply_ = error_json(errors);
+  // Written as text, value by value: no JSON object is built for the reply.
+  reply_.assign("{\"results\":[");
+  bool failed = false;
+  for (std::size_t i = 0; i < outcomes_.size(); ++i) {
+    if (i != 0) reply_ += ',';
+    const logic::Outcome& outcome = outcomes_[i];
+    failed = failed || outcome.is_error();
+    logic::append_json_text(reply_, outcome.is_error() ? nlohmann::json() : outcome.value);
   }
-  return logic::to_json_text({{"result", outcome.value}});
+  reply_ += ']';
+  if (failed) {
+    reply_ += ",\"errors\":{";
+    bool first = true;
+    for (std::size_t i = 0; i < outcomes_.size(); ++i) {
+      if (!outcomes_[i].is_error()) continue;
+      if (!first) reply_ += ',';
+      first = false;
+      reply_ += '"' + std::to_string(i) + "\":";
+      logic::append_json_text(reply_, outcome_reply(outcomes_[i])["error"]);
+    }
+    reply_ += '}';
+  }
+  reply_ += '}';
+  return reply_;
 }
 
 }  // namespace trialscreen

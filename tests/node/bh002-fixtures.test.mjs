@@ -5,12 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { matchExpected } from './fixture-match.mjs';
-import { distDir, importWrapper, readRepoFile, repoRoot } from './support.mjs';
+import { distDir, importWrapper, readRepoFile, repoRoot, withBrowsersWrapper } from './support.mjs';
 
 const fixturesDir = `${repoRoot}tests/fixtures/bh002/`;
 const trialPath = `${repoRoot}examples/bh002/trial.json`;
@@ -109,12 +106,7 @@ test('a result kept by the caller stays as it was: its criteria are frozen and s
 // wrapper without node/ beside it reaches it.
 test('the browsers\' module and Node\'s give the same result for every scenario', async () => {
   assert.ok(existsSync(`${distDir}node/trialscreen-core.wasm`), 'the Node module is built (scripts/build wasm)');
-  const webOnly = mkdtempSync(join(tmpdir(), 'trialscreen-web-'));
-  try {
-    for (const file of ['trialscreen.js', 'trialscreen-core.mjs', 'trialscreen-core.wasm']) {
-      copyFileSync(`${distDir}${file}`, join(webOnly, file));
-    }
-    const web = await import(pathToFileURL(join(webOnly, 'trialscreen.js')).href);
+  await withBrowsersWrapper(async (web) => {
     const forWeb = await web.loadScreener(readRepoFile('examples/bh002/trial.json'));
     const forNode = await loadScreener(readRepoFile('examples/bh002/trial.json'));
     for (const name of scenarios) {
@@ -127,7 +119,5 @@ test('the browsers\' module and Node\'s give the same result for every scenario'
     }
     forWeb.dispose();
     forNode.dispose();
-  } finally {
-    rmSync(webOnly, { recursive: true, force: true });
-  }
+  });
 });

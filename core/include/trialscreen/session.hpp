@@ -121,4 +121,31 @@ class LogicSession {
   std::string data_names_ = "null";
 };
 
+// Several plain JsonLogic rules over one data document at a time
+// (logic::RuleSet), JSON text in and out, for the JavaScript wrapper's
+// compileRuleSet(): one crossing per document, not one per rule.
+class RuleSetSession {
+ public:
+  // `rules_text`: a JSON array of rules.
+  explicit RuleSetSession(const std::string& rules_text);
+
+  bool ok() const { return rules_.has_value(); }
+  // As LogicSession's; pointers start with the rule's index ("/3/if").
+  const std::string& compile_error() const { return compile_error_; }
+  // {"results": [each rule's value, null for a rule that failed], "errors":
+  // {"index": the error as LogicSession::apply replies it}} ("errors" only
+  // when a rule failed), or {"error": ...} when the data is no JSON. Valid
+  // until the next call.
+  const std::string& apply(const std::string& data_json);
+  // As LogicSession's, for all of the rules.
+  const std::string& data_names() const { return data_names_; }
+
+ private:
+  std::optional<logic::RuleSet> rules_;
+  std::vector<logic::Outcome> outcomes_;  // kept between documents
+  std::string reply_;
+  std::string compile_error_;
+  std::string data_names_ = "null";
+};
+
 }  // namespace trialscreen
