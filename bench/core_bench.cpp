@@ -1,7 +1,8 @@
 // Where the time of one screening goes, natively: parsing the answers, the
 // core's screen(), serialising the result, the JSON-text façade the browser
-// calls, and the 34 plain JsonLogic criterion rules on their own (the same
-// rules and canonical data the JavaScript engines run, see engines.mjs).
+// calls, and the 34 plain JsonLogic criterion rules on their own, a rule at a
+// time and as one set (the same rules and canonical data the JavaScript
+// engines run, see engines.mjs).
 //
 // Data: the first kSample records of the files bench/generate.mjs writes, in
 // $TRIALSCREEN_BENCH_DATA (default build/bench-data under the source tree).
@@ -64,6 +65,7 @@ struct Fixture {
   std::vector<json> answers;
   std::vector<json> canonical;             // referrals-canonical.jsonl plus as_of
   std::vector<trialscreen::logic::Rule> rules;
+  json plain_rules = json::array();        // the same rules as one list (RuleSet)
   trialscreen::ScreenOptions options;
 
   Fixture() {
@@ -94,6 +96,7 @@ struct Fixture {
         std::exit(2);
       }
       rules.push_back(std::move(*rule));
+      plain_rules.push_back(entry["rule"]);
     }
     if (answers.empty() || canonical.empty() || rules.size() != 34) {
       std::fprintf(stderr, "core_bench: no data in %s (run bench/generate.mjs first)\n", data_dir().c_str());
@@ -180,6 +183,27 @@ void BM_LogicRules(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 BENCHMARK(BM_LogicRules);
+
+// The same 34 rules compiled as one set (logic::RuleSet): a record's members
+// are found once for all of them, each rule's outcome what it gives alone.
+void BM_LogicRuleSet(benchmark::State& state) {
+  const Fixture& f = fixture();
+  Diagnostics errors;
+  std::optional<trialscreen::logic::RuleSet> set = trialscreen::logic::RuleSet::compile(f.plain_rules, errors);
+  if (!set) {
+    state.SkipWithError("the rules do not compile as a set");
+    return;
+  }
+  std::vector<trialscreen::logic::Outcome> outcomes;
+  std::size_t i = 0;
+  for (auto _ : state) {
+    set->evaluate(f.canonical[i], outcomes);
+    benchmark::DoNotOptimize(outcomes.data());
+    i = (i + 1) % f.canonical.size();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_LogicRuleSet);
 
 }  // namespace
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The Node side of bench/run. Prints one JSON object on stdout.
-//   node bench/node.mjs logic   DATA_DIR DIST_DIR   the 34 rules per record: wasm compileLogic().apply(),
-//                                                  json-logic-js, json-logic-engine (one run, same data)
+//   node bench/node.mjs logic   DATA_DIR DIST_DIR   the 34 rules per record: wasm compileLogic().apply() and
+//                                                  compileRuleSet().apply(), json-logic-js, json-logic-engine
+//                                                  (one run, same data)
 //   node bench/node.mjs answer  DATA_DIR DIST_DIR   one full BH002 re-evaluation through loadScreener().evaluate():
 //                                                  200 referrals in turn, and forms filled in one answer at a time
 //   node bench/node.mjs batch   DATA_DIR ENGINE [N] json-logic-js or json-logic-engine over referrals-canonical.jsonl:
@@ -79,12 +80,17 @@ async function logic(distDir) {
     }, records.length);
     return sink;
   };
-  const { compileLogic } = await wasmModule(distDir);
+  const { compileLogic, compileRuleSet } = await wasmModule(distDir);
   const wasmRules = [];
   for (const { rule } of rules) wasmRules.push(await compileLogic(rule));
   run('wasm', wasmRules.map((r) => (data) => {
     try { return r.apply(data); } catch { return null; }  // plain JsonLogic errors count as work done
   }));
+  // The same rules compiled as one set: the record crosses into the module
+  // once, and each rule's value (or its LogicError) comes back in one array.
+  const wasmSet = await compileRuleSet(rules.map(({ rule }) => rule));
+  run('wasmRuleSet', [(data) => wasmSet.apply(data).length]);
+  wasmSet.dispose();
   for (const [name, compile] of Object.entries(jsEngines)) {
     run(name, rules.map(({ rule }) => {
       const f = compile(rule);
