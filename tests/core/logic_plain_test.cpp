@@ -86,6 +86,15 @@ std::vector<json> plain_rules() {
       json::parse(R"({"+": [1, {"!": {"<": [{"var": "s"}, {"*": [{"var": "a"}, 2]}]}}]})"),
       json::parse(R"({">=": [{"/": [{"var": "a"}, 4]}, {"var": "s"}]})"),
       json::parse(R"({"==": [{"<": [{"var": "a"}, "x"]}, {"<": [{"var": "s"}, 1]}]})"),
+      // Dates: date_add worked out on the plain path natively, a text that
+      // is no date, a count that is no whole number or no number, a unit
+      // that is none left to the evaluator.
+      json::parse(R"({"date_add": [{"var": "s"}, {"var": "a"}, "day"]})"),
+      json::parse(R"({">": [{"date_add": [{"var": "s"}, 1, "month"]}, "2026-03-15"]})"),
+      json::parse(R"({"date_add": [{"var": "s"}, {"*": [{"var": "b"}, 2]}, "year"]})"),
+      json::parse(R"({"and": [{"!=": [{"var": "s"}, "none"]}, {"<": [{"date_add": [{"var": "s"}, 7, "day"]}, "2026-03-01"]}]})"),
+      json::parse(R"({"date_add": [{"var": "s"}, 1, {"var": "s"}]})"),
+      json::parse(R"({"==": [{"date_add": [{"date_add": [{"var": "s"}, 1, "day"]}, -1, "day"]}, {"var": "s"}]})"),
       nested_sums(40),  // deeper than the plain path goes
       wide_sum(20),     // more values at once than a program holds
   };
@@ -97,7 +106,7 @@ TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
   const json as[] = {0, 25, 70.0, 7.5, -3, "12"};
   const json bs[] = {0, 2, 0.5, 1e-3, 100};
   const json flags[] = {true, false};
-  const json ss[] = {"f", "m", "", "8"};
+  const json ss[] = {"f", "m", "", "8", "2026-02-28"};
   std::vector<Rule> compiled;
   for (const json& rule : rules) compiled.push_back(host.compile(rule));
   std::size_t cases = 0;
@@ -125,7 +134,7 @@ TEST(LogicPlainPath, ARuleOverAnsweredValuesGivesWhatTheFullEvaluatorGives) {
     logic_test::expect_identical(host.evaluate(compiled[r], partial, true), host.evaluate(compiled[r], partial, false),
                      rules[r].dump() + " over " + partial.dump());
   }
-  EXPECT_EQ(cases, rules.size() * 6 * 5 * 2 * 4);
+  EXPECT_EQ(cases, rules.size() * 6 * 5 * 2 * 5);
 }
 
 TEST(LogicPlainPath, PlainJsonLogicReadByNameGivesWhatTheFullEvaluatorGives) {
@@ -137,7 +146,7 @@ TEST(LogicPlainPath, PlainJsonLogicReadByNameGivesWhatTheFullEvaluatorGives) {
   const std::vector<json> rules = plain_rules();
   const json as[] = {0, 25, 70.0, "12", nullptr, json::array({3}), json::object({{"x", 1}})};
   const json bs[] = {2, 1e-3, true};
-  const json ss[] = {"f", "", json::array()};
+  const json ss[] = {"f", "", json::array(), "2024-01-31"};
   std::size_t cases = 0;
   for (const json& rule : rules) {
     trialscreen::Diagnostics errors;
@@ -163,7 +172,7 @@ TEST(LogicPlainPath, PlainJsonLogicReadByNameGivesWhatTheFullEvaluatorGives) {
       }
     }
   }
-  EXPECT_EQ(cases, rules.size() * 7 * 3 * 3 * 2);
+  EXPECT_EQ(cases, rules.size() * 7 * 3 * 4 * 2);
 }
 
 TEST(LogicPlainPath, WholeNumbersWorkedOutAreIntegersAndOthersStayFractions) {

@@ -1500,6 +1500,33 @@ class PlainEvaluator {
         out.number = result;
         return true;
       }
+#ifndef TRIALSCREEN_FOR_SIZE
+      case Op::DateAdd: {
+        // The date the evaluator gives; anything it refuses (its own error)
+        // is left to it. The evaluator gathers the three operands first, as
+        // here.
+        if (count != 3 || made_.size() == kMaxMade) return false;
+        Plain operands[3];
+        for (std::size_t i = 0; i < 3; ++i) {
+          if (!eval(children[i], operands[i], depth + 1)) return false;
+        }
+        const json* date_text = operands[0].ref;
+        const json* unit_text = operands[2].ref;
+        if (date_text == nullptr || !date_text->is_string() || unit_text == nullptr || !unit_text->is_string()) return false;
+        if (operands[1].ref != nullptr && !operands[1].ref->is_number()) return false;
+        const std::optional<double> amount = number_of(operands[1]);
+        if (!amount || *amount != std::floor(*amount) || std::fabs(*amount) > 1e7) return false;
+        const auto date = dates::parse(date_text->get_ref<const std::string&>());
+        const auto unit = dates::parse_unit(unit_text->get_ref<const std::string&>());
+        if (!date || !unit) return false;
+        const auto result = dates::add(*date, static_cast<long long>(*amount), *unit);
+        if (!result) return false;
+        // Reserved whole at the first: the values above borrow the earlier ones.
+        if (made_.empty()) made_.reserve(kMaxMade);
+        out.ref = &made_.emplace_back(dates::format(*result));
+        return true;
+      }
+#endif
       default:
         return false;
     }
@@ -1783,6 +1810,13 @@ class PlainEvaluator {
   // A comparison eval() found two values it cannot compare at, or kNone.
   std::uint32_t failed_node_ = kNone;
   Plain failed_sides_[2];
+#ifndef TRIALSCREEN_FOR_SIZE
+  // Dates date_add worked out, which the values above it borrow (a vector,
+  // not an array of values: most rules make none, and an array's values
+  // cost each evaluation their construction).
+  static constexpr std::size_t kMaxMade = 4;
+  std::vector<json> made_;
+#endif
   // Plain JsonLogic read by slot (Bindings::slot_values without unknowns or
   // derived values kept): an unanswered slot is null, as by name.
   bool plain_slots_;
