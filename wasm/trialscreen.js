@@ -320,7 +320,7 @@ class CompiledLogic {
   // field, not the record's whole text written, copied and parsed again.
   #names;
 
-  constructor(session) {
+  constructor(module, session) {
     this.#session = session;
     this.#names = JSON.parse(session.dataNames());
   }
@@ -340,16 +340,22 @@ class CompiledLogic {
   }
 }
 
-/** Compiles a JsonLogic rule (JSON text or value) once. Throws LogicError. */
-export async function compileLogic(rule) {
+// A session of the core's made by `open`, handed to `Wrap`, or the
+// LogicError its compile error names.
+async function compiled(open, Wrap) {
   const module = await core();
-  const session = new module.LogicSession(toText(rule, 'rule'));
+  const session = open(module);
   if (!session.ok()) {
     const { error } = JSON.parse(session.compileError());
     session.delete();
     throw new LogicError(error);
   }
-  return new CompiledLogic(session);
+  return new Wrap(module, session);
+}
+
+/** Compiles a JsonLogic rule (JSON text or value) once. Throws LogicError. */
+export async function compileLogic(rule) {
+  return compiled((module) => new module.LogicSession(toText(rule, 'rule')), CompiledLogic);
 }
 
 class CompiledRuleSet {
@@ -403,14 +409,7 @@ class CompiledRuleSet {
  * with the failing rule's index ("/3/if").
  */
 export async function compileRuleSet(rules) {
-  const module = await core();
-  const session = new module.RuleSetSession(toText(rules, 'rules'));
-  if (!session.ok()) {
-    const { error } = JSON.parse(session.compileError());
-    session.delete();
-    throw new LogicError(error);
-  }
-  return new CompiledRuleSet(module, session);
+  return compiled((module) => new module.RuleSetSession(toText(rules, 'rules')), CompiledRuleSet);
 }
 
 /** The core's version string. */
