@@ -217,8 +217,9 @@ class Rule {
 // that rule alone: a host checking one record against many rules (a trial's
 // criteria written as plain rules, a rule per column of a list). The data's
 // members are found once for all of the rules, by number, not once per read
-// by name; rules then take the plain path by slot. Evaluation reuses the
-// set's working buffers, so it serves one evaluation at a time.
+// by name; rules then take the plain path by slot (natively: the browsers'
+// module, built for size, reads them by name). Evaluation reuses the set's
+// working buffers, so it serves one evaluation at a time.
 class RuleSet {
  public:
   // Compiles every rule of `rules`, a JSON array. On failure returns nullopt
