@@ -216,17 +216,14 @@ std::string compile_error_json(const Diagnostics& errors) {
   return logic::to_json_text(error);
 }
 
-// One rule's outcome as apply() replies it: {"result": VALUE} or {"error": {...}}.
-nlohmann::json outcome_reply(const logic::Outcome& outcome) {
-  if (outcome.is_error()) {
-    nlohmann::json error = {{"type", outcome.error_type}, {"message", outcome.error_message}};
-    // The stable id and place, as every other error value carries them.
-    if (!outcome.error_id.empty()) error["code"] = outcome.error_id;
-    error["path"] = outcome.error_pointer;
-    if (!outcome.thrown.is_null()) error["thrown"] = outcome.thrown;
-    return {{"error", std::move(error)}};
-  }
-  return {{"result", outcome.value}};
+// A failed rule's error as apply() replies it: {"type", "message", "code", "path", "thrown"?}.
+nlohmann::json error_value(const logic::Outcome& outcome) {
+  nlohmann::json error = {{"type", outcome.error_type}, {"message", outcome.error_message}};
+  // The stable id and place, as every other error value carries them.
+  if (!outcome.error_id.empty()) error["code"] = outcome.error_id;
+  error["path"] = outcome.error_pointer;
+  if (!outcome.thrown.is_null()) error["thrown"] = outcome.thrown;
+  return error;
 }
 
 }  // namespace
@@ -244,7 +241,9 @@ std::string LogicSession::apply(const std::string& data_json) const {
   Diagnostics errors;
   std::optional<nlohmann::json> data = logic::parse_json(data_json, errors);
   if (!data) return error_json(errors);
-  return logic::to_json_text(outcome_reply(rule_->evaluate(*data)));
+  const logic::Outcome outcome = rule_->evaluate(*data);
+  if (outcome.is_error()) return logic::to_json_text({{"error", error_value(outcome)}});
+  return logic::to_json_text({{"result", outcome.value}});
 }
 
 RuleSetSession::RuleSetSession(const std::string& rules_text) {
@@ -277,7 +276,7 @@ const std::string& RuleSetSession::apply(const std::string& data_json) {
       if (!first) reply_ += ',';
       first = false;
       reply_ += '"' + std::to_string(i) + "\":";
-      logic::append_json_text(reply_, outcome_reply(outcomes_[i])["error"]);
+      logic::append_json_text(reply_, error_value(outcomes_[i]));
     }
     reply_ += '}';
   }
