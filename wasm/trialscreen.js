@@ -320,7 +320,7 @@ class CompiledLogic {
   // field, not the record's whole text written, copied and parsed again.
   #names;
 
-  constructor(module, session) {
+  constructor(session) {
     this.#session = session;
     this.#names = JSON.parse(session.dataNames());
   }
@@ -340,8 +340,9 @@ class CompiledLogic {
   }
 }
 
-// A session of the core's made by `open`, handed to `Wrap`, or the
-// LogicError its compile error names.
+// A session of the core's made by `open`, handed to `Wrap` (with the
+// module, for a wrapper that writes into its memory), or the LogicError its
+// compile error names.
 async function compiled(open, Wrap) {
   const module = await core();
   const session = open(module);
@@ -350,7 +351,7 @@ async function compiled(open, Wrap) {
     session.delete();
     throw new LogicError(error);
   }
-  return new Wrap(module, session);
+  return new Wrap(session, module);
 }
 
 /** Compiles a JsonLogic rule (JSON text or value) once. Throws LogicError. */
@@ -363,7 +364,7 @@ class CompiledRuleSet {
   #names;  // as CompiledLogic's, for all of the rules
   #input;  // where the data's UTF-8 bytes are written for the core
 
-  constructor(module, session) {
+  constructor(session, module) {
     this.#session = session;
     this.#names = JSON.parse(session.dataNames());
     this.#input = new InputBlock(module, 'data');
