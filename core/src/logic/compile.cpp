@@ -558,8 +558,30 @@ void PointerTable::spell(std::uint32_t entry, std::string& out) const {
   if (entry == kRoot) return;
   const std::uint32_t* step = &steps_[3 * entry];
   spell(step[0], out);
-  if (step[1] != kNone) out += "/" + pointer_token(kOperators[step[1]].name);
-  if (step[2] != kNone) out += "/" + std::to_string(step[2]);
+  // Appended in place: a failed comparison spells its pointer per record.
+  if (step[1] != kNone) {
+    out += '/';
+    for (const char* c = kOperators[step[1]].name; *c != '\0'; ++c) {
+      if (*c == '~') {
+        out += "~0";
+      } else if (*c == '/') {
+        out += "~1";
+      } else {
+        out += *c;
+      }
+    }
+  }
+  if (step[2] != kNone) {
+    char digits[10];
+    std::size_t at = sizeof digits;
+    std::uint32_t index = step[2];
+    do {
+      digits[--at] = static_cast<char>('0' + index % 10);
+      index /= 10;
+    } while (index != 0);
+    out += '/';
+    out.append(digits + at, sizeof digits - at);
+  }
 }
 
 std::optional<Rule> Rule::compile(const json& rule, Diagnostics& errors, const CompileOptions& options) {

@@ -1312,6 +1312,52 @@ namespace {
 
 void clear_outcome(Outcome& outcome);  // below, with the other outcomes' helpers
 
+// `source` into `target`. Natively in place when both are of one scalar
+// type, as an outcome's value mostly is from one record to the next: a JSON
+// value's assignment is a copy, a swap and a destruction.
+void assign_value(json& target, const json& source) {
+#ifndef TRIALSCREEN_FOR_SIZE
+  if (target.type() == source.type()) {
+    switch (source.type()) {
+      case json::value_t::null:
+        return;
+      case json::value_t::boolean:
+        *target.get_ptr<json::boolean_t*>() = *source.get_ptr<const json::boolean_t*>();
+        return;
+      case json::value_t::number_integer:
+        *target.get_ptr<json::number_integer_t*>() = *source.get_ptr<const json::number_integer_t*>();
+        return;
+      case json::value_t::number_unsigned:
+        *target.get_ptr<json::number_unsigned_t*>() = *source.get_ptr<const json::number_unsigned_t*>();
+        return;
+      case json::value_t::number_float:
+        *target.get_ptr<json::number_float_t*>() = *source.get_ptr<const json::number_float_t*>();
+        return;
+      default:
+        break;
+    }
+  }
+#endif
+  target = source;
+}
+
+// A finite number worked out into `target`, as values::number_json makes it.
+void assign_number(json& target, double number) {
+#ifndef TRIALSCREEN_FOR_SIZE
+  constexpr double kExactIntegers = 9007199254740992.0;  // 2^53, as number_json
+  if (number == std::floor(number) && std::fabs(number) <= kExactIntegers) {
+    if (target.is_number_integer() && !target.is_number_unsigned()) {
+      *target.get_ptr<json::number_integer_t*>() = static_cast<std::int64_t>(number);
+      return;
+    }
+  } else if (target.is_number_float()) {
+    *target.get_ptr<json::number_float_t*>() = number;
+    return;
+  }
+#endif
+  target = *values::number_json(number);
+}
+
 class PlainEvaluator {
  public:
   PlainEvaluator(const Rule::Compiled& rule, const Bindings& bindings, const json& data)
@@ -1362,15 +1408,21 @@ class PlainEvaluator {
   bool failed(Outcome& outcome) const {
     if (failed_node_ == kNone) return false;
     const auto brief = [](const Plain& side) {
-      return values::brief(side.ref != nullptr ? *side.ref : *values::number_json(side.number));
+      // Not one conditional expression: that would copy the answer.
+      if (side.ref != nullptr) return values::brief(*side.ref);
+      return values::brief(*values::number_json(side.number));
     };
     clear_outcome(outcome);
     if (!outcome.value.is_null()) outcome.value = nullptr;
     outcome.kind = Outcome::Kind::Error;
     outcome.error_type = "NaN";
-    outcome.error_message = "cannot compare " + brief(failed_sides_[0]) + " with " + brief(failed_sides_[1]);
+    // Appended into the cleared strings, whose room is reused.
+    outcome.error_message += "cannot compare ";
+    outcome.error_message += brief(failed_sides_[0]);
+    outcome.error_message += " with ";
+    outcome.error_message += brief(failed_sides_[1]);
     outcome.error_id = "rule.201";
-    outcome.error_pointer = rule_.pointers[rule_.nodes[failed_node_].pointer];
+    rule_.pointers.spell_into(rule_.nodes[failed_node_].pointer, outcome.error_pointer);
     return true;
   }
 
@@ -1380,9 +1432,9 @@ class PlainEvaluator {
     Plain result;
     if (!run_program(result) && !eval(rule_.root, result, 0)) return false;
     if (result.ref != nullptr) {
-      out = *result.ref;
+      assign_value(out, *result.ref);
     } else {
-      out = *values::number_json(result.number);  // finite: eval checked
+      assign_number(out, result.number);  // finite: eval checked
     }
     return true;
   }
@@ -1403,12 +1455,24 @@ class PlainEvaluator {
     if (v.ref->type() == json::value_t::number_integer) {
       return static_cast<double>(*v.ref->get_ptr<const json::number_integer_t*>());
     }
+    // Whole numbers read from JSON text that are not negative.
+    if (v.ref->type() == json::value_t::number_unsigned) {
+      return static_cast<double>(*v.ref->get_ptr<const json::number_unsigned_t*>());
+    }
 #endif
     return to_number(*v.ref);
   }
   // loose_compare's order; a number worked out is never a string.
   static std::optional<int> order_of(const Plain& a, const Plain& b) {
+#ifndef TRIALSCREEN_FOR_SIZE
+    // loose_compare compares two texts as texts, anything else as numbers:
+    // those without its call.
+    if (a.ref != nullptr && b.ref != nullptr && a.ref->is_string() && b.ref->is_string()) {
+      return values::loose_compare(*a.ref, *b.ref);
+    }
+#else
     if (a.ref != nullptr && b.ref != nullptr) return values::loose_compare(*a.ref, *b.ref);
+#endif
     const std::optional<double> x = number_of(a);
     const std::optional<double> y = number_of(b);
     if (!x || !y) return std::nullopt;
@@ -1505,7 +1569,7 @@ class PlainEvaluator {
         // The date the evaluator gives; anything it refuses (its own error)
         // is left to it. The evaluator gathers the three operands first, as
         // here.
-        if (count != 3 || made_.size() == kMaxMade) return false;
+        if (count != 3 || (made_ && made_->size() == kMaxMade)) return false;
         Plain operands[3];
         for (std::size_t i = 0; i < 3; ++i) {
           if (!eval(children[i], operands[i], depth + 1)) return false;
@@ -1522,8 +1586,8 @@ class PlainEvaluator {
         const auto result = dates::add(*date, static_cast<long long>(*amount), *unit);
         if (!result) return false;
         // Reserved whole at the first: the values above borrow the earlier ones.
-        if (made_.empty()) made_.reserve(kMaxMade);
-        out.ref = &made_.emplace_back(dates::format(*result));
+        if (!made_) made_.emplace().reserve(kMaxMade);
+        out.ref = &made_->emplace_back(dates::format(*result));
         return true;
       }
 #endif
@@ -1542,7 +1606,8 @@ class PlainEvaluator {
     // An unanswered slot: eval() may still decide without it.
     if (rule_.plain_program.empty() || bindings_.slot_values == nullptr || program_waits()) return false;
     const std::vector<const json*>& values = *bindings_.slot_values;
-    Plain stack[kMaxProgramStack];
+    ProgramStack storage;
+    Plain* const stack = storage.at;
     std::size_t top = 0;  // the next free place
     const Rule::Compiled::PlainStep* const steps = rule_.plain_program.data();
     const std::size_t count = rule_.plain_program.size();
@@ -1598,7 +1663,8 @@ class PlainEvaluator {
     }
     enum : std::uint8_t { kKnown, kRanged, kOpen };
     const std::vector<const json*>& values = *bindings_.slot_values;
-    Plain stack[kMaxProgramStack];
+    ProgramStack storage;
+    Plain* const stack = storage.at;
     std::uint64_t waits[kMaxProgramStack];
     std::uint8_t kinds[kMaxProgramStack];
     // Derived values' expressions under way: where each ends, and its variable.
@@ -1691,6 +1757,13 @@ class PlainEvaluator {
   static constexpr std::size_t kMaxDepthTaken = kMaxDepth;
 
  private:
+  // A program's stack, left unset: a place is written before it is read,
+  // and setting sixteen values was a fifth of evaluating a one-step rule.
+  union ProgramStack {
+    ProgramStack() {}
+    Plain at[kMaxProgramStack];
+  };
+
   // Operator `op` over the `count` values at `args`, as eval() works it out
   // once its children are values; the result replaces args[0].
   static bool apply(Op op, Plain* args, std::size_t count) {
@@ -1811,11 +1884,11 @@ class PlainEvaluator {
   std::uint32_t failed_node_ = kNone;
   Plain failed_sides_[2];
 #ifndef TRIALSCREEN_FOR_SIZE
-  // Dates date_add worked out, which the values above it borrow (a vector,
-  // not an array of values: most rules make none, and an array's values
-  // cost each evaluation their construction).
+  // Dates date_add worked out, which the values above it borrow (made at
+  // the first: most rules make none, and an array of values, or even an
+  // empty vector, costs every evaluation its construction and destruction).
   static constexpr std::size_t kMaxMade = 4;
-  std::vector<json> made_;
+  std::optional<std::vector<json>> made_;
 #endif
   // Plain JsonLogic read by slot (Bindings::slot_values without unknowns or
   // derived values kept): an unanswered slot is null, as by name.
@@ -2309,23 +2382,23 @@ void put_outcome(Val& result, const Rule::Compiled& rule, const Bindings& bindin
 namespace {
 
 // The plain path's value as the outcome.
-void put_plain_value(json&& value, Outcome& outcome) {
+// The plain path wrote the outcome's value: the rest of it emptied.
+void put_plain_kind(Outcome& outcome) {
   clear_outcome(outcome);
   outcome.kind = Outcome::Kind::Value;
-  outcome.value = std::move(value);
 }
 
 }  // namespace
 
 void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
-  json plain;
+  // The plain path writes the value only when it gives one.
 #ifndef TRIALSCREEN_FOR_SIZE
   // A rule waiting on an answer is asked of the comparisons' path first
   // (each gives what the evaluator gives, when it gives anything): the plain
   // path would mostly stop at that answer, after working out the rest.
   PlainEvaluator plain_path(*compiled_, bindings, data);
   const bool waits = plain_path.program_waits();
-  if (!waits && plain_path.evaluate(plain)) return put_plain_value(std::move(plain), outcome);
+  if (!waits && plain_path.evaluate(outcome.value)) return put_plain_kind(outcome);
   if (plain_path.failed(outcome)) return;
   {
     std::optional<bool> truth;
@@ -2344,11 +2417,11 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
       return;
     }
   }
-  if (waits && plain_path.evaluate(plain)) return put_plain_value(std::move(plain), outcome);
+  if (waits && plain_path.evaluate(outcome.value)) return put_plain_kind(outcome);
   if (plain_path.failed(outcome)) return;
 #else
   PlainEvaluator plain_path(*compiled_, bindings, data);
-  if (plain_path.evaluate(plain)) return put_plain_value(std::move(plain), outcome);
+  if (plain_path.evaluate(outcome.value)) return put_plain_kind(outcome);
   if (plain_path.failed(outcome)) return;
 #endif
   std::optional<Scratch> own;

@@ -32,6 +32,11 @@ class PointerTable {
     spell(entry, out);
     return out;
   }
+  // The same into `out`, whose room is reused (an outcome's error pointer).
+  void spell_into(std::uint32_t entry, std::string& out) const {
+    out.clear();
+    spell(entry, out);
+  }
 
  private:
   void spell(std::uint32_t entry, std::string& out) const;  // compile.cpp

@@ -1,5 +1,6 @@
 #include "values.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -15,13 +16,13 @@ bool truthy(const nlohmann::json& value) {
     case nlohmann::json::value_t::null:
       return false;
     case nlohmann::json::value_t::boolean:
-      return value.get<bool>();
+      return *value.get_ptr<const nlohmann::json::boolean_t*>();
     case nlohmann::json::value_t::number_integer:
-      return value.get<std::int64_t>() != 0;
+      return *value.get_ptr<const nlohmann::json::number_integer_t*>() != 0;
     case nlohmann::json::value_t::number_unsigned:
-      return value.get<std::uint64_t>() != 0;
+      return *value.get_ptr<const nlohmann::json::number_unsigned_t*>() != 0;
     case nlohmann::json::value_t::number_float: {
-      const double number = value.get<double>();
+      const double number = *value.get_ptr<const nlohmann::json::number_float_t*>();
       return number != 0 && !std::isnan(number);
     }
     case nlohmann::json::value_t::string:
@@ -76,13 +77,13 @@ std::optional<double> to_number(const json& value) {
     case json::value_t::null:
       return 0.0;
     case json::value_t::boolean:
-      return value.get<bool>() ? 1.0 : 0.0;
+      return *value.get_ptr<const json::boolean_t*>() ? 1.0 : 0.0;
     case json::value_t::number_integer:
-      return static_cast<double>(value.get<std::int64_t>());
+      return static_cast<double>(*value.get_ptr<const json::number_integer_t*>());
     case json::value_t::number_unsigned:
-      return static_cast<double>(value.get<std::uint64_t>());
+      return static_cast<double>(*value.get_ptr<const json::number_unsigned_t*>());
     case json::value_t::number_float: {
-      const double number = value.get<double>();
+      const double number = *value.get_ptr<const json::number_float_t*>();
       if (std::isnan(number)) return std::nullopt;
       return number;
     }
@@ -161,6 +162,17 @@ std::optional<int> loose_compare(const json& left, const json& right) {
 }
 
 std::string brief(const json& value) {
+  // The values a failed comparison meets record after record (null, a
+  // short plain text) without the serializer, which reads the locale.
+  if (value.is_null()) return "null";
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    const bool plain = text.size() <= 58 && std::all_of(text.begin(), text.end(), [](char c) {
+                         return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+                       });
+    if (plain) return '"' + text + '"';
+  }
   std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
   if (text.size() > 60) text = text.substr(0, 57) + "...";
   return text;
