@@ -95,8 +95,31 @@ std::vector<json> plain_rules() {
       json::parse(R"({"and": [{"!=": [{"var": "s"}, "none"]}, {"<": [{"date_add": [{"var": "s"}, 7, "day"]}, "2026-03-01"]}]})"),
       json::parse(R"({"date_add": [{"var": "s"}, 1, {"var": "s"}]})"),
       json::parse(R"({"==": [{"date_add": [{"date_add": [{"var": "s"}, 1, "day"]}, -1, "day"]}, {"var": "s"}]})"),
+      // `missing` of literal names (plain JsonLogic only: a screening's
+      // unanswered name is unknown), `!` and `!!` of one expression, whose
+      // array value the evaluator spreads; a path, a computed name or an
+      // empty name is left to the evaluator.
+      json::parse(R"({"missing": ["a", "s", "flag"]})"),
+      json::parse(R"({"missing": [["s", "b"], "a"]})"),
+      json::parse(R"({"!": {"missing": ["s"]}})"),
+      json::parse(R"({"!!": {"missing": ["a", "flag"]}})"),
+      json::parse(R"({"or": [{"!": {"missing": ["a"]}}, {"var": "flag"}]})"),
+      json::parse(R"({"missing": ["a.x"]})"),
+      json::parse(R"({"missing": [{"var": "s"}]})"),
+      json::parse(R"({"missing": [""]})"),
+      json::parse(R"({"!": {"var": "a"}})"),
+      json::parse(R"({"!!": {"var": "s"}})"),
+      // Branches: an operand the recursion would not reach is not worked out
+      // (a `cat`, which the plain path does not take, a comparison that
+      // fails).
+      json::parse(R"({"if": [{"var": "flag"}, {"cat": [{"var": "s"}]}, {"+": [{"var": "a"}, 1]}]})"),
+      json::parse(R"({"if": [{"<": [{"var": "a"}, 10]}, {"var": "s"}, {">": [{"var": "s"}, 1]}, 2, {"var": "b"}]})"),
+      json::parse(R"({"and": [{"var": "flag"}, {"<": [{"var": "s"}, 1]}]})"),
+      json::parse(R"({"or": [{"var": "a"}, {"cat": [{"var": "s"}]}, {"var": "b"}]})"),
+      json::parse(R"({"+": [{"if": [{"var": "flag"}, 8, 0]}, {"if": [{"var": "a"}, 4, 0]}, {"if": [{"var": "s"}, 2, 0]}]})"),
       nested_sums(40),  // deeper than the plain path goes
-      wide_sum(20),     // more values at once than a program holds
+      wide_sum(24),     // more values at once than a program held before (16)
+      wide_sum(40),     // more values at once than a program holds
   };
 }
 

@@ -84,11 +84,18 @@ struct Rule::Compiled {
   // When the plain path (evaluate.cpp, PlainEvaluator) could take the whole
   // rule over answered slots: its nodes in post-order, each taking the
   // values its children left on a stack, run in one loop rather than by
-  // recursion (prepare_plain_program). Empty otherwise. The slots it reads
+  // recursion (prepare_plain_program). `if`, `and` and `or` are branches
+  // between their operands' steps, so that the program works out what the
+  // recursion works out and no more. Empty otherwise. The slots it reads
   // are checked first. The browsers' module, built for size, has none.
   struct PlainStep {
+    // A branch skips the `count` steps after it: Always; Unless the value
+    // it takes is truthy; IfFalsy/IfTruthy keep the value they look at when
+    // they skip (and/or's result), else take it.
+    enum class Branch : std::uint8_t { None, Always, Unless, IfFalsy, IfTruthy };
     Op op = Op::Literal;
-    std::uint32_t count = 0;  // its children: the values it takes
+    Branch branch = Branch::None;
+    std::uint32_t count = 0;  // its children: the values it takes; a branch: the steps it skips
     std::uint32_t arg = 0;    // Literal: into literals; Var: the slot
     std::uint32_t variable = 0;  // Var: its number (an unknown waits on it)
   };

@@ -35,6 +35,7 @@ struct JsonList {
 const json kNull = nullptr;
 const json kTrue = true;
 const json kFalse = false;
+const json kEmptyArray = json::array();
 
 // The slot (CompileOptions::slots) of variable `id`, or kNone.
 std::uint32_t slot_of(const Rule::Compiled& rule, std::uint32_t id) {
@@ -1407,10 +1408,9 @@ class PlainEvaluator {
   // the error. Into `outcome` (emptied as put_outcome empties it).
   bool failed(Outcome& outcome) const {
     if (failed_node_ == kNone) return false;
-    const auto brief = [](const Plain& side) {
-      // Not one conditional expression: that would copy the answer.
-      if (side.ref != nullptr) return values::brief(*side.ref);
-      return values::brief(*values::number_json(side.number));
+    const auto brief = [&](const Plain& side) {
+      if (side.ref != nullptr) return values::append_brief(*side.ref, outcome.error_message);
+      values::append_brief(*values::number_json(side.number), outcome.error_message);
     };
     clear_outcome(outcome);
     if (!outcome.value.is_null()) outcome.value = nullptr;
@@ -1418,9 +1418,9 @@ class PlainEvaluator {
     outcome.error_type = "NaN";
     // Appended into the cleared strings, whose room is reused.
     outcome.error_message += "cannot compare ";
-    outcome.error_message += brief(failed_sides_[0]);
+    brief(failed_sides_[0]);
     outcome.error_message += " with ";
-    outcome.error_message += brief(failed_sides_[1]);
+    brief(failed_sides_[1]);
     outcome.error_id = "rule.201";
     rule_.pointers.spell_into(rule_.nodes[failed_node_].pointer, outcome.error_pointer);
     return true;
@@ -1481,7 +1481,8 @@ class PlainEvaluator {
 
   bool eval(std::uint32_t index, Plain& out, std::size_t depth) {
     const Node& n = rule_.nodes[index];
-    if (depth > kMaxDepth || n.dynamic_args) return false;
+    if (depth > kMaxDepth) return false;
+    if (n.dynamic_args) return negate_spread(n, out, depth);
     const std::uint32_t* children = rule_.child_begin(n);
     const std::size_t count = n.child_count;
     switch (n.op) {
@@ -1565,6 +1566,8 @@ class PlainEvaluator {
         return true;
       }
 #ifndef TRIALSCREEN_FOR_SIZE
+      case Op::Missing:
+        return missing(n, out);
       case Op::DateAdd: {
         // The date the evaluator gives; anything it refuses (its own error)
         // is left to it. The evaluator gathers the three operands first, as
@@ -1595,6 +1598,72 @@ class PlainEvaluator {
         return false;
     }
   }
+
+  // `!` or `!!` of one expression (`{"!": {"missing": ["x"]}}`), whose value
+  // the evaluator spreads as the arguments when it is an array, as it
+  // spreads any operator's (Evaluator::gather), and then takes the first.
+  // Other operators' spread arguments are left to the evaluator.
+  bool negate_spread(const Node& n, Plain& out, std::size_t depth) {
+    if ((n.op != Op::Not && n.op != Op::NotNot) || n.child_count != 1) return false;
+    Plain operand;
+    if (!eval(rule_.child_begin(n)[0], operand, depth + 1)) return false;
+    const json* list = operand.ref;
+    const bool truth = list != nullptr && list->is_array() ? !list->empty() && truthy(list->front()) : is_true(operand);
+    out.ref = truth == (n.op == Op::NotNot) ? &kTrue : &kFalse;
+    return true;
+  }
+
+#ifndef TRIALSCREEN_FOR_SIZE
+  // `missing` of literal top-level names in plain JsonLogic, as the
+  // evaluator's missing() gives it: the names whose value is absent, null or
+  // "" (by name, or by slot when the rule's names have slots:
+  // Compiled::missing_slots). Anything else (a path, a computed name, a
+  // screening's unanswered name, which is unknown) is left to the evaluator.
+  bool missing(const Node& n, Plain& out) {
+    if (by_name_ == nullptr && !(plain_slots_ && rule_.memoizable)) return false;
+    json* absent = nullptr;
+    const auto check = [&](const json& key) {
+      if (!key.is_string()) return false;
+      const std::string& name = key.get_ref<const std::string&>();
+      if (name.empty() || name.find('.') != std::string::npos) return false;  // a path
+      const json* value = nullptr;
+      if (by_name_ != nullptr) {
+        const auto member = by_name_->find(name);
+        if (member != by_name_->end()) value = &member->second;
+      } else {
+        const auto named = std::find_if(rule_.missing_slots.begin(), rule_.missing_slots.end(),
+                                        [&](const auto& entry) { return entry.first == name; });
+        if (named == rule_.missing_slots.end()) return false;
+        value = (*bindings_.slot_values)[named->second];
+      }
+      if (value == nullptr || value->is_null() || (value->is_string() && value->get_ref<const std::string&>().empty())) {
+        if (absent == nullptr) {
+          if (made_ && made_->size() == kMaxMade) return false;
+          if (!made_) made_.emplace().reserve(kMaxMade);
+          absent = &made_->emplace_back(json::array());
+        }
+        absent->push_back(key);
+      }
+      return true;
+    };
+    const std::uint32_t* children = rule_.child_begin(n);
+    for (std::size_t i = 0; i < n.child_count; ++i) {
+      const Node& argument = rule_.nodes[children[i]];
+      if (argument.op != Op::Literal) return false;
+      const json& literal = rule_.literals[argument.literal];
+      if (i == 0 && literal.is_array()) {
+        // As the evaluator: a first argument that is a list is the names.
+        for (const json& key : literal) {
+          if (!check(key)) return false;
+        }
+        break;
+      }
+      if (!check(literal)) return false;
+    }
+    out.ref = absent != nullptr ? absent : &kEmptyArray;
+    return true;
+  }
+#endif
 
   // The rule's program (Compiled::plain_program) into `out`: what eval()
   // gives from the root, or false. It works out every child, where eval()
@@ -1627,6 +1696,8 @@ class PlainEvaluator {
         } else if (step.count == 0 || bindings_.derived != nullptr) {
           return false;  // an unanswered derived value is read from DerivedValues (eval() does)
         }  // else its expression's steps follow and leave its value, as eval() works it out
+      } else if (step.branch != Rule::Compiled::PlainStep::Branch::None) {
+        if (takes_branch(step.branch, stack, top)) i += step.count;
       } else {
         top -= step.count;
         if (!apply(step.op, stack + top, step.count)) return false;
@@ -1707,6 +1778,11 @@ class PlainEvaluator {
         }
         kinds[top] = kind;
         waits[top++] = std::uint64_t{1} << step.variable;
+      } else if (step.branch != Rule::Compiled::PlainStep::Branch::None) {
+        // Only over a known value: what eval_strict() does with an unknown
+        // condition or operand is not followed here.
+        if (step.branch != Rule::Compiled::PlainStep::Branch::Always && kinds[top - 1] != kKnown) return false;
+        if (takes_branch(step.branch, stack, top)) i += step.count;
       } else {
         top -= step.count;
         std::uint64_t union_of = 0;
@@ -1735,8 +1811,9 @@ class PlainEvaluator {
         }
         ++top;
       }
-      // A derived value's expression done: unknown, it waits on the value too (read_top_level()).
-      while (pending != 0 && pending_end[pending - 1] == i) {
+      // A derived value's expression done (its last step run or skipped):
+      // unknown, it waits on the value too (read_top_level()).
+      while (pending != 0 && pending_end[pending - 1] <= i) {
         --pending;
         if (kinds[top - 1] != kKnown) waits[top - 1] |= std::uint64_t{1} << pending_variable[pending];
       }
@@ -1753,7 +1830,7 @@ class PlainEvaluator {
 
   // The most values a program's stack holds, and the depth eval() takes
   // (prepare_plain_program).
-  static constexpr std::size_t kMaxProgramStack = 16;
+  static constexpr std::size_t kMaxProgramStack = 32;
   static constexpr std::size_t kMaxDepthTaken = kMaxDepth;
 
  private:
@@ -1768,28 +1845,6 @@ class PlainEvaluator {
   // once its children are values; the result replaces args[0].
   static bool apply(Op op, Plain* args, std::size_t count) {
     switch (op) {
-      case Op::If: {
-        std::size_t i = 0;
-        for (; i + 1 < count; i += 2) {
-          if (is_true(args[i])) {
-            args[0] = args[i + 1];
-            return true;
-          }
-        }
-        args[0] = i < count ? args[i] : Plain{&kNull, 0};
-        return true;
-      }
-      case Op::And:
-      case Op::Or:
-        // The first operand that decides, else the last.
-        for (std::size_t i = 0; i < count; ++i) {
-          if (is_true(args[i]) == (op == Op::Or)) {
-            args[0] = args[i];
-            return true;
-          }
-        }
-        args[0] = args[count - 1];
-        return true;
       case Op::Not:
       case Op::NotNot:
         args[0] = Plain{is_true(args[0]) == (op == Op::NotNot) ? &kTrue : &kFalse, 0};
@@ -1821,6 +1876,23 @@ class PlainEvaluator {
         if (!std::isfinite(result)) return false;
         args[0] = Plain{nullptr, result};
         return true;
+      }
+    }
+  }
+
+  // Whether branch step `branch` skips, over the values below `top`, which
+  // it takes from (Unless; IfFalsy/IfTruthy when they do not skip).
+  static bool takes_branch(Rule::Compiled::PlainStep::Branch branch, const Plain* stack, std::size_t& top) {
+    using Branch = Rule::Compiled::PlainStep::Branch;
+    switch (branch) {
+      case Branch::Always:
+        return true;
+      case Branch::Unless:
+        return !is_true(stack[--top]);
+      default: {  // IfFalsy, IfTruthy
+        const bool skips = is_true(stack[top - 1]) == (branch == Branch::IfTruthy);
+        if (!skips) --top;
+        return skips;
       }
     }
   }
@@ -1896,6 +1968,49 @@ class PlainEvaluator {
 };
 
 #ifndef TRIALSCREEN_FOR_SIZE
+bool add_plain_steps(Rule::Compiled& rule, std::uint32_t index, std::size_t depth, std::size_t& stack);
+
+// `if`, `and` or `or` node `n` as its operands' steps with branches between
+// them, as PlainEvaluator::eval takes them: an `if`'s conditions in turn,
+// each followed by its value's steps, then the last operand (an `if`
+// without one is left to eval()); and/or's operands in turn, until one
+// decides. `stack` counts the values a run holds at most: one branch runs.
+bool add_plain_branches(Rule::Compiled& rule, const Node& n, std::size_t depth, std::size_t& stack) {
+  using Branch = Rule::Compiled::PlainStep::Branch;
+  const std::size_t count = n.child_count;
+  if (count == 0 || (n.op == Op::If && count % 2 == 0)) return false;
+  const std::uint32_t* children = rule.child_begin(n);
+  const std::size_t base = stack;
+  std::vector<std::size_t> to_end;  // branches that skip to the end
+  const auto branch = [&](Branch kind) {
+    Rule::Compiled::PlainStep step;
+    step.op = n.op;
+    step.branch = kind;
+    rule.plain_program.push_back(step);
+    return rule.plain_program.size() - 1;
+  };
+  const auto skip_to_here = [&](std::size_t at) {
+    rule.plain_program[at].count = static_cast<std::uint32_t>(rule.plain_program.size() - at - 1);
+  };
+  for (std::size_t i = 0; i < count; ++i) {
+    stack = base;
+    if (!add_plain_steps(rule, children[i], depth + 1, stack)) return false;
+    if (i + 1 == count) break;
+    if (n.op != Op::If) {
+      to_end.push_back(branch(n.op == Op::And ? Branch::IfFalsy : Branch::IfTruthy));
+      continue;
+    }
+    const std::size_t unless = branch(Branch::Unless);
+    stack = base;
+    if (!add_plain_steps(rule, children[++i], depth + 1, stack)) return false;
+    to_end.push_back(branch(Branch::Always));
+    skip_to_here(unless);
+  }
+  for (std::size_t at : to_end) skip_to_here(at);
+  stack = base + 1;
+  return true;
+}
+
 // Appends node `index` and its children to `rule`'s program, as
 // PlainEvaluator::eval takes them at `depth`; false where eval() would give
 // up whatever the answers (an operator it does not take, too deep) or the
@@ -1928,8 +2043,10 @@ bool add_plain_steps(Rule::Compiled& rule, std::uint32_t index, std::size_t dept
       rule.plain_program[at].count = static_cast<std::uint32_t>(rule.plain_program.size() - at - 1);
       return true;
     }
+    case Op::If:
     case Op::And:
     case Op::Or:
+      return add_plain_branches(rule, n, depth, stack);
     case Op::Add:
     case Op::Sub:
     case Op::Mul:
@@ -1949,8 +2066,6 @@ bool add_plain_steps(Rule::Compiled& rule, std::uint32_t index, std::size_t dept
     case Op::Gt:
     case Op::Ge:
       if (n.child_count < 2) return false;
-      break;
-    case Op::If:
       break;
     default:
       return false;

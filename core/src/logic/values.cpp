@@ -162,20 +162,41 @@ std::optional<int> loose_compare(const json& left, const json& right) {
 }
 
 std::string brief(const json& value) {
+  std::string text;
+  append_brief(value, text);
+  return text;
+}
+
+void append_brief(const json& value, std::string& out) {
   // The values a failed comparison meets record after record (null, a
   // short plain text) without the serializer, which reads the locale.
-  if (value.is_null()) return "null";
-  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_null()) {
+    out += "null";
+    return;
+  }
+  if (value.is_boolean()) {
+    out += *value.get_ptr<const json::boolean_t*>() ? "true" : "false";
+    return;
+  }
   if (value.is_string()) {
     const std::string& text = value.get_ref<const std::string&>();
     const bool plain = text.size() <= 58 && std::all_of(text.begin(), text.end(), [](char c) {
                          return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
                        });
-    if (plain) return '"' + text + '"';
+    if (plain) {
+      out += '"';
+      out += text;
+      out += '"';
+      return;
+    }
   }
-  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
+  const std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 60) {
+    out.append(text, 0, 57);
+    out += "...";
+  } else {
+    out += text;
+  }
 }
 
 bool strict_equal(const json& left, const json& right) {

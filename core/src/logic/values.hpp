@@ -33,6 +33,8 @@ std::optional<int> loose_compare(const json& left, const json& right);
 
 // Compact JSON for a message, cut to about 60 characters.
 std::string brief(const json& value);
+// The same appended to `out` (an error message built in place).
+void append_brief(const json& value, std::string& out);
 
 // === : same type and same value (numbers compare numerically).
 bool strict_equal(const json& left, const json& right);
