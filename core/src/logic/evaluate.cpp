@@ -1400,8 +1400,9 @@ class PlainEvaluator {
   }
 
   // After evaluate() gave false: whether it stopped at a comparison of two
-  // values that cannot be compared, the error the evaluator gives for the
-  // rule then. Every operator eval() takes passes an operand's error on as
+  // values that cannot be compared, or at arithmetic whose result is no
+  // finite number (a division by zero), the error the evaluator gives for
+  // the rule then. Every operator eval() takes passes an operand's error on as
   // the evaluator does, in the same order (and/or, if, comparison chains
   // one operand at a time, the others over all of theirs), and eval() stops
   // at the first operand that is not plain, so no unknown can stand before
@@ -1417,10 +1418,14 @@ class PlainEvaluator {
     outcome.kind = Outcome::Kind::Error;
     outcome.error_type = "NaN";
     // Appended into the cleared strings, whose room is reused.
-    outcome.error_message += "cannot compare ";
-    brief(failed_sides_[0]);
-    outcome.error_message += " with ";
-    brief(failed_sides_[1]);
+    if (failed_is_comparison_) {
+      outcome.error_message += "cannot compare ";
+      brief(failed_sides_[0]);
+      outcome.error_message += " with ";
+      brief(failed_sides_[1]);
+    } else {
+      outcome.error_message += "the result is not a finite number";
+    }
     outcome.error_id = "rule.201";
     rule_.pointers.spell_into(rule_.nodes[failed_node_].pointer, outcome.error_pointer);
     return true;
@@ -1533,6 +1538,7 @@ class PlainEvaluator {
           if (!order) {
             // The evaluator's error here, as it would reach it (see failed()).
             failed_node_ = index;
+            failed_is_comparison_ = true;
             failed_sides_[0] = previous;
             failed_sides_[1] = current;
             return false;
@@ -1560,7 +1566,13 @@ class PlainEvaluator {
           if (!x) return false;
           result = arithmetic_step(n.op, result, *x, i, count);
         }
-        if (count == 0 || !std::isfinite(result)) return false;
+        if (count == 0) return false;
+        if (!std::isfinite(result)) {
+          // The evaluator's error here: its operands are the same numbers.
+          failed_node_ = index;
+          failed_is_comparison_ = false;
+          return false;
+        }
         out.ref = nullptr;
         out.number = result;
         return true;
@@ -1952,8 +1964,11 @@ class PlainEvaluator {
   const Rule::Compiled& rule_;
   const Bindings& bindings_;
   const json::object_t* by_name_;  // plain JsonLogic: the data's members; else nullptr
-  // A comparison eval() found two values it cannot compare at, or kNone.
+  // Where eval() met the evaluator's error, or kNone: a comparison of two
+  // values it cannot compare (those two), or arithmetic whose result is no
+  // finite number.
   std::uint32_t failed_node_ = kNone;
+  bool failed_is_comparison_ = true;
   Plain failed_sides_[2];
 #ifndef TRIALSCREEN_FOR_SIZE
   // Dates date_add worked out, which the values above it borrow (made at
