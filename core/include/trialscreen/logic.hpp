@@ -206,9 +206,14 @@ class Rule {
 
  private:
   friend class DerivedValues;
+  friend class RuleSet;
   explicit Rule(std::unique_ptr<Compiled> compiled);
-  // evaluate() without the memo.
-  void evaluate_now(const nlohmann::json& data, const Bindings& bindings, Outcome& out) const;
+  // evaluate() without the memo; `program_tried`: the rule's plain program
+  // gave no value already.
+  void evaluate_now(const nlohmann::json& data, const Bindings& bindings, Outcome& out,
+                    bool program_tried = false) const;
+  // evaluate() for a RuleSet's plain JsonLogic by slot (no memo).
+  void evaluate_in_set(const nlohmann::json& data, const Bindings& bindings, Outcome& out) const;
   std::unique_ptr<Compiled> compiled_;
 };
 

@@ -1685,27 +1685,41 @@ class PlainEvaluator {
   bool run_program(Plain& out) const {
 #ifndef TRIALSCREEN_FOR_SIZE
     // An unanswered slot: eval() may still decide without it.
-    if (rule_.plain_program.empty() || bindings_.slot_values == nullptr || program_waits()) return false;
-    const std::vector<const json*>& values = *bindings_.slot_values;
+    if (program_tried_ || rule_.plain_program.empty() || bindings_.slot_values == nullptr || program_waits()) return false;
+    return run_program_over(rule_, *bindings_.slot_values, plain_slots_, bindings_.derived != nullptr, out);
+#else
+    (void)out;
+    return false;
+#endif
+  }
+
+ public:
+#ifndef TRIALSCREEN_FOR_SIZE
+  // run_program() over `values`, the slots' answers: plain JsonLogic's (an
+  // unanswered slot is null) when `plain_slots`, else a screening's whose
+  // answers are all given (program_waits() is false), with derived values
+  // kept in DerivedValues when `derived_kept`.
+  static bool run_program_over(const Rule::Compiled& rule, const std::vector<const json*>& values, bool plain_slots,
+                               bool derived_kept, Plain& out) {
     ProgramStack storage;
     Plain* const stack = storage.at;
     std::size_t top = 0;  // the next free place
-    const Rule::Compiled::PlainStep* const steps = rule_.plain_program.data();
-    const std::size_t count = rule_.plain_program.size();
+    const Rule::Compiled::PlainStep* const steps = rule.plain_program.data();
+    const std::size_t count = rule.plain_program.size();
     for (std::size_t i = 0; i < count; ++i) {
       const Rule::Compiled::PlainStep& step = steps[i];
       if (step.op == Op::Literal) {
-        stack[top++] = Plain{&rule_.literals[step.arg], 0};
+        stack[top++] = Plain{&rule.literals[step.arg], 0};
       } else if (step.op == Op::Var) {
         const json* value = values[step.arg];
-        if (plain_slots_) {
+        if (plain_slots) {
           // As read() takes a slot in plain JsonLogic.
           if (step.count != 0 || (value != nullptr && value->is_structured())) return false;
           stack[top++] = Plain{value != nullptr ? value : &kNull, 0};
         } else if (value != nullptr && !value->is_null()) {
           stack[top++] = Plain{value, 0};
           i += step.count;  // a derived value's answer: not its expression's steps
-        } else if (step.count == 0 || bindings_.derived != nullptr) {
+        } else if (step.count == 0 || derived_kept) {
           return false;  // an unanswered derived value is read from DerivedValues (eval() does)
         }  // else its expression's steps follow and leave its value, as eval() works it out
       } else if (step.branch != Rule::Compiled::PlainStep::Branch::None) {
@@ -1718,13 +1732,13 @@ class PlainEvaluator {
     }
     out = stack[0];
     return true;
-#else
-    (void)out;
-    return false;
-#endif
   }
+#endif
 
- public:
+  // The program was run already (Rule::evaluate_in_set): evaluate() goes
+  // straight to the recursion.
+  void skip_program() { program_tried_ = true; }
+
   // Whether the evaluator's value of the rule, with some of its program's
   // slots unanswered, is an unknown that has no bounds at all, as a quotient
   // with an unknown operand is (the creatinine clearance with its weight or
@@ -1980,6 +1994,7 @@ class PlainEvaluator {
   // Plain JsonLogic read by slot (Bindings::slot_values without unknowns or
   // derived values kept): an unanswered slot is null, as by name.
   bool plain_slots_;
+  bool program_tried_ = false;
 };
 
 #ifndef TRIALSCREEN_FOR_SIZE
@@ -2520,13 +2535,35 @@ void put_plain_kind(Outcome& outcome) {
 
 }  // namespace
 
-void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome) const {
+void Rule::evaluate_in_set(const json& data, const Bindings& bindings, Outcome& outcome) const {
+#ifndef TRIALSCREEN_FOR_SIZE
+  // The program straight over the set's slots, with nothing set up around
+  // it: most rules of a set end here. Then the rest of the way, without it.
+  const Compiled& rule = *compiled_;
+  if (rule.plain_program.empty() || bindings.slot_values == nullptr) return evaluate_now(data, bindings, outcome);
+  PlainEvaluator::Plain result;
+  if (PlainEvaluator::run_program_over(rule, *bindings.slot_values, true, false, result)) {
+    if (result.ref != nullptr) {
+      assign_value(outcome.value, *result.ref);
+    } else {
+      assign_number(outcome.value, result.number);
+    }
+    return put_plain_kind(outcome);
+  }
+  evaluate_now(data, bindings, outcome, true);
+#else
+  evaluate_now(data, bindings, outcome);
+#endif
+}
+
+void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& outcome, bool program_tried) const {
   // The plain path writes the value only when it gives one.
 #ifndef TRIALSCREEN_FOR_SIZE
   // A rule waiting on an answer is asked of the comparisons' path first
   // (each gives what the evaluator gives, when it gives anything): the plain
   // path would mostly stop at that answer, after working out the rest.
   PlainEvaluator plain_path(*compiled_, bindings, data);
+  if (program_tried) plain_path.skip_program();
   const bool waits = plain_path.program_waits();
   if (!waits && plain_path.evaluate(outcome.value)) return put_plain_kind(outcome);
   if (plain_path.failed(outcome)) return;
@@ -2550,6 +2587,7 @@ void Rule::evaluate_now(const json& data, const Bindings& bindings, Outcome& out
   if (waits && plain_path.evaluate(outcome.value)) return put_plain_kind(outcome);
   if (plain_path.failed(outcome)) return;
 #else
+  (void)program_tried;
   PlainEvaluator plain_path(*compiled_, bindings, data);
   if (plain_path.evaluate(outcome.value)) return put_plain_kind(outcome);
   if (plain_path.failed(outcome)) return;
