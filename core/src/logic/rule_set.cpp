@@ -28,7 +28,7 @@ struct RuleSet::Parts {
 
   void evaluate_all(const nlohmann::json& data, std::vector<Outcome>& outcomes) {
     outcomes.resize(rules.size());
-    for (std::size_t i = 0; i < rules.size(); ++i) rules[i].evaluate(data, bindings, outcomes[i]);
+    for (std::size_t i = 0; i < rules.size(); ++i) rules[i].evaluate_in_set(data, bindings, outcomes[i]);
   }
 
 #ifndef TRIALSCREEN_FOR_SIZE
