@@ -95,12 +95,16 @@ struct Rule::Compiled {
     enum class Branch : std::uint8_t { None, Always, Unless, IfFalsy, IfTruthy };
     Op op = Op::Literal;
     Branch branch = Branch::None;
+    bool spread = false;      // ! or !! of one expression, whose array value is spread (Evaluator::gather)
     std::uint32_t count = 0;  // its children: the values it takes; a branch: the steps it skips
-    std::uint32_t arg = 0;    // Literal: into literals; Var: the slot
+    std::uint32_t arg = 0;    // Literal: into literals; Var: the slot; Missing: its node
     std::uint32_t variable = 0;  // Var: its number (an unknown waits on it)
   };
   std::vector<PlainStep> plain_program;
   std::vector<std::uint32_t> plain_program_slots;
+  // The program has a `missing`, which only plain JsonLogic's bindings take
+  // (a screening's unanswered name is unknown).
+  bool plain_program_reads_missing = false;
 #endif
   bool uses_scope_metadata = false;  // some val climbs scopes, so iterators record {"index": i}
   Limits limits;

@@ -86,7 +86,27 @@ double arithmetic_step(Op op, double result, double x, std::size_t i, std::size_
 
 }  // namespace
 
+// Values the plain path makes (date_add's dates, missing's lists), which
+// the values above them borrow, so never moved: at most kMax an evaluation.
+// Kept from one evaluation to the next where a host lends them
+// (Scratch::Buffers), so that a date's text takes the room of the one made
+// in its place before, not an allocation of its own.
+struct MadeValues {
+  static constexpr std::size_t kMax = 4;
+  std::vector<json> values;  // reserved kMax at the first
+  std::size_t used = 0;
+
+  // The next place, or nullptr when all are taken.
+  json* next() {
+    if (used == kMax) return nullptr;
+    if (values.empty()) values.reserve(kMax);
+    if (used == values.size()) values.emplace_back();
+    return &values[used++];
+  }
+};
+
 struct Scratch::Buffers {
+  MadeValues made;                          // the plain path's, for a RuleSet's programs
   std::vector<const json*> scopes;          // above the data: iterators push metadata and item
   std::vector<Val> arg_stack;               // arguments of the strict operators being evaluated
   std::vector<const json*> plain;           // scratch: one operator's plain argument values
@@ -1581,29 +1601,13 @@ class PlainEvaluator {
       case Op::Missing:
         return missing(n, out);
       case Op::DateAdd: {
-        // The date the evaluator gives; anything it refuses (its own error)
-        // is left to it. The evaluator gathers the three operands first, as
-        // here.
-        if (count != 3 || (made_ && made_->size() == kMaxMade)) return false;
+        // The evaluator gathers the three operands first, as here.
+        if (count != 3) return false;
         Plain operands[3];
         for (std::size_t i = 0; i < 3; ++i) {
           if (!eval(children[i], operands[i], depth + 1)) return false;
         }
-        const json* date_text = operands[0].ref;
-        const json* unit_text = operands[2].ref;
-        if (date_text == nullptr || !date_text->is_string() || unit_text == nullptr || !unit_text->is_string()) return false;
-        if (operands[1].ref != nullptr && !operands[1].ref->is_number()) return false;
-        const std::optional<double> amount = number_of(operands[1]);
-        if (!amount || *amount != std::floor(*amount) || std::fabs(*amount) > 1e7) return false;
-        const auto date = dates::parse(date_text->get_ref<const std::string&>());
-        const auto unit = dates::parse_unit(unit_text->get_ref<const std::string&>());
-        if (!date || !unit) return false;
-        const auto result = dates::add(*date, static_cast<long long>(*amount), *unit);
-        if (!result) return false;
-        // Reserved whole at the first: the values above borrow the earlier ones.
-        if (!made_) made_.emplace().reserve(kMaxMade);
-        out.ref = &made_->emplace_back(dates::format(*result));
-        return true;
+        return add_date(operands, made(), out);
       }
 #endif
       default:
@@ -1619,10 +1623,15 @@ class PlainEvaluator {
     if ((n.op != Op::Not && n.op != Op::NotNot) || n.child_count != 1) return false;
     Plain operand;
     if (!eval(rule_.child_begin(n)[0], operand, depth + 1)) return false;
-    const json* list = operand.ref;
-    const bool truth = list != nullptr && list->is_array() ? !list->empty() && truthy(list->front()) : is_true(operand);
-    out.ref = truth == (n.op == Op::NotNot) ? &kTrue : &kFalse;
+    out.ref = spread_truth(operand) == (n.op == Op::NotNot) ? &kTrue : &kFalse;
     return true;
+  }
+
+  // Whether `!`'s (or `!!`'s) one expression, of value `operand`, is true as
+  // the evaluator takes it: an array spread as the arguments, the first read.
+  static bool spread_truth(const Plain& operand) {
+    const json* list = operand.ref;
+    return list != nullptr && list->is_array() ? !list->empty() && truthy(list->front()) : is_true(operand);
   }
 
 #ifndef TRIALSCREEN_FOR_SIZE
@@ -1632,37 +1641,61 @@ class PlainEvaluator {
   // Compiled::missing_slots). Anything else (a path, a computed name, a
   // screening's unanswered name, which is unknown) is left to the evaluator.
   bool missing(const Node& n, Plain& out) {
-    if (by_name_ == nullptr && !(plain_slots_ && rule_.memoizable)) return false;
+    if (by_name_ != nullptr) {
+      return missing_of(rule_, n, made(), out, [&](const std::string& name, const json*& value) {
+        const auto member = by_name_->find(name);
+        value = member != by_name_->end() ? &member->second : nullptr;
+        return true;
+      });
+    }
+    return plain_slots_ && missing_by_slot(rule_, n, *bindings_.slot_values, made(), out);
+  }
+
+  // missing() by slot: the names' slots (Compiled::missing_slots, set when
+  // the rule reads the data only through its slots).
+  static bool missing_by_slot(const Rule::Compiled& rule, const Node& n, const std::vector<const json*>& values,
+                              MadeValues& made, Plain& out) {
+    if (!rule.memoizable) return false;
+    return missing_of(rule, n, made, out, [&](const std::string& name, const json*& value) {
+      const auto named = std::find_if(rule.missing_slots.begin(), rule.missing_slots.end(),
+                                      [&](const auto& entry) { return entry.first == name; });
+      if (named == rule.missing_slots.end()) return false;
+      value = values[named->second];
+      return true;
+    });
+  }
+
+  // missing() with `find_value(name, value)` finding a name's value
+  // (nullptr when there is none), false when it cannot.
+  template <typename FindValue>
+  static bool missing_of(const Rule::Compiled& rule, const Node& n, MadeValues& made, Plain& out,
+                         const FindValue& find_value) {
     json* absent = nullptr;
     const auto check = [&](const json& key) {
       if (!key.is_string()) return false;
       const std::string& name = key.get_ref<const std::string&>();
       if (name.empty() || name.find('.') != std::string::npos) return false;  // a path
       const json* value = nullptr;
-      if (by_name_ != nullptr) {
-        const auto member = by_name_->find(name);
-        if (member != by_name_->end()) value = &member->second;
-      } else {
-        const auto named = std::find_if(rule_.missing_slots.begin(), rule_.missing_slots.end(),
-                                        [&](const auto& entry) { return entry.first == name; });
-        if (named == rule_.missing_slots.end()) return false;
-        value = (*bindings_.slot_values)[named->second];
-      }
+      if (!find_value(name, value)) return false;
       if (value == nullptr || value->is_null() || (value->is_string() && value->get_ref<const std::string&>().empty())) {
         if (absent == nullptr) {
-          if (made_ && made_->size() == kMaxMade) return false;
-          if (!made_) made_.emplace().reserve(kMaxMade);
-          absent = &made_->emplace_back(json::array());
+          absent = made.next();
+          if (absent == nullptr) return false;
+          if (absent->is_array()) {
+            absent->clear();  // its room reused
+          } else {
+            *absent = json::array();
+          }
         }
         absent->push_back(key);
       }
       return true;
     };
-    const std::uint32_t* children = rule_.child_begin(n);
+    const std::uint32_t* children = rule.child_begin(n);
     for (std::size_t i = 0; i < n.child_count; ++i) {
-      const Node& argument = rule_.nodes[children[i]];
+      const Node& argument = rule.nodes[children[i]];
       if (argument.op != Op::Literal) return false;
-      const json& literal = rule_.literals[argument.literal];
+      const json& literal = rule.literals[argument.literal];
       if (i == 0 && literal.is_array()) {
         // As the evaluator: a first argument that is a list is the names.
         for (const json& key : literal) {
@@ -1675,6 +1708,31 @@ class PlainEvaluator {
     out.ref = absent != nullptr ? absent : &kEmptyArray;
     return true;
   }
+
+  // date_add over three plain operands, the date the evaluator gives, into
+  // `made`; anything it refuses (its own error) is left to it.
+  static bool add_date(const Plain* operands, MadeValues& made, Plain& out) {
+    if (made.used == MadeValues::kMax) return false;
+    const json* date_text = operands[0].ref;
+    const json* unit_text = operands[2].ref;
+    if (date_text == nullptr || !date_text->is_string() || unit_text == nullptr || !unit_text->is_string()) return false;
+    if (operands[1].ref != nullptr && !operands[1].ref->is_number()) return false;
+    const std::optional<double> amount = number_of(operands[1]);
+    if (!amount || *amount != std::floor(*amount) || std::fabs(*amount) > 1e7) return false;
+    const auto date = dates::parse(date_text->get_ref<const std::string&>());
+    const auto unit = dates::parse_unit(unit_text->get_ref<const std::string&>());
+    if (!date || !unit) return false;
+    const auto result = dates::add(*date, static_cast<long long>(*amount), *unit);
+    if (!result) return false;
+    json* place = made.next();
+    if (place->is_string()) {
+      *place->get_ptr<std::string*>() = dates::format(*result);  // its room reused
+    } else {
+      *place = dates::format(*result);
+    }
+    out.ref = place;
+    return true;
+  }
 #endif
 
   // The rule's program (Compiled::plain_program) into `out`: what eval()
@@ -1682,11 +1740,14 @@ class PlainEvaluator {
   // stops at the first that decides: false then when a child eval() would
   // not reach is not plain, and eval() is asked (their answers are the same
   // whenever both give one: no step has an effect).
-  bool run_program(Plain& out) const {
+  bool run_program(Plain& out) {
 #ifndef TRIALSCREEN_FOR_SIZE
     // An unanswered slot: eval() may still decide without it.
-    if (program_tried_ || rule_.plain_program.empty() || bindings_.slot_values == nullptr || program_waits()) return false;
-    return run_program_over(rule_, *bindings_.slot_values, plain_slots_, bindings_.derived != nullptr, out);
+    if (program_tried_ || rule_.plain_program.empty() || bindings_.slot_values == nullptr || program_waits() ||
+        (rule_.plain_program_reads_missing && !plain_slots_)) {
+      return false;
+    }
+    return run_program_over(rule_, *bindings_.slot_values, plain_slots_, bindings_.derived != nullptr, made(), out);
 #else
     (void)out;
     return false;
@@ -1700,7 +1761,7 @@ class PlainEvaluator {
   // answers are all given (program_waits() is false), with derived values
   // kept in DerivedValues when `derived_kept`.
   static bool run_program_over(const Rule::Compiled& rule, const std::vector<const json*>& values, bool plain_slots,
-                               bool derived_kept, Plain& out) {
+                               bool derived_kept, MadeValues& made, Plain& out) {
     ProgramStack storage;
     Plain* const stack = storage.at;
     std::size_t top = 0;  // the next free place
@@ -1724,6 +1785,15 @@ class PlainEvaluator {
         }  // else its expression's steps follow and leave its value, as eval() works it out
       } else if (step.branch != Rule::Compiled::PlainStep::Branch::None) {
         if (takes_branch(step.branch, stack, top)) i += step.count;
+      } else if (step.op == Op::Missing) {
+        if (!plain_slots || !missing_by_slot(rule, rule.nodes[step.arg], values, made, stack[top])) return false;
+        ++top;
+      } else if (step.op == Op::DateAdd) {
+        top -= 3;
+        if (!add_date(stack + top, made, stack[top])) return false;
+        ++top;
+      } else if (step.spread) {
+        stack[top - 1] = Plain{spread_truth(stack[top - 1]) == (step.op == Op::NotNot) ? &kTrue : &kFalse, 0};
       } else {
         top -= step.count;
         if (!apply(step.op, stack + top, step.count)) return false;
@@ -1804,6 +1874,8 @@ class PlainEvaluator {
         }
         kinds[top] = kind;
         waits[top++] = std::uint64_t{1} << step.variable;
+      } else if (step.op == Op::Missing || step.op == Op::DateAdd || step.spread) {
+        return false;  // not followed here: the evaluator is asked
       } else if (step.branch != Rule::Compiled::PlainStep::Branch::None) {
         // Only over a known value: what eval_strict() does with an unknown
         // condition or operand is not followed here.
@@ -1985,11 +2057,11 @@ class PlainEvaluator {
   bool failed_is_comparison_ = true;
   Plain failed_sides_[2];
 #ifndef TRIALSCREEN_FOR_SIZE
-  // Dates date_add worked out, which the values above it borrow (made at
-  // the first: most rules make none, and an array of values, or even an
-  // empty vector, costs every evaluation its construction and destruction).
-  static constexpr std::size_t kMaxMade = 4;
-  std::optional<std::vector<json>> made_;
+  // The values this evaluation makes (made at the first: most rules make
+  // none, and even an empty vector costs every evaluation its construction
+  // and destruction).
+  std::optional<MadeValues> made_;
+  MadeValues& made() { return made_ ? *made_ : made_.emplace(); }
 #endif
   // Plain JsonLogic read by slot (Bindings::slot_values without unknowns or
   // derived values kept): an unanswered slot is null, as by name.
@@ -2047,9 +2119,18 @@ bool add_plain_branches(Rule::Compiled& rule, const Node& n, std::size_t depth, 
 // stack would overflow. A derived value's expression follows its read.
 bool add_plain_steps(Rule::Compiled& rule, std::uint32_t index, std::size_t depth, std::size_t& stack) {
   const Node& n = rule.nodes[index];
-  if (depth > PlainEvaluator::kMaxDepthTaken || n.dynamic_args) return false;
+  if (depth > PlainEvaluator::kMaxDepthTaken) return false;
   Rule::Compiled::PlainStep step;
   step.op = n.op;
+  if (n.dynamic_args) {
+    // Only `!` and `!!` of one expression (PlainEvaluator::negate_spread).
+    if ((n.op != Op::Not && n.op != Op::NotNot) || n.child_count != 1) return false;
+    if (!add_plain_steps(rule, rule.child_begin(n)[0], depth + 1, stack)) return false;
+    step.spread = true;
+    step.count = 1;
+    rule.plain_program.push_back(step);
+    return true;  // one value taken, one left
+  }
   switch (n.op) {
     case Op::Literal:
       step.arg = n.literal;
@@ -2077,6 +2158,15 @@ bool add_plain_steps(Rule::Compiled& rule, std::uint32_t index, std::size_t dept
     case Op::And:
     case Op::Or:
       return add_plain_branches(rule, n, depth, stack);
+    case Op::Missing:
+      // Its names are checked as it runs (PlainEvaluator::missing_of).
+      step.arg = index;
+      rule.plain_program_reads_missing = true;
+      rule.plain_program.push_back(step);
+      return ++stack <= PlainEvaluator::kMaxProgramStack;
+    case Op::DateAdd:
+      if (n.child_count != 3) return false;
+      break;
     case Op::Add:
     case Op::Sub:
     case Op::Mul:
@@ -2118,6 +2208,7 @@ void prepare_plain_program(Rule::Compiled& rule) {
   std::vector<std::uint32_t>& slots = rule.plain_program_slots;
   if (!taken) {
     rule.plain_program.clear();
+    rule.plain_program_reads_missing = false;
     slots.clear();
     return;
   }
@@ -2542,7 +2633,11 @@ void Rule::evaluate_in_set(const json& data, const Bindings& bindings, Outcome& 
   const Compiled& rule = *compiled_;
   if (rule.plain_program.empty() || bindings.slot_values == nullptr) return evaluate_now(data, bindings, outcome);
   PlainEvaluator::Plain result;
-  if (PlainEvaluator::run_program_over(rule, *bindings.slot_values, true, false, result)) {
+  // Dates and missing's lists the value may borrow, in the lent buffers.
+  std::optional<MadeValues> own;
+  MadeValues& made = bindings.scratch != nullptr ? bindings.scratch->buffers().made : own.emplace();
+  made.used = 0;
+  if (PlainEvaluator::run_program_over(rule, *bindings.slot_values, true, false, made, result)) {
     if (result.ref != nullptr) {
       assign_value(outcome.value, *result.ref);
     } else {
