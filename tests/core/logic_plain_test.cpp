@@ -117,6 +117,13 @@ std::vector<json> plain_rules() {
       json::parse(R"({"and": [{"var": "flag"}, {"<": [{"var": "s"}, 1]}]})"),
       json::parse(R"({"or": [{"var": "a"}, {"cat": [{"var": "s"}]}, {"var": "b"}]})"),
       json::parse(R"({"+": [{"if": [{"var": "flag"}, 8, 0]}, {"if": [{"var": "a"}, 4, 0]}, {"if": [{"var": "s"}, 2, 0]}]})"),
+      // Errors the program meets where the recursion meets them: an
+      // operand after one that is no number (the evaluator works out every
+      // operand first), an `if` of two literals over a failing condition;
+      // not in a chain of three, which the recursion may stop before.
+      json::parse(R"({"+": [{"var": "s"}, {"<": [{"var": "a"}, "x"]}]})"),
+      json::parse(R"({"if": [{"<": [{"var": "s"}, {"var": "a"}]}, 1, 2]})"),
+      json::parse(R"({"<": [{"var": "a"}, 10, {"<": [{"var": "s"}, 1]}]})"),
       nested_sums(40),  // deeper than the plain path goes
       wide_sum(24),     // more values at once than a program held before (16)
       wide_sum(40),     // more values at once than a program holds

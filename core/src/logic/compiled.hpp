@@ -91,20 +91,29 @@ struct Rule::Compiled {
   struct PlainStep {
     // A branch skips the `count` steps after it: Always; Unless the value
     // it takes is truthy; IfFalsy/IfTruthy keep the value they look at when
-    // they skip (and/or's result), else take it.
-    enum class Branch : std::uint8_t { None, Always, Unless, IfFalsy, IfTruthy };
+    // they skip (and/or's result), else take it. Select is an `if` of two
+    // literals: it takes the condition and leaves literals[arg] when it is
+    // truthy, else literals[other] (a score's item: {"if": [x, 8, 0]}).
+    enum class Branch : std::uint8_t { None, Always, Unless, IfFalsy, IfTruthy, Select };
     Op op = Op::Literal;
     Branch branch = Branch::None;
     bool spread = false;      // ! or !! of one expression, whose array value is spread (Evaluator::gather)
     std::uint32_t count = 0;  // its children: the values it takes; a branch: the steps it skips
-    std::uint32_t arg = 0;    // Literal: into literals; Var: the slot; Missing: its node
+    std::uint32_t arg = 0;    // Literal: into literals; Var: the slot; Missing, comparisons, arithmetic: its node
     std::uint32_t variable = 0;  // Var: its number (an unknown waits on it)
+    std::uint32_t other = 0;  // Select: the literal when the condition is falsy
   };
   std::vector<PlainStep> plain_program;
   std::vector<std::uint32_t> plain_program_slots;
   // The program has a `missing`, which only plain JsonLogic's bindings take
   // (a screening's unanswered name is unknown).
   bool plain_program_reads_missing = false;
+  // An error the program meets (a comparison of two values it cannot
+  // compare, arithmetic that is no finite number) is where the recursion
+  // meets it, so the rule's: the program has no comparison chain of three
+  // or more operands. Steps of comparisons and arithmetic keep their node
+  // in `arg`, for the error's pointer.
+  bool plain_program_fails_as_recursion = false;
 #endif
   bool uses_scope_metadata = false;  // some val climbs scopes, so iterators record {"index": i}
   Limits limits;

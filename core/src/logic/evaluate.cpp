@@ -1399,6 +1399,15 @@ class PlainEvaluator {
     double number = 0;
   };
 
+  // Where the plain path met the evaluator's error: a comparison of two
+  // values it cannot compare (those two), or arithmetic whose result is no
+  // finite number. `node` is kNone while there is none.
+  struct Failure {
+    std::uint32_t node = kNone;
+    bool comparison = true;
+    Plain sides[2];
+  };
+
   // Node `index`'s value into `out`, or false when it is not that simple.
   bool evaluate_at(std::uint32_t index, Plain& out) {
     return (bindings_.slot_values != nullptr || by_name_ != nullptr) && eval(index, out, 0);
@@ -1428,7 +1437,14 @@ class PlainEvaluator {
   // at the first operand that is not plain, so no unknown can stand before
   // the error. Into `outcome` (emptied as put_outcome empties it).
   bool failed(Outcome& outcome) const {
-    if (failed_node_ == kNone) return false;
+    if (failure_.node == kNone) return false;
+    put_failure(rule_, failure_, outcome);
+    return true;
+  }
+
+  // The evaluator's error for `failure` into `outcome` (emptied as
+  // put_outcome empties it).
+  static void put_failure(const Rule::Compiled& rule, const Failure& failure, Outcome& outcome) {
     const auto brief = [&](const Plain& side) {
       if (side.ref != nullptr) return values::append_brief(*side.ref, outcome.error_message);
       values::append_brief(*values::number_json(side.number), outcome.error_message);
@@ -1438,24 +1454,27 @@ class PlainEvaluator {
     outcome.kind = Outcome::Kind::Error;
     outcome.error_type = "NaN";
     // Appended into the cleared strings, whose room is reused.
-    if (failed_is_comparison_) {
+    if (failure.comparison) {
       outcome.error_message += "cannot compare ";
-      brief(failed_sides_[0]);
+      brief(failure.sides[0]);
       outcome.error_message += " with ";
-      brief(failed_sides_[1]);
+      brief(failure.sides[1]);
     } else {
       outcome.error_message += "the result is not a finite number";
     }
     outcome.error_id = "rule.201";
-    rule_.pointers.spell_into(rule_.nodes[failed_node_].pointer, outcome.error_pointer);
-    return true;
+    rule.pointers.spell_into(rule.nodes[failure.node].pointer, outcome.error_pointer);
   }
 
   // The rule's value into `out`, or false when it is not that simple.
   bool evaluate(json& out) {
     if (bindings_.slot_values == nullptr && by_name_ == nullptr) return false;
     Plain result;
-    if (!run_program(result) && !eval(rule_.root, result, 0)) return false;
+    if (!run_program(result)) {
+      // The program met the evaluator's error where the recursion would.
+      if (failure_.node != kNone) return false;
+      if (!eval(rule_.root, result, 0)) return false;
+    }
     if (result.ref != nullptr) {
       assign_value(out, *result.ref);
     } else {
@@ -1467,7 +1486,14 @@ class PlainEvaluator {
  private:
   static constexpr std::size_t kMaxDepth = 32;
 
-  static bool is_true(const Plain& v) { return v.ref != nullptr ? truthy(*v.ref) : v.number != 0; }
+  static bool is_true(const Plain& v) {
+    if (v.ref == nullptr) return v.number != 0;
+#ifndef TRIALSCREEN_FOR_SIZE
+    // Most are yes/no answers, or their comparisons' true and false.
+    if (v.ref->is_boolean()) return *v.ref->get_ptr<const json::boolean_t*>();
+#endif
+    return truthy(*v.ref);
+  }
   static std::optional<double> number_of(const Plain& v) {
     if (v.ref == nullptr) return v.number;
 #ifndef TRIALSCREEN_FOR_SIZE
@@ -1557,10 +1583,10 @@ class PlainEvaluator {
           const std::optional<int> order = order_of(previous, current);
           if (!order) {
             // The evaluator's error here, as it would reach it (see failed()).
-            failed_node_ = index;
-            failed_is_comparison_ = true;
-            failed_sides_[0] = previous;
-            failed_sides_[1] = current;
+            failure_.node = index;
+            failure_.comparison = true;
+            failure_.sides[0] = previous;
+            failure_.sides[1] = current;
             return false;
           }
           if (!holds(n.op, *order)) {
@@ -1589,8 +1615,8 @@ class PlainEvaluator {
         if (count == 0) return false;
         if (!std::isfinite(result)) {
           // The evaluator's error here: its operands are the same numbers.
-          failed_node_ = index;
-          failed_is_comparison_ = false;
+          failure_.node = index;
+          failure_.comparison = false;
           return false;
         }
         out.ref = nullptr;
@@ -1747,7 +1773,8 @@ class PlainEvaluator {
         (rule_.plain_program_reads_missing && !plain_slots_)) {
       return false;
     }
-    return run_program_over(rule_, *bindings_.slot_values, plain_slots_, bindings_.derived != nullptr, made(), out);
+    return run_program_over(rule_, *bindings_.slot_values, plain_slots_, bindings_.derived != nullptr, made(), out,
+                            &failure_);
 #else
     (void)out;
     return false;
@@ -1761,7 +1788,7 @@ class PlainEvaluator {
   // answers are all given (program_waits() is false), with derived values
   // kept in DerivedValues when `derived_kept`.
   static bool run_program_over(const Rule::Compiled& rule, const std::vector<const json*>& values, bool plain_slots,
-                               bool derived_kept, MadeValues& made, Plain& out) {
+                               bool derived_kept, MadeValues& made, Plain& out, Failure* failure) {
     ProgramStack storage;
     Plain* const stack = storage.at;
     std::size_t top = 0;  // the next free place
@@ -1783,6 +1810,8 @@ class PlainEvaluator {
         } else if (step.count == 0 || derived_kept) {
           return false;  // an unanswered derived value is read from DerivedValues (eval() does)
         }  // else its expression's steps follow and leave its value, as eval() works it out
+      } else if (step.branch == Rule::Compiled::PlainStep::Branch::Select) {
+        stack[top - 1] = Plain{&rule.literals[is_true(stack[top - 1]) ? step.arg : step.other], 0};
       } else if (step.branch != Rule::Compiled::PlainStep::Branch::None) {
         if (takes_branch(step.branch, stack, top)) i += step.count;
       } else if (step.op == Op::Missing) {
@@ -1796,7 +1825,18 @@ class PlainEvaluator {
         stack[top - 1] = Plain{spread_truth(stack[top - 1]) == (step.op == Op::NotNot) ? &kTrue : &kFalse, 0};
       } else {
         top -= step.count;
-        if (!apply(step.op, stack + top, step.count)) return false;
+        const Applied applied = apply(step.op, stack + top, step.count);
+        if (applied != Applied::Value) {
+          // Where the recursion would meet the same error (Compiled::
+          // plain_program_fails_as_recursion), it is the rule's.
+          if (applied != Applied::GaveUp && failure != nullptr && rule.plain_program_fails_as_recursion) {
+            failure->node = step.arg;
+            failure->comparison = applied == Applied::Incomparable;
+            failure->sides[0] = stack[top];
+            failure->sides[1] = stack[top + 1];
+          }
+          return false;
+        }
         ++top;
       }
     }
@@ -1880,7 +1920,11 @@ class PlainEvaluator {
         // Only over a known value: what eval_strict() does with an unknown
         // condition or operand is not followed here.
         if (step.branch != Rule::Compiled::PlainStep::Branch::Always && kinds[top - 1] != kKnown) return false;
-        if (takes_branch(step.branch, stack, top)) i += step.count;
+        if (step.branch == Rule::Compiled::PlainStep::Branch::Select) {
+          stack[top - 1] = Plain{&rule_.literals[is_true(stack[top - 1]) ? step.arg : step.other], 0};
+        } else if (takes_branch(step.branch, stack, top)) {
+          i += step.count;
+        }
       } else {
         top -= step.count;
         std::uint64_t union_of = 0;
@@ -1897,7 +1941,7 @@ class PlainEvaluator {
           }
         }
         if (!any_unknown) {
-          if (!apply(step.op, stack + top, step.count)) return false;
+          if (apply(step.op, stack + top, step.count) != Applied::Value) return false;
           kinds[top] = kKnown;
           waits[top] = 0;
         } else {
@@ -1941,12 +1985,17 @@ class PlainEvaluator {
 
   // Operator `op` over the `count` values at `args`, as eval() works it out
   // once its children are values; the result replaces args[0].
-  static bool apply(Op op, Plain* args, std::size_t count) {
+  // What apply() made of its operands: a value, or why not (the evaluator's
+  // error for a comparison of two values it cannot compare or arithmetic
+  // that is no finite number; GaveUp for anything else).
+  enum class Applied { Value, GaveUp, Incomparable, NotFinite };
+
+  static Applied apply(Op op, Plain* args, std::size_t count) {
     switch (op) {
       case Op::Not:
       case Op::NotNot:
         args[0] = Plain{is_true(args[0]) == (op == Op::NotNot) ? &kTrue : &kFalse, 0};
-        return true;
+        return Applied::Value;
       case Op::Eq:
       case Op::Ne:
       case Op::Lt:
@@ -1956,24 +2005,37 @@ class PlainEvaluator {
         // A chain stops at its first pair that does not hold.
         for (std::size_t i = 1; i < count; ++i) {
           const std::optional<int> order = order_of(args[i - 1], args[i]);
-          if (!order) return false;
+          if (!order) return count == 2 ? Applied::Incomparable : Applied::GaveUp;
           if (!holds(op, *order)) {
             args[0] = Plain{&kFalse, 0};
-            return true;
+            return Applied::Value;
           }
         }
         args[0] = Plain{&kTrue, 0};
-        return true;
+        return Applied::Value;
       default: {  // Add, Sub, Mul, Div, Max, Min
         double result = op == Op::Mul ? 1 : 0;
+#ifndef TRIALSCREEN_FOR_SIZE
+        if (op == Op::Add) {
+          // A score's sum of many items: arithmetic_step's switch once, not per item.
+          for (std::size_t i = 0; i < count; ++i) {
+            const std::optional<double> x = number_of(args[i]);
+            if (!x) return Applied::GaveUp;
+            result += *x;
+          }
+          if (!std::isfinite(result)) return Applied::NotFinite;
+          args[0] = Plain{nullptr, result};
+          return Applied::Value;
+        }
+#endif
         for (std::size_t i = 0; i < count; ++i) {
           const std::optional<double> x = number_of(args[i]);
-          if (!x) return false;
+          if (!x) return Applied::GaveUp;
           result = arithmetic_step(op, result, *x, i, count);
         }
-        if (!std::isfinite(result)) return false;
+        if (!std::isfinite(result)) return Applied::NotFinite;
         args[0] = Plain{nullptr, result};
-        return true;
+        return Applied::Value;
       }
     }
   }
@@ -2050,12 +2112,8 @@ class PlainEvaluator {
   const Rule::Compiled& rule_;
   const Bindings& bindings_;
   const json::object_t* by_name_;  // plain JsonLogic: the data's members; else nullptr
-  // Where eval() met the evaluator's error, or kNone: a comparison of two
-  // values it cannot compare (those two), or arithmetic whose result is no
-  // finite number.
-  std::uint32_t failed_node_ = kNone;
-  bool failed_is_comparison_ = true;
-  Plain failed_sides_[2];
+  // Where eval() or the program met the evaluator's error, if they did.
+  Failure failure_;
 #ifndef TRIALSCREEN_FOR_SIZE
   // The values this evaluation makes (made at the first: most rules make
   // none, and even an empty vector costs every evaluation its construction
@@ -2083,6 +2141,18 @@ bool add_plain_branches(Rule::Compiled& rule, const Node& n, std::size_t depth, 
   if (count == 0 || (n.op == Op::If && count % 2 == 0)) return false;
   const std::uint32_t* children = rule.child_begin(n);
   const std::size_t base = stack;
+  if (n.op == Op::If && count == 3 && rule.nodes[children[1]].op == Op::Literal &&
+      rule.nodes[children[2]].op == Op::Literal) {
+    if (!add_plain_steps(rule, children[0], depth + 1, stack)) return false;
+    Rule::Compiled::PlainStep select;
+    select.op = Op::If;
+    select.branch = Branch::Select;
+    select.arg = rule.nodes[children[1]].literal;
+    select.other = rule.nodes[children[2]].literal;
+    rule.plain_program.push_back(select);
+    stack = base + 1;
+    return true;
+  }
   std::vector<std::size_t> to_end;  // branches that skip to the end
   const auto branch = [&](Branch kind) {
     Rule::Compiled::PlainStep step;
@@ -2195,6 +2265,7 @@ bool add_plain_steps(Rule::Compiled& rule, std::uint32_t index, std::size_t dept
     if (!add_plain_steps(rule, children[i], depth + 1, stack)) return false;
   }
   step.count = n.child_count;
+  step.arg = index;  // where an error it meets is
   stack -= n.child_count;  // they make its one value
   rule.plain_program.push_back(step);
   return ++stack <= PlainEvaluator::kMaxProgramStack;
@@ -2214,6 +2285,14 @@ void prepare_plain_program(Rule::Compiled& rule) {
   }
   std::sort(slots.begin(), slots.end());
   slots.erase(std::unique(slots.begin(), slots.end()), slots.end());
+  // A chain of three or more works out every operand before comparing, the
+  // recursion compares as it goes and may stop before an operand that fails.
+  rule.plain_program_fails_as_recursion =
+      std::none_of(rule.plain_program.begin(), rule.plain_program.end(), [](const Rule::Compiled::PlainStep& step) {
+        const bool comparison = step.op == Op::Eq || step.op == Op::Ne || step.op == Op::Lt || step.op == Op::Le ||
+                                step.op == Op::Gt || step.op == Op::Ge;
+        return comparison && step.branch == Rule::Compiled::PlainStep::Branch::None && step.count > 2;
+      });
 }
 
 namespace {
@@ -2637,7 +2716,8 @@ void Rule::evaluate_in_set(const json& data, const Bindings& bindings, Outcome& 
   std::optional<MadeValues> own;
   MadeValues& made = bindings.scratch != nullptr ? bindings.scratch->buffers().made : own.emplace();
   made.used = 0;
-  if (PlainEvaluator::run_program_over(rule, *bindings.slot_values, true, false, made, result)) {
+  PlainEvaluator::Failure failure;
+  if (PlainEvaluator::run_program_over(rule, *bindings.slot_values, true, false, made, result, &failure)) {
     if (result.ref != nullptr) {
       assign_value(outcome.value, *result.ref);
     } else {
@@ -2645,6 +2725,7 @@ void Rule::evaluate_in_set(const json& data, const Bindings& bindings, Outcome& 
     }
     return put_plain_kind(outcome);
   }
+  if (failure.node != kNone) return PlainEvaluator::put_failure(rule, failure, outcome);
   evaluate_now(data, bindings, outcome, true);
 #else
   evaluate_now(data, bindings, outcome);
