@@ -1533,7 +1533,11 @@ class PlainEvaluator {
   bool eval(std::uint32_t index, Plain& out, std::size_t depth) {
     const Node& n = rule_.nodes[index];
     if (depth > kMaxDepth) return false;
+#ifndef TRIALSCREEN_FOR_SIZE
     if (n.dynamic_args) return negate_spread(n, out, depth);
+#else
+    if (n.dynamic_args) return false;
+#endif
     const std::uint32_t* children = rule_.child_begin(n);
     const std::size_t count = n.child_count;
     switch (n.op) {
@@ -1641,6 +1645,7 @@ class PlainEvaluator {
     }
   }
 
+#ifndef TRIALSCREEN_FOR_SIZE
   // `!` or `!!` of one expression (`{"!": {"missing": ["x"]}}`), whose value
   // the evaluator spreads as the arguments when it is an array, as it
   // spreads any operator's (Evaluator::gather), and then takes the first.
@@ -1660,7 +1665,6 @@ class PlainEvaluator {
     return list != nullptr && list->is_array() ? !list->empty() && truthy(list->front()) : is_true(operand);
   }
 
-#ifndef TRIALSCREEN_FOR_SIZE
   // `missing` of literal top-level names in plain JsonLogic, as the
   // evaluator's missing() gives it: the names whose value is absent, null or
   // "" (by name, or by slot when the rule's names have slots:
@@ -1973,22 +1977,25 @@ class PlainEvaluator {
   // The most values a program's stack holds, and the depth eval() takes
   // (prepare_plain_program).
   static constexpr std::size_t kMaxProgramStack = 32;
+#ifndef TRIALSCREEN_FOR_SIZE
   static constexpr std::size_t kMaxDepthTaken = kMaxDepth;
+#endif
 
  private:
   // A program's stack, left unset: a place is written before it is read,
-  // and setting sixteen values was a fifth of evaluating a one-step rule.
+  // and setting every place was a fifth of evaluating a one-step rule.
   union ProgramStack {
     ProgramStack() {}
     Plain at[kMaxProgramStack];
   };
 
-  // Operator `op` over the `count` values at `args`, as eval() works it out
-  // once its children are values; the result replaces args[0].
   // What apply() made of its operands: a value, or why not (the evaluator's
   // error for a comparison of two values it cannot compare or arithmetic
   // that is no finite number; GaveUp for anything else).
   enum class Applied { Value, GaveUp, Incomparable, NotFinite };
+
+  // Operator `op` over the `count` values at `args`, as eval() works it out
+  // once its children are values; the result replaces args[0].
 
   static Applied apply(Op op, Plain* args, std::size_t count) {
     switch (op) {
@@ -2040,8 +2047,10 @@ class PlainEvaluator {
     }
   }
 
+#ifndef TRIALSCREEN_FOR_SIZE
   // Whether branch step `branch` skips, over the values below `top`, which
-  // it takes from (Unless; IfFalsy/IfTruthy when they do not skip).
+  // it takes from (Unless; IfFalsy/IfTruthy when they do not skip; Select
+  // is taken before).
   static bool takes_branch(Rule::Compiled::PlainStep::Branch branch, const Plain* stack, std::size_t& top) {
     using Branch = Rule::Compiled::PlainStep::Branch;
     switch (branch) {
@@ -2056,6 +2065,7 @@ class PlainEvaluator {
       }
     }
   }
+#endif
 
   static bool holds(Op op, int order) {
     switch (op) {
