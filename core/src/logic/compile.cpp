@@ -622,15 +622,6 @@ void add_cut(std::vector<double>& cuts, double cut) {
   if (at == cuts.end() || *at != cut) cuts.insert(at, cut);
 }
 
-bool is_comparison(Op op) {
-  switch (op) {
-    case Op::Eq: case Op::Ne: case Op::StrictEq: case Op::StrictNe:
-    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
-      return true;
-    default:
-      return false;
-  }
-}
 
 // Whether every read of `slot` among `nodes` (numbers into rule.nodes) is one
 // operand of a comparison whose other operands are all number literals, the

@@ -29,6 +29,17 @@ enum class Op : std::uint8_t {
 
 inline constexpr std::uint32_t kNone = 0xffffffffu;
 
+// The operators that compare two or more values (a chain: {"<": [a, b, c]}).
+inline bool is_comparison(Op op) {
+  switch (op) {
+    case Op::Eq: case Op::Ne: case Op::StrictEq: case Op::StrictNe:
+    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+      return true;
+    default:
+      return false;
+  }
+}
+
 struct Node {
   Op op = Op::Literal;
   // The arguments were one expression, evaluated at run time and spread when

@@ -1475,12 +1475,17 @@ class PlainEvaluator {
       if (failure_.node != kNone) return false;
       if (!eval(rule_.root, result, 0)) return false;
     }
-    if (result.ref != nullptr) {
-      assign_value(out, *result.ref);
-    } else {
-      assign_number(out, result.number);  // finite: eval checked
-    }
+    write(result, out);
     return true;
+  }
+
+  // A plain value (finite, when a number worked out) into `out`.
+  static void write(const Plain& value, json& out) {
+    if (value.ref != nullptr) {
+      assign_value(out, *value.ref);
+    } else {
+      assign_number(out, value.number);
+    }
   }
 
  private:
@@ -1766,10 +1771,11 @@ class PlainEvaluator {
 #endif
 
   // The rule's program (Compiled::plain_program) into `out`: what eval()
-  // gives from the root, or false. It works out every child, where eval()
-  // stops at the first that decides: false then when a child eval() would
-  // not reach is not plain, and eval() is asked (their answers are the same
-  // whenever both give one: no step has an effect).
+  // gives from the root, or false. Its branches skip what eval() skips, so
+  // both work out the same operands in the same order (their answers are
+  // the same whenever both give one: no step has an effect); it may still
+  // give up where eval() would not (a chain of three or more works out
+  // every operand first), and eval() is asked then.
   bool run_program(Plain& out) {
 #ifndef TRIALSCREEN_FOR_SIZE
     // An unanswered slot: eval() may still decide without it.
@@ -1814,10 +1820,8 @@ class PlainEvaluator {
         } else if (step.count == 0 || derived_kept) {
           return false;  // an unanswered derived value is read from DerivedValues (eval() does)
         }  // else its expression's steps follow and leave its value, as eval() works it out
-      } else if (step.branch == Rule::Compiled::PlainStep::Branch::Select) {
-        stack[top - 1] = Plain{&rule.literals[is_true(stack[top - 1]) ? step.arg : step.other], 0};
       } else if (step.branch != Rule::Compiled::PlainStep::Branch::None) {
-        if (takes_branch(step.branch, stack, top)) i += step.count;
+        if (takes_branch(rule, step, stack, top)) i += step.count;
       } else if (step.op == Op::Missing) {
         if (!plain_slots || !missing_by_slot(rule, rule.nodes[step.arg], values, made, stack[top])) return false;
         ++top;
@@ -1924,11 +1928,7 @@ class PlainEvaluator {
         // Only over a known value: what eval_strict() does with an unknown
         // condition or operand is not followed here.
         if (step.branch != Rule::Compiled::PlainStep::Branch::Always && kinds[top - 1] != kKnown) return false;
-        if (step.branch == Rule::Compiled::PlainStep::Branch::Select) {
-          stack[top - 1] = Plain{&rule_.literals[is_true(stack[top - 1]) ? step.arg : step.other], 0};
-        } else if (takes_branch(step.branch, stack, top)) {
-          i += step.count;
-        }
+        if (takes_branch(rule_, step, stack, top)) i += step.count;
       } else {
         top -= step.count;
         std::uint64_t union_of = 0;
@@ -1996,7 +1996,6 @@ class PlainEvaluator {
 
   // Operator `op` over the `count` values at `args`, as eval() works it out
   // once its children are values; the result replaces args[0].
-
   static Applied apply(Op op, Plain* args, std::size_t count) {
     switch (op) {
       case Op::Not:
@@ -2048,18 +2047,22 @@ class PlainEvaluator {
   }
 
 #ifndef TRIALSCREEN_FOR_SIZE
-  // Whether branch step `branch` skips, over the values below `top`, which
-  // it takes from (Unless; IfFalsy/IfTruthy when they do not skip; Select
-  // is taken before).
-  static bool takes_branch(Rule::Compiled::PlainStep::Branch branch, const Plain* stack, std::size_t& top) {
+  // Whether branch step `step` skips, over the values below `top`, which it
+  // takes from (Unless; IfFalsy/IfTruthy when they do not skip) or replaces
+  // (Select, which never skips).
+  static bool takes_branch(const Rule::Compiled& rule, const Rule::Compiled::PlainStep& step, Plain* stack,
+                           std::size_t& top) {
     using Branch = Rule::Compiled::PlainStep::Branch;
-    switch (branch) {
+    switch (step.branch) {
       case Branch::Always:
         return true;
       case Branch::Unless:
         return !is_true(stack[--top]);
+      case Branch::Select:
+        stack[top - 1] = Plain{&rule.literals[is_true(stack[top - 1]) ? step.arg : step.other], 0};
+        return false;
       default: {  // IfFalsy, IfTruthy
-        const bool skips = is_true(stack[top - 1]) == (branch == Branch::IfTruthy);
+        const bool skips = is_true(stack[top - 1]) == (step.branch == Branch::IfTruthy);
         if (!skips) --top;
         return skips;
       }
@@ -2299,9 +2302,7 @@ void prepare_plain_program(Rule::Compiled& rule) {
   // recursion compares as it goes and may stop before an operand that fails.
   rule.plain_program_fails_as_recursion =
       std::none_of(rule.plain_program.begin(), rule.plain_program.end(), [](const Rule::Compiled::PlainStep& step) {
-        const bool comparison = step.op == Op::Eq || step.op == Op::Ne || step.op == Op::Lt || step.op == Op::Le ||
-                                step.op == Op::Gt || step.op == Op::Ge;
-        return comparison && step.branch == Rule::Compiled::PlainStep::Branch::None && step.count > 2;
+        return is_comparison(step.op) && step.branch == Rule::Compiled::PlainStep::Branch::None && step.count > 2;
       });
 }
 
@@ -2706,7 +2707,6 @@ void put_outcome(Val& result, const Rule::Compiled& rule, const Bindings& bindin
 
 namespace {
 
-// The plain path's value as the outcome.
 // The plain path wrote the outcome's value: the rest of it emptied.
 void put_plain_kind(Outcome& outcome) {
   clear_outcome(outcome);
@@ -2728,11 +2728,7 @@ void Rule::evaluate_in_set(const json& data, const Bindings& bindings, Outcome& 
   made.used = 0;
   PlainEvaluator::Failure failure;
   if (PlainEvaluator::run_program_over(rule, *bindings.slot_values, true, false, made, result, &failure)) {
-    if (result.ref != nullptr) {
-      assign_value(outcome.value, *result.ref);
-    } else {
-      assign_number(outcome.value, result.number);
-    }
+    PlainEvaluator::write(result, outcome.value);
     return put_plain_kind(outcome);
   }
   if (failure.node != kNone) return PlainEvaluator::put_failure(rule, failure, outcome);
